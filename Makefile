@@ -1,0 +1,54 @@
+# 동네가게: `make run` serves the mall on embedded defaults, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test smoke bench bench-pages bench-events messages check lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime-installed $@
+
+run: $(VENV)/.runtime-installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "동네가게: http://$(HOST):$(PORT)/"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The embedded-default smoke run that CI adds to the full suite: fresh SQLite, migrate, smoke tests.
+smoke: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest -m smoke $(PYTEST_ARGS)
+
+bench: bench-pages bench-events
+
+bench-pages: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.pages
+
+bench-events: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.events
+
+# Rebuild the message catalogues after changing UI text (needs GNU gettext); the compiled .mo files are committed.
+messages: $(VENV)/.dev-installed
+	$(BIN)/python manage.py makemessages -l en -l ko --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+check: $(VENV)/.dev-installed
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3*

@@ -1,0 +1,33 @@
+"""API conventions shared by every app: errors are JSON `{"detail": ...}`, never a 500 page."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from config.errors import DomainError
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DomainError):
+        return Response({"detail": exc.message, "code": exc.code}, status=exc.http_status)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(detail={"detail": exc.messages})
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict | list) and "detail" not in response.data:
+        response.data = {"detail": _first_message(response.data), "errors": response.data}
+    if response is not None and response.status_code >= status.HTTP_500_INTERNAL_SERVER_ERROR:
+        response.data = {"detail": "서버에서 문제가 생겼어요. 잠시 후 다시 시도해 주세요."}
+    return response
+
+
+def _first_message(data: Any) -> str:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            message = _first_message(value)
+            return message if key == "non_field_errors" else f"{key}: {message}"
+    if isinstance(data, list) and data:
+        return _first_message(data[0])
+    return str(data)

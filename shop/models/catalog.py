@@ -1,0 +1,110 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.Model):
+    """A node of the category tree. Every category is either an essential or a preference good."""
+
+    class Kind(models.TextChoices):
+        ESSENTIAL = "essential", _("필수품")
+        PREFERENCE = "preference", _("기호품")
+
+    name = models.CharField(_("이름"), max_length=50)
+    slug = models.SlugField(_("슬러그"), max_length=60, unique=True, allow_unicode=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("상위 카테고리"),
+        related_name="children",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    kind = models.CharField(_("구분"), max_length=20, choices=Kind.choices)
+    replenishment_days = models.PositiveSmallIntegerField(
+        _("보충 주기(일)"),
+        null=True,
+        blank=True,
+        help_text=_("필수품이 보통 다시 필요해지는 날 수 (예: 세제 30, 생수 14)"),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("표시 순서"), default=0)
+    is_active = models.BooleanField(_("판매 중"), default=True)
+
+    class Meta:
+        verbose_name = _("카테고리")
+        verbose_name_plural = _("카테고리")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_essential(self) -> bool:
+        return self.kind == self.Kind.ESSENTIAL
+
+
+class Store(models.Model):
+    """A corner shop, run by one MD team whose faces shoppers see on the shop page."""
+
+    name = models.CharField(_("가게 이름"), max_length=60)
+    slug = models.SlugField(_("슬러그"), max_length=60, unique=True, allow_unicode=True)
+    team = models.ForeignKey("crm.Team", verbose_name=_("운영 MD 팀"), related_name="stores", on_delete=models.PROTECT)
+    tagline = models.CharField(_("한 줄 소개"), max_length=120, blank=True)
+    greeting = models.TextField(_("MD 리더 인사말"), blank=True)
+    is_active = models.BooleanField(_("운영 중"), default=True)
+    created_at = models.DateTimeField(_("만든 때"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("동네 가게")
+        verbose_name_plural = _("동네 가게")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.Model):
+    store = models.ForeignKey(Store, verbose_name=_("가게"), related_name="products", on_delete=models.PROTECT)
+    category = models.ForeignKey(
+        Category, verbose_name=_("카테고리"), related_name="products", on_delete=models.PROTECT
+    )
+    name = models.CharField(_("상품명"), max_length=120)
+    description = models.TextField(_("상품 설명"), blank=True)
+    price = models.PositiveIntegerField(_("판매가(원)"))
+    list_price = models.PositiveIntegerField(_("정가(원)"), null=True, blank=True)
+    stock = models.IntegerField(_("재고"), default=0)
+    is_active = models.BooleanField(_("판매 중"), default=True)
+    is_subscribable = models.BooleanField(_("정기배송 가능"), default=False)
+    sold_count = models.PositiveIntegerField(_("판매량"), default=0)
+    created_at = models.DateTimeField(_("등록일"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("상품")
+        verbose_name_plural = _("상품")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(stock__gte=0), name="product_stock_never_negative"),
+            models.CheckConstraint(
+                condition=models.Q(list_price__isnull=True) | models.Q(list_price__gte=models.F("price")),
+                name="product_list_price_not_below_price",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["category", "is_active", "-sold_count"], name="product_cat_popular"),
+            models.Index(fields=["category", "is_active", "price"], name="product_cat_price"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, verbose_name=_("상품"), related_name="images", on_delete=models.CASCADE)
+    image = models.ImageField(_("이미지"), upload_to="products/")
+    alt = models.CharField(_("대체 텍스트"), max_length=120, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("순서"), default=0)
+
+    class Meta:
+        verbose_name = _("상품 이미지")
+        verbose_name_plural = _("상품 이미지")
+        ordering = ["sort_order", "pk"]
