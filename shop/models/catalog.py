@@ -108,3 +108,6 @@ class ProductImage(models.Model):
         verbose_name = _("상품 이미지")
         verbose_name_plural = _("상품 이미지")
         ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.alt or f"{self.product_id}#{self.sort_order}"
