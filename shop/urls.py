@@ -1,9 +1,9 @@
 from django.urls import path
 
-from shop import views
+from shop.views import catalog
 
 app_name = "shop"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", catalog.home, name="home"),
 ]
