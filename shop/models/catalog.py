@@ -76,6 +76,9 @@ class Product(models.Model):
     is_active = models.BooleanField(_("판매 중"), default=True)
     is_subscribable = models.BooleanField(_("정기배송 가능"), default=False)
     sold_count = models.PositiveIntegerField(_("판매량"), default=0)
+    # Denormalised from reviews (maintained by the reviews service) so product cards need no aggregate query.
+    review_count = models.PositiveIntegerField(_("리뷰 수"), default=0)
+    rating_average = models.DecimalField(_("평균 별점"), max_digits=2, decimal_places=1, null=True, blank=True)
     created_at = models.DateTimeField(_("등록일"), default=timezone.now, db_index=True)
 
     class Meta:
