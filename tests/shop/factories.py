@@ -41,3 +41,24 @@ class ProductFactory(factory.django.DjangoModelFactory):
     price = 12900
     list_price = 15900
     stock = 100
+
+
+# --- loyalty (helper 4): coupons, points, subscriptions, reviews, wishlist ---
+from datetime import timedelta  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+
+from shop.models import CouponRule  # noqa: E402
+
+
+class CouponRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CouponRule
+
+    name = factory.Sequence(lambda n: f"단골 감사 쿠폰 {n}")
+    discount_kind = CouponRule.DiscountKind.FIXED
+    discount_value = 3000
+    min_order_amount = 0
+    scope = CouponRule.Scope.ALL
+    valid_from = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    per_customer_limit = 1
