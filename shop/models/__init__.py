@@ -1,4 +1,26 @@
+from .addresses import Address
+from .cart import Cart, CartLine
 from .catalog import Category, Product, ProductImage, Store
 from .coupons import CouponRule, IssuedCoupon
+from .orders import ORDER_TRANSITIONS, Order, OrderLine, OrderStatus, OrderStatusEvent
+from .payments import Payment, PaymentMethod, PaymentStatus
 
-__all__ = ["Category", "CouponRule", "IssuedCoupon", "Product", "ProductImage", "Store"]
+__all__ = [
+    "ORDER_TRANSITIONS",
+    "Address",
+    "Cart",
+    "CartLine",
+    "Category",
+    "CouponRule",
+    "IssuedCoupon",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
+    "OrderStatusEvent",
+    "Payment",
+    "PaymentMethod",
+    "PaymentStatus",
+    "Product",
+    "ProductImage",
+    "Store",
+]
