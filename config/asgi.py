@@ -25,7 +25,8 @@ def collect_websocket_urlpatterns() -> list:
         module_name = f"{app}.routing"
         if "." in app or find_spec(app) is None or find_spec(module_name) is None:
             continue
-        patterns.extend(import_module(module_name).websocket_urlpatterns)
+        # Third-party apps may ship a routing module of their own (channels does): only ours declare the list.
+        patterns.extend(getattr(import_module(module_name), "websocket_urlpatterns", []))
     return patterns
 
 
