@@ -8,6 +8,7 @@ SQLite, local-memory cache, in-memory channel layer and eager Celery. `DATABASE_
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "feed.middleware.VisitorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -140,7 +142,14 @@ CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TIMEZONE = "Asia/Seoul"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Loyalty (shop): Seoul time, quiet hours. Reminders go out after 08:00 so nobody is woken by them.
+    "shop-points-expire": {"task": "shop.points_expire", "schedule": crontab(hour=0, minute=10)},
+}
+
+# Points (적립금): earned on delivery as a percentage of the amount paid, expiring after a period.
+POINTS_EARN_RATE_PERCENT = env.int("POINTS_EARN_RATE_PERCENT", default=1)
+POINTS_EXPIRY_DAYS = env.int("POINTS_EXPIRY_DAYS", default=365)
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("한국어")), ("en", _("English"))]

@@ -4,6 +4,10 @@ from .catalog import Category, Product, ProductImage, Store
 from .coupons import CouponRule, IssuedCoupon
 from .orders import ORDER_TRANSITIONS, Order, OrderLine, OrderStatus, OrderStatusEvent
 from .payments import Payment, PaymentMethod, PaymentStatus
+from .points import PointAccount, PointEntry
+from .reviews import Review, ReviewHelpfulVote, ReviewPhoto, ReviewReply
+from .subscriptions import Subscription, SubscriptionRun
+from .wishlist import WishlistItem
 
 __all__ = [
     "ORDER_TRANSITIONS",
@@ -20,7 +24,16 @@ __all__ = [
     "Payment",
     "PaymentMethod",
     "PaymentStatus",
+    "PointAccount",
+    "PointEntry",
     "Product",
     "ProductImage",
+    "Review",
+    "ReviewHelpfulVote",
+    "ReviewPhoto",
+    "ReviewReply",
     "Store",
+    "Subscription",
+    "SubscriptionRun",
+    "WishlistItem",
 ]

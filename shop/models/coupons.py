@@ -150,6 +150,14 @@ class IssuedCoupon(models.Model):
     issued_at = models.DateTimeField(_("발급일"), default=timezone.now)
     expires_at = models.DateTimeField(_("만료일"), null=True, blank=True)
     used_at = models.DateTimeField(_("사용일"), null=True, blank=True)
+    order = models.ForeignKey(
+        "shop.Order",
+        verbose_name=_("사용한 주문"),
+        related_name="coupons",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("발급 쿠폰")
@@ -158,6 +166,11 @@ class IssuedCoupon(models.Model):
         indexes = [
             models.Index(fields=["user", "used_at", "expires_at"], name="issued_coupon_wallet"),
             models.Index(fields=["rule", "user"], name="issued_coupon_rule_user"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(order__isnull=True) | Q(used_at__isnull=False), name="issued_coupon_order_only_when_used"
+            )
         ]
 
     def __str__(self) -> str:

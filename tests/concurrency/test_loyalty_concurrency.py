@@ -71,3 +71,20 @@ def test_coupon_total_issue_limit_holds_under_concurrent_issue_by_many_customers
     assert IssuedCoupon.objects.filter(rule=rule).count() == 5
     rule.refresh_from_db()
     assert rule.issued_count == 5
+
+
+def test_twenty_concurrent_point_spends_never_make_balance_negative():
+    from shop.models import PointEntry
+    from shop.selectors.points import point_balance
+    from shop.services.points import point_adjust, point_spend
+
+    user = UserFactory()
+    point_adjust(user=user, amount=5000, note="이벤트 적립")
+
+    results, errors = run_concurrently(20, lambda _i: point_spend(user=user, amount=700))
+
+    assert len(results) == 7  # 7 x 700 = 4,900 <= 5,000 < 8 x 700
+    assert len(errors) == 13
+    assert all(isinstance(error, DomainError) for error in errors)
+    assert point_balance(user=user) == 100
+    assert PointEntry.objects.filter(user=user, kind="spend").count() == 7

@@ -48,7 +48,8 @@ from datetime import timedelta  # noqa: E402
 
 from django.utils import timezone  # noqa: E402
 
-from shop.models import CouponRule  # noqa: E402
+from shop.models import CouponRule, Order, OrderLine  # noqa: E402
+from tests.accounts.factories import UserFactory  # noqa: E402
 
 
 class CouponRuleFactory(factory.django.DjangoModelFactory):
@@ -62,3 +63,42 @@ class CouponRuleFactory(factory.django.DjangoModelFactory):
     scope = CouponRule.Scope.ALL
     valid_from = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
     per_customer_limit = 1
+
+
+class PlacedOrderFactory(factory.django.DjangoModelFactory):
+    """A plain order row for loyalty tests (points, reviews, reorder); totals add up, no lines by default.
+
+    Orders whose invariants matter (stock, payment) come from helper 3's checkout service instead.
+    """
+
+    class Meta:
+        model = Order
+
+    number = factory.Sequence(lambda n: f"L{n:011d}")
+    user = factory.SubFactory(UserFactory)
+    status = Order.Status.PAID
+    recipient_name = "김하늘"
+    phone = "010-1234-5678"
+    postal_code = "04524"
+    address1 = "서울특별시 중구 세종대로 110"
+    subtotal = 30000
+    shipping_fee = 0
+    coupon_discount = 0
+    points_used = 0
+    total = factory.LazyAttribute(lambda o: o.subtotal + o.shipping_fee - o.coupon_discount - o.points_used)
+    paid_at = factory.LazyFunction(timezone.now)
+
+
+class PlacedOrderLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrderLine
+
+    order = factory.SubFactory(PlacedOrderFactory)
+    product = factory.SubFactory(ProductFactory)
+    store = factory.SelfAttribute("product.store")
+    product_name = factory.SelfAttribute("product.name")
+    store_name = factory.SelfAttribute("product.store.name")
+    unit_price = factory.SelfAttribute("product.price")
+    list_price = factory.SelfAttribute("product.list_price")
+    quantity = 1
+    line_total = factory.LazyAttribute(lambda o: o.unit_price * o.quantity)

@@ -1,0 +1,215 @@
+"""Point writes. Every write locks the customer's PointAccount row first, then reads the ledger and decides.
+
+Expiry is FIFO by expiry date: spends use the points that expire first, so the amount that has expired by a
+moment is what was earned with an earlier expiry, minus everything already spent or already expired. The
+computation is lenient where FIFO is ambiguous (it never expires more than strict FIFO would).
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from config.errors import DomainError
+from shop.models import Order, PointAccount, PointEntry
+
+POINTS_NOT_ENOUGH = "사용할 수 있는 적립금이 부족해요. (사용 가능: {balance})"
+POINTS_AMOUNT_INVALID = "적립금은 1원 이상, 원 단위로 입력해 주세요."
+POINTS_ADJUST_ZERO = "조정할 적립금을 입력해 주세요."
+POINTS_ADJUST_BELOW_ZERO = "조정하면 적립금이 0원보다 적어져요."
+
+CREDIT_KINDS = (PointEntry.Kind.EARN, PointEntry.Kind.REFUND, PointEntry.Kind.ADJUST)
+
+
+def point_account_lock(*, user: User) -> PointAccount:
+    """Create the customer's account row if needed and lock it (select_for_update) for this transaction.
+
+    Caller must be inside a transaction. Every point write goes through here, so two writes for the same
+    customer never read the balance at the same time.
+    """
+    PointAccount.objects.get_or_create(user=user)
+    return PointAccount.objects.select_for_update(of=("self",)).get(user=user)
+
+
+def _ledger_sum(*, user: User, condition: Q) -> int:
+    return PointEntry.objects.filter(condition, user=user).aggregate(total=Sum("amount"))["total"] or 0
+
+
+def points_due_to_expire(*, user: User, at: datetime) -> int:
+    """How many points of `user` have expired by `at` and have no expire entry yet (FIFO, see module doc)."""
+    totals = PointEntry.objects.filter(user=user).aggregate(
+        expiring=Sum("amount", filter=Q(amount__gt=0, expires_at__isnull=False, expires_at__lte=at)),
+        debits=Sum("amount", filter=Q(amount__lt=0) & ~Q(kind=PointEntry.Kind.EXPIRE)),
+        expired=Sum("amount", filter=Q(kind=PointEntry.Kind.EXPIRE)),
+        balance=Sum("amount"),
+    )
+    due = (totals["expiring"] or 0) + (totals["debits"] or 0) + (totals["expired"] or 0)
+    return max(0, min(due, totals["balance"] or 0))
+
+
+def _expire_due_locked(*, user: User, now: datetime) -> PointEntry | None:
+    due = points_due_to_expire(user=user, at=now)
+    if due <= 0:
+        return None
+    entry = PointEntry(user=user, amount=-due, kind=PointEntry.Kind.EXPIRE, note=_("유효기간 만료"), created_at=now)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def _balance_locked(*, user: User) -> int:
+    return _ledger_sum(user=user, condition=Q())
+
+
+def _earn_expiry(now: datetime) -> datetime:
+    return now + timedelta(days=settings.POINTS_EXPIRY_DAYS)
+
+
+@transaction.atomic
+def point_spend(*, user: User, amount: int, order: Order | None = None, note: str = "") -> PointEntry:
+    """Spend `amount` points (checkout calls this inside its own transaction).
+
+    Locks the customer's PointAccount row, writes any points that are due to expire, then checks the balance
+    and appends a spend entry. Raises DomainError when the balance is short, so the balance never goes below
+    zero however many spends race.
+    """
+    if not isinstance(amount, int) or amount <= 0:
+        raise DomainError(_(POINTS_AMOUNT_INVALID), code="points_invalid")
+    now = timezone.now()
+    point_account_lock(user=user)
+    _expire_due_locked(user=user, now=now)
+    balance = _balance_locked(user=user)
+    if amount > balance:
+        raise DomainError(
+            _(POINTS_NOT_ENOUGH).format(balance=f"{balance:,}원"), code="points_not_enough", http_status=409
+        )
+    entry = PointEntry(
+        user=user,
+        amount=-amount,
+        kind=PointEntry.Kind.SPEND,
+        order=order,
+        note=note or (_("주문 %(number)s 결제") % {"number": order.number} if order else ""),
+        created_at=now,
+    )
+    entry.full_clean(validate_constraints=False)
+    entry.save()
+    return entry
+
+
+def _append_once(*, entry: PointEntry) -> PointEntry:
+    """Save an order-bound entry unless the same (order, kind) already exists; return the one that stands."""
+    existing = PointEntry.objects.filter(order=entry.order, kind=entry.kind).first()
+    if existing is not None:
+        return existing
+    entry.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        return PointEntry.objects.get(order=entry.order, kind=entry.kind)
+    return entry
+
+
+@transaction.atomic
+def point_refund_for_order(*, order: Order) -> PointEntry | None:
+    """Give back the points an order spent, exactly once (cancellation or refund calls this).
+
+    Locks the customer's PointAccount row; a second call (or a racing one) finds the refund entry and
+    returns it without writing. Returns None when the order spent no points. The returned points get a
+    fresh expiry period.
+    """
+    point_account_lock(user=order.user)
+    spend = PointEntry.objects.filter(order=order, kind=PointEntry.Kind.SPEND).first()
+    if spend is None:
+        return None
+    now = timezone.now()
+    return _append_once(
+        entry=PointEntry(
+            user=order.user,
+            amount=-spend.amount,
+            kind=PointEntry.Kind.REFUND,
+            order=order,
+            note=_("주문 %(number)s 취소로 돌려드림") % {"number": order.number},
+            created_at=now,
+            expires_at=_earn_expiry(now),
+        )
+    )
+
+
+def point_earn_amount(*, order: Order) -> int:
+    return order.total * settings.POINTS_EARN_RATE_PERCENT // 100
+
+
+@transaction.atomic
+def point_earn_for_order(*, order: Order) -> PointEntry | None:
+    """Credit the points a delivered order earns (POINTS_EARN_RATE_PERCENT of what was paid), once.
+
+    Locks the customer's PointAccount row. Idempotent: the (order, earn) unique key means a retry returns
+    the first entry. Returns None when the order earns nothing (e.g. fully paid with points).
+    """
+    amount = point_earn_amount(order=order)
+    if amount <= 0:
+        return None
+    point_account_lock(user=order.user)
+    now = timezone.now()
+    return _append_once(
+        entry=PointEntry(
+            user=order.user,
+            amount=amount,
+            kind=PointEntry.Kind.EARN,
+            order=order,
+            note=_("주문 %(number)s 구매 적립") % {"number": order.number},
+            created_at=now,
+            expires_at=_earn_expiry(now),
+        )
+    )
+
+
+@transaction.atomic
+def point_adjust(*, user: User, amount: int, note: str, expires_at: datetime | None = None) -> PointEntry:
+    """An admin's correction or gift (positive) or deduction (negative). Never leaves the balance below zero."""
+    if amount == 0:
+        raise DomainError(_(POINTS_ADJUST_ZERO), code="points_invalid")
+    now = timezone.now()
+    point_account_lock(user=user)
+    _expire_due_locked(user=user, now=now)
+    if amount < 0 and _balance_locked(user=user) + amount < 0:
+        raise DomainError(_(POINTS_ADJUST_BELOW_ZERO), code="points_not_enough", http_status=409)
+    if amount > 0 and expires_at is None:
+        expires_at = _earn_expiry(now)
+    entry = PointEntry(
+        user=user,
+        amount=amount,
+        kind=PointEntry.Kind.ADJUST,
+        note=note[:100],
+        created_at=now,
+        expires_at=expires_at if amount > 0 else None,
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic(durable=True)
+def point_expire_for_user(*, user: User) -> PointEntry | None:
+    """Write the expire entry for points of `user` that have expired; a second run writes nothing."""
+    point_account_lock(user=user)
+    return _expire_due_locked(user=user, now=timezone.now())
+
+
+def point_expire_due_users() -> list[int]:
+    """Ids of customers with points due to expire now: one grouped query over the ledger (see module doc)."""
+    now = timezone.now()
+    return list(
+        PointEntry.objects.values("user_id")
+        .annotate(
+            expiring=Sum("amount", filter=Q(amount__gt=0, expires_at__isnull=False, expires_at__lte=now), default=0),
+            used=Sum("amount", filter=Q(amount__lt=0), default=0),
+        )
+        .filter(expiring__gt=-F("used"))
+        .values_list("user_id", flat=True)
+    )
