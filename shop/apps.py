@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ShopConfig(AppConfig):
     name = "shop"
     verbose_name = _("쇼핑")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from config import page_context
+        from shop.cart_session import cart_count_context, cart_merge_on_login
+
+        page_context.register(cart_count_context)
+        user_logged_in.connect(cart_merge_on_login, dispatch_uid="shop_cart_merge_on_login")
