@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,3 +46,16 @@ class TeamMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} · {self.get_role_display()} {self.user}"
+
+    @property
+    def display_name(self) -> str:
+        """Korean order: family name then given name ("김하늘"); the nickname when no real name is set."""
+        full = f"{self.user.last_name}{self.user.first_name}".strip()
+        return full or self.user.display_name
+
+    @property
+    def avatar_url(self) -> str:
+        """The member's photo, or a generated initials avatar (never a broken image)."""
+        if self.photo:
+            return self.photo.url
+        return reverse("crm:member_avatar", kwargs={"pk": self.pk})

@@ -1,3 +1,9 @@
+from django.urls import path
+
+from crm import views
+
 app_name = "crm"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("avatar/<int:pk>.png", views.member_avatar, name="member_avatar"),
+]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shop.views import catalog
+from shop.views import cart, catalog, checkout, orders
 
 app_name = "shop"
 
@@ -8,7 +8,19 @@ urlpatterns = [
     path("", catalog.home, name="home"),
     path("categories/", catalog.categories, name="categories"),
     path("c/<str:slug>/", catalog.category, name="category"),
+    path("c/<str:slug>/placeholder.png", catalog.category_placeholder, name="category_placeholder"),
     path("p/<int:pk>/", catalog.product, name="product"),
     path("s/<str:slug>/", catalog.store, name="store"),
     path("search/", catalog.search, name="search"),
+    # cart, checkout and orders
+    path("cart/", cart.cart, name="cart"),
+    path("cart/add/", cart.cart_add_view, name="cart_add"),
+    path("cart/lines/<int:line_id>/", cart.cart_line_update, name="cart_line_update"),
+    path("cart/lines/<int:line_id>/remove/", cart.cart_line_remove_view, name="cart_line_remove"),
+    path("cart/lines/<int:line_id>/select/", cart.cart_line_select_view, name="cart_line_select"),
+    path("checkout/", checkout.checkout, name="checkout"),
+    path("orders/", orders.order_list, name="order_list"),
+    path("orders/<str:number>/", orders.order_detail, name="order_detail"),
+    path("orders/<str:number>/complete/", orders.order_complete, name="order_complete"),
+    path("orders/<str:number>/cancel/", orders.order_cancel_view, name="order_cancel"),
 ]

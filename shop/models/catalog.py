@@ -1,6 +1,10 @@
+from django.core.files.storage import default_storage
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from config.money import discount_rate as money_discount_rate
 
 
 class Category(models.Model):
@@ -38,9 +42,17 @@ class Category(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("shop:category", kwargs={"slug": self.slug})
+
     @property
     def is_essential(self) -> bool:
         return self.kind == self.Kind.ESSENTIAL
+
+    def placeholder_url(self, variant: int = 0) -> str:
+        """Generated picture for products of this category that have no image (drawn on first request)."""
+        url = reverse("shop:category_placeholder", kwargs={"slug": self.slug})
+        return f"{url}?v={variant}" if variant else url
 
 
 class Store(models.Model):
@@ -61,6 +73,9 @@ class Store(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("shop:store", kwargs={"slug": self.slug})
 
 
 class Product(models.Model):
@@ -95,10 +110,40 @@ class Product(models.Model):
         indexes = [
             models.Index(fields=["category", "is_active", "-sold_count"], name="product_cat_popular"),
             models.Index(fields=["category", "is_active", "price"], name="product_cat_price"),
+            models.Index(fields=["category", "is_active", "-created_at"], name="product_cat_new"),
+            models.Index(fields=["store", "is_active", "-sold_count"], name="product_store_popular"),
+            models.Index(fields=["is_active", "-sold_count"], name="product_popular"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("shop:product", kwargs={"pk": self.pk})
+
+    @property
+    def discount_rate(self) -> int:
+        return money_discount_rate(price=self.price, list_price=self.list_price)
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+    @property
+    def card_image_url(self) -> str:
+        """The first image, from the `primary_image` annotation of the card selectors; else the category picture.
+
+        Reads the annotation (not the images relation) so that a grid of cards makes no query per card.
+        """
+        path = getattr(self, "primary_image", None)
+        if path:
+            return default_storage.url(path)
+        return self.category.placeholder_url(variant=self.pk % 3)
+
+    @property
+    def gallery(self) -> list["ProductImage"]:
+        """Ordered images for the product page (prefetched by the detail selector)."""
+        return list(self.images.all())
 
 
 class ProductImage(models.Model):
@@ -111,6 +156,7 @@ class ProductImage(models.Model):
         verbose_name = _("상품 이미지")
         verbose_name_plural = _("상품 이미지")
         ordering = ["sort_order", "pk"]
+        indexes = [models.Index(fields=["product", "sort_order", "id"], name="productimage_order")]
 
     def __str__(self) -> str:
         return self.alt or f"{self.product_id}#{self.sort_order}"

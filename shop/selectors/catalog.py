@@ -1,0 +1,206 @@
+"""Catalog reads shaped for the pages and the API: every list here costs a fixed number of queries.
+
+Product cards need the product, its shop and category (select_related) and the path of its first image, which is
+annotated with a correlated subquery instead of prefetching every image of every card.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Greatest
+
+from shop.models import Category, Product, ProductImage, Store
+
+MD_LEAD_ROLE = "md_lead"  # crm.TeamMember.Role.MD_LEAD; shop does not import crm (see DESIGN.md)
+HOME_SECTION_SIZE = 8
+SEARCH_MIN_SIMILARITY = 0.3
+
+SORT_POPULAR = "popular"
+SORT_NEW = "new"
+SORT_PRICE_ASC = "price_asc"
+SORT_PRICE_DESC = "price_desc"
+SORT_RELEVANCE = "relevance"  # search only: similarity first, then popularity
+SORT_ORDERINGS: dict[str, tuple[str, ...]] = {
+    SORT_RELEVANCE: ("-sold_count", "-pk"),
+    SORT_POPULAR: ("-sold_count", "-pk"),
+    SORT_NEW: ("-created_at", "-pk"),
+    SORT_PRICE_ASC: ("price", "pk"),
+    SORT_PRICE_DESC: ("-price", "-pk"),
+}
+
+
+@dataclass(frozen=True)
+class ProductFilters:
+    """What a shopper picked on a list page; built from the query string, never trusted beyond parsing."""
+
+    sort: str = SORT_POPULAR
+    price_min: int | None = None
+    price_max: int | None = None
+    kind: str = ""
+    in_stock: bool = False
+    store: str = ""
+
+    @classmethod
+    def from_query(cls, params: Any, *, default_sort: str = SORT_POPULAR) -> "ProductFilters":
+        def whole_won(name: str) -> int | None:
+            raw = str(params.get(name, "")).replace(",", "").strip()
+            return int(raw) if raw.isdigit() else None
+
+        sort = params.get("sort", "")
+        kind = params.get("kind", "")
+        return cls(
+            sort=sort if sort in SORT_ORDERINGS else default_sort,
+            price_min=whole_won("price_min"),
+            price_max=whole_won("price_max"),
+            kind=kind if kind in Category.Kind.values else "",
+            in_stock=params.get("in_stock") in {"1", "on", "true"},
+            store=str(params.get("store", ""))[:60],
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.price_min or self.price_max or self.kind or self.in_stock or self.store)
+
+    def apply(self, qs: QuerySet[Product]) -> QuerySet[Product]:
+        if self.price_min is not None:
+            qs = qs.filter(price__gte=self.price_min)
+        if self.price_max is not None:
+            qs = qs.filter(price__lte=self.price_max)
+        if self.kind:
+            qs = qs.filter(category__kind=self.kind)
+        if self.in_stock:
+            qs = qs.filter(stock__gt=0)
+        if self.store:
+            qs = qs.filter(store__slug=self.store)
+        return qs
+
+    def ordering(self) -> tuple[str, ...]:
+        return SORT_ORDERINGS[self.sort]
+
+
+def _first_image_path() -> Subquery:
+    images = ProductImage.objects.filter(product=OuterRef("pk")).order_by("sort_order", "pk").values("image")[:1]
+    return Subquery(images)
+
+
+def product_cards() -> QuerySet[Product]:
+    """Active products of active shops, ready for a product card (shop, category, first image)."""
+    return (
+        Product.objects.filter(is_active=True, store__is_active=True)
+        .select_related("store", "category")
+        .defer("description")
+        .annotate(primary_image=_first_image_path())
+    )
+
+
+def category_tree() -> list[Category]:
+    """Top-level categories with their active children prefetched (two queries)."""
+    children = Prefetch(
+        "children", queryset=Category.objects.filter(is_active=True).order_by("sort_order", "name"), to_attr="kids"
+    )
+    return list(Category.objects.filter(parent__isnull=True, is_active=True).prefetch_related(children))
+
+
+def category_get(*, slug: str) -> Category:
+    """The category with its parent and its active children (`kids`); raises Category.DoesNotExist."""
+    category = Category.objects.select_related("parent").get(slug=slug, is_active=True)
+    category.kids = list(category.children.filter(is_active=True).order_by("sort_order", "name"))
+    return category
+
+
+def category_products(*, category: Category, filters: ProductFilters) -> QuerySet[Product]:
+    """Cards of a category and its children (the tree is two levels deep), filtered and sorted."""
+    ids = [category.pk, *(child.pk for child in getattr(category, "kids", []))]
+    qs = product_cards().filter(category_id__in=ids) if len(ids) > 1 else product_cards().filter(category=category)
+    return filters.apply(qs).order_by(*filters.ordering())
+
+
+def store_choices(*, category: Category | None = None) -> list[Store]:
+    """Active shops for the shop filter (one query)."""
+    qs = Store.objects.filter(is_active=True).only("pk", "name", "slug")
+    return list(qs)
+
+
+@dataclass
+class HomeSections:
+    stores: list[Store]
+    popular: list[Product]
+    new: list[Product]
+    categories: list[Category] = field(default_factory=list)
+
+
+def _team_members() -> QuerySet:
+    return apps.get_model("crm", "TeamMember").objects.all()
+
+
+def _stores_with_team() -> QuerySet[Store]:
+    members = Prefetch(
+        "team__members",
+        queryset=_team_members().select_related("user").order_by("sort_order", "pk"),
+    )
+    return Store.objects.filter(is_active=True).select_related("team").prefetch_related(members)
+
+
+def home_sections() -> HomeSections:
+    """Shops (with their teams), the most sold and the newest products, and the top-level categories."""
+    return HomeSections(
+        stores=list(_stores_with_team()),
+        popular=list(product_cards().order_by("-sold_count", "-pk")[:HOME_SECTION_SIZE]),
+        new=list(product_cards().order_by("-created_at", "-pk")[:HOME_SECTION_SIZE]),
+        categories=category_tree(),
+    )
+
+
+def store_get(*, slug: str) -> Store:
+    """A shop with its team and the team's members (user loaded) in display order; raises Store.DoesNotExist."""
+    store = _stores_with_team().get(slug=slug)
+    store.md_lead = next((m for m in store.team.members.all() if m.role == MD_LEAD_ROLE), None)
+    return store
+
+
+def store_products(*, store: Store, filters: ProductFilters) -> QuerySet[Product]:
+    return filters.apply(product_cards().filter(store=store)).order_by(*filters.ordering())
+
+
+def product_get(*, pk: int) -> Product:
+    """An active product for its page: shop, team, category (with parent), ordered images and the MD lead."""
+    members = Prefetch(
+        "store__team__members",
+        queryset=_team_members().filter(role=MD_LEAD_ROLE).select_related("user").order_by("sort_order", "pk"),
+        to_attr="leads",
+    )
+    product = (
+        Product.objects.filter(is_active=True, store__is_active=True)
+        .select_related("store", "store__team", "category", "category__parent")
+        .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("sort_order", "pk")), members)
+        .get(pk=pk)
+    )
+    product.md_lead = product.store.team.leads[0] if product.store.team.leads else None
+    return product
+
+
+def product_search(*, query: str, filters: ProductFilters) -> QuerySet[Product]:
+    """Products matching `query` in name or description, best match first.
+
+    PostgreSQL: substring matches plus pg_trgm word similarity on the name (so '세탁' finds '세탁세제' and a typo
+    still lands), ranked by similarity then popularity; GIN trigram indexes serve both (migration 0004).
+    SQLite: substring matches ranked by popularity.
+    """
+    query = " ".join(query.split())[:60]
+    if not query:
+        return product_cards().none()
+    qs = filters.apply(product_cards())
+    contains = Q(name__icontains=query) | Q(description__icontains=query)
+    if settings.USING_POSTGRES:
+        from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+
+        qs = qs.filter(contains | Q(name__trigram_word_similar=query)).annotate(
+            rank=Greatest(TrigramWordSimilarity(query, "name"), TrigramSimilarity("name", query))
+        )
+        if filters.sort == SORT_RELEVANCE:
+            return qs.order_by(F("rank").desc(), "-sold_count", "-pk")
+        return qs.order_by(*filters.ordering())
+    return qs.filter(contains).order_by(*filters.ordering())
