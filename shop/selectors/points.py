@@ -3,14 +3,25 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
 from shop.models import PointEntry
-from shop.services.points import points_due_to_expire
 
 EXPIRING_SOON_DAYS = 30
+
+
+def points_due_to_expire(*, user: User, at: datetime) -> int:
+    """How many points of `user` have expired by `at` and have no expire entry yet (FIFO, see module doc)."""
+    totals = PointEntry.objects.filter(user=user).aggregate(
+        expiring=Sum("amount", filter=Q(amount__gt=0, expires_at__isnull=False, expires_at__lte=at)),
+        debits=Sum("amount", filter=Q(amount__lt=0) & ~Q(kind=PointEntry.Kind.EXPIRE)),
+        expired=Sum("amount", filter=Q(kind=PointEntry.Kind.EXPIRE)),
+        balance=Sum("amount"),
+    )
+    due = (totals["expiring"] or 0) + (totals["debits"] or 0) + (totals["expired"] or 0)
+    return max(0, min(due, totals["balance"] or 0))
 
 
 def point_balance(*, user: User, now: datetime | None = None) -> int:

@@ -43,8 +43,10 @@ from shop.models import (
 from shop.payments import payment_provider
 from shop.selectors.cart import CheckoutInfo, Discount, PricedLine, cart_lines_fetch, checkout_info_build
 from shop.services.cart import cart_lines_remove_products
+from shop.services.coupons import coupon_discounts_compute, coupon_redeem_for_order
 from shop.services.orders import order_number_new
 from shop.services.payments import payment_charge
+from shop.services.points import points_discount_compute, points_spend_for_order
 
 CART_EMPTY = _("주문할 상품을 골라 주세요.")
 CART_CHANGED = _("주문하려는 사이에 바뀐 내용이 있어요. 아래 내용을 확인하고 다시 주문해 주세요.")
@@ -87,6 +89,13 @@ class DiscountRequest:
 
     coupon_id: int | None = None
     points: int = 0
+    # Several coupons at once (all of them stackable); coupon_id alone is the common single-coupon case.
+    coupon_ids: tuple[int, ...] = ()
+
+    @property
+    def all_coupon_ids(self) -> tuple[int, ...]:
+        ids = self.coupon_ids + ((self.coupon_id,) if self.coupon_id else ())
+        return tuple(dict.fromkeys(ids))
 
 
 @dataclass(frozen=True)
@@ -130,13 +139,23 @@ def seen_lines_from_cart(info: CheckoutInfo) -> list[SeenLine]:
 
 
 def discounts_compute(*, info: CheckoutInfo, user: User, request: DiscountRequest) -> list[Discount]:
-    """The discount step: which discounts apply to these priced lines. Pure; raises DomainError if refused."""
-    return []
+    """The discount step: which discounts apply to these priced lines. Pure; raises DomainError if refused.
+
+    Coupons first (each on its own scope), then points on what is left to pay (shop.services.coupons/points).
+    """
+    discounts = coupon_discounts_compute(info=info, user=user, coupon_ids=request.all_coupon_ids)
+    payable = info.subtotal + info.shipping_fee - sum(discount.amount for discount in discounts)
+    return discounts + points_discount_compute(user=user, points=request.points, payable=payable)
 
 
 def discounts_commit(*, order: Order, info: CheckoutInfo, user: User, request: DiscountRequest) -> None:
-    """Inside the placing transaction, after the order row exists: redeem what `discounts_compute` chose."""
-    return
+    """Inside the placing transaction, after the order row exists: redeem what `discounts_compute` chose.
+
+    Coupons by a conditional UPDATE each (a coupon already taken raises DomainError and rolls the order back),
+    then points under the customer's point-account lock.
+    """
+    coupon_redeem_for_order(order=order, discounts=info.discounts)
+    points_spend_for_order(order=order, amount=info.points_used)
 
 
 def checkout_preview(*, cart: Cart | None, user: User, discount_request: DiscountRequest | None = None) -> CheckoutInfo:

@@ -1,15 +1,18 @@
 """Coupon writes: issuing into a wallet (limits enforced under the rule's row lock) and claiming by code."""
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.errors import DomainError
-from shop.models import CouponRule, IssuedCoupon
+from config.money import format_won
+from shop.models import CouponRule, IssuedCoupon, Order
+from shop.selectors.cart import CheckoutInfo, Discount, PricedLine
 
 COUPON_RULE_INACTIVE = "지금은 받을 수 없는 쿠폰이에요."
 COUPON_RULE_NOT_STARTED = "아직 받을 수 있는 기간이 아니에요."
@@ -85,3 +88,141 @@ def coupon_claim_by_code(*, code: str, user: User) -> IssuedCoupon:
         raise DomainError(_(COUPON_CODE_UNKNOWN), code="coupon_code_unknown", http_status=404)
     with transaction.atomic(durable=True):
         return coupon_issue(rule=rule, user=user, source=IssuedCoupon.Source.CODE, source_ref=normalized)
+
+
+# --- Applying coupons at checkout -------------------------------------------------------------------------
+
+COUPON_EXPIRED = "쿠폰 사용 기간이 지났어요."
+COUPON_OUT_OF_SCOPE = "이 쿠폰은 {target} 상품에만 쓸 수 있어요."
+COUPON_BELOW_MINIMUM = "쿠폰은 {amount} 이상 주문할 때 쓸 수 있어요."
+COUPON_ALREADY_USED = "이미 사용한 쿠폰이에요."
+COUPON_NOT_YOURS = "내 쿠폰함에 있는 쿠폰만 쓸 수 있어요."
+COUPON_NOT_STACKABLE = "'{name}' 쿠폰은 다른 쿠폰과 함께 쓸 수 없어요."
+COUPON_SAME_RULE_TWICE = "같은 쿠폰은 한 주문에 한 장만 쓸 수 있어요."
+
+
+def coupon_scope_target(rule: CouponRule) -> str:
+    """The name the out-of-scope message shows: the shop, category or product the rule is limited to."""
+    if rule.scope == CouponRule.Scope.STORE and rule.store is not None:
+        return rule.store.name
+    if rule.scope == CouponRule.Scope.CATEGORY and rule.category is not None:
+        return rule.category.name
+    if rule.scope == CouponRule.Scope.PRODUCT and rule.product is not None:
+        return rule.product.name
+    return ""
+
+
+def coupon_line_in_scope(*, rule: CouponRule, product_id: int, store_id: int, category_id: int) -> bool:
+    if rule.scope == CouponRule.Scope.STORE:
+        return store_id == rule.store_id
+    if rule.scope == CouponRule.Scope.CATEGORY:
+        return category_id == rule.category_id
+    if rule.scope == CouponRule.Scope.PRODUCT:
+        return product_id == rule.product_id
+    return True
+
+
+def coupon_eligible_amount(*, rule: CouponRule, lines: Iterable[PricedLine]) -> int:
+    """The part of the order the coupon may discount: the selected lines inside its scope."""
+    return sum(
+        line.line_total
+        for line in lines
+        if line.is_selected
+        and coupon_line_in_scope(
+            rule=rule,
+            product_id=line.product_id,
+            store_id=line.product.store_id,
+            category_id=line.product.category_id,
+        )
+    )
+
+
+def coupon_refusal(*, coupon: IssuedCoupon, user: User, lines: Iterable[PricedLine], now: datetime) -> str | None:
+    """Why this coupon cannot be used on these lines (a Korean message), or None when it can. Pure."""
+    if coupon.user_id != user.pk:
+        return _(COUPON_NOT_YOURS)
+    if coupon.used_at is not None:
+        return _(COUPON_ALREADY_USED)
+    if coupon.is_expired_at(now):
+        return _(COUPON_EXPIRED)
+    rule = coupon.rule
+    eligible = coupon_eligible_amount(rule=rule, lines=lines)
+    if eligible <= 0:
+        return _(COUPON_OUT_OF_SCOPE).format(target=coupon_scope_target(rule))
+    if eligible < rule.min_order_amount:
+        return _(COUPON_BELOW_MINIMUM).format(amount=format_won(rule.min_order_amount))
+    return None
+
+
+def coupon_discounts_compute(*, info: CheckoutInfo, user: User, coupon_ids: Sequence[int]) -> list[Discount]:
+    """The coupon part of checkout's discount step: one Discount per chosen coupon (ref = its id).
+
+    One query (the coupons with their rules and scope targets); raises DomainError with the reason's own
+    message when any chosen coupon cannot be used, or when a non-stackable coupon is combined with another.
+    """
+    wanted = list(dict.fromkeys(int(pk) for pk in coupon_ids if pk))
+    if not wanted:
+        return []
+    found = {
+        coupon.pk: coupon
+        for coupon in IssuedCoupon.objects.filter(pk__in=wanted).select_related(
+            "rule", "rule__store", "rule__category", "rule__product"
+        )
+    }
+    now = timezone.now()
+    chosen: list[IssuedCoupon] = []
+    for pk in wanted:
+        coupon = found.get(pk)
+        if coupon is None:
+            raise DomainError(_(COUPON_NOT_YOURS), code="coupon_not_yours")
+        refusal = coupon_refusal(coupon=coupon, user=user, lines=info.selected_lines, now=now)
+        if refusal:
+            raise DomainError(refusal, code="coupon_not_applicable")
+        chosen.append(coupon)
+    if len(chosen) > 1:
+        for coupon in chosen:
+            if not coupon.rule.is_stackable:
+                raise DomainError(_(COUPON_NOT_STACKABLE).format(name=coupon.rule.name), code="coupon_not_stackable")
+        if len({coupon.rule_id for coupon in chosen}) != len(chosen):
+            raise DomainError(_(COUPON_SAME_RULE_TWICE), code="coupon_not_stackable")
+    return [
+        Discount(
+            kind="coupon",
+            label=coupon.rule.name,
+            amount=coupon.rule.discount_for(coupon_eligible_amount(rule=coupon.rule, lines=info.selected_lines)),
+            ref=str(coupon.pk),
+        )
+        for coupon in chosen
+    ]
+
+
+def coupon_redeem_for_order(*, order: Order, discounts: Iterable[Discount]) -> list[int]:
+    """Mark the order's coupons used (inside checkout's transaction). Returns the redeemed coupon ids.
+
+    Each coupon is taken by one conditional UPDATE (`used_at IS NULL`, still the customer's, not expired)
+    whose row count is checked: of many checkouts racing for one coupon, exactly one gets it; the others
+    raise DomainError(COUPON_ALREADY_USED) and their whole checkout rolls back.
+    """
+    now = timezone.now()
+    redeemed: list[int] = []
+    for coupon_id in sorted(int(discount.ref) for discount in discounts if discount.kind == "coupon"):
+        updated = (
+            IssuedCoupon.objects.filter(pk=coupon_id, user_id=order.user_id, used_at__isnull=True)
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+            .update(used_at=now, order=order)
+        )
+        if updated != 1:
+            coupon = IssuedCoupon.objects.filter(pk=coupon_id).first()
+            message = COUPON_EXPIRED if coupon is not None and coupon.used_at is None else COUPON_ALREADY_USED
+            raise DomainError(_(message), code="coupon_not_applicable", http_status=409)
+        redeemed.append(coupon_id)
+    return redeemed
+
+
+def coupon_release_for_order(*, order: Order) -> int:
+    """Put the coupons an order used back into the wallet (cancellation). Returns how many came back.
+
+    One UPDATE keyed on the order: a second call finds nothing to release, so a coupon returns exactly once.
+    The caller holds the order's row lock inside its transaction.
+    """
+    return IssuedCoupon.objects.filter(order=order, used_at__isnull=False).update(used_at=None, order=None)

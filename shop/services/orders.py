@@ -29,6 +29,7 @@ from shop.models import (
     PaymentStatus,
     Product,
 )
+from shop.services.points import loyalty_release_for_order, point_earn_for_order
 
 TRANSITION_NOT_ALLOWED = _("지금 상태({current})에서는 '{target}'(으)로 바꿀 수 없어요.")
 ALREADY_CANCELLED = _("이미 취소된 주문이에요.")
@@ -103,13 +104,17 @@ def order_transition_locked(*, order: Order, target: str, actor: User | None = N
         fields += ["cancelled_at", "stock_released"]
         for hook in cancellation_hooks:
             hook(order)
+        loyalty_release_for_order(order)
         Payment.objects.filter(order=order, status=PaymentStatus.APPROVED).update(
             status=PaymentStatus.REFUND_REQUESTED, updated_at=now
         )
         Payment.objects.filter(
             order=order, status__in=[PaymentStatus.REQUESTED, PaymentStatus.AWAITING_DEPOSIT]
         ).update(status=PaymentStatus.CANCELLED, updated_at=now)
+    if target == OrderStatus.DELIVERED:
+        point_earn_for_order(order=order)
     if target == OrderStatus.REFUNDED:
+        loyalty_release_for_order(order)
         Payment.objects.filter(order=order, status=PaymentStatus.APPROVED).update(
             status=PaymentStatus.REFUND_REQUESTED, updated_at=now
         )

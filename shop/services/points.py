@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from config.errors import DomainError
 from shop.models import Order, PointAccount, PointEntry
+from shop.selectors.cart import Discount
+from shop.selectors.points import point_balance, points_due_to_expire
 
 POINTS_NOT_ENOUGH = "사용할 수 있는 적립금이 부족해요. (사용 가능: {balance})"
 POINTS_AMOUNT_INVALID = "적립금은 1원 이상, 원 단위로 입력해 주세요."
@@ -37,18 +39,6 @@ def point_account_lock(*, user: User) -> PointAccount:
 
 def _ledger_sum(*, user: User, condition: Q) -> int:
     return PointEntry.objects.filter(condition, user=user).aggregate(total=Sum("amount"))["total"] or 0
-
-
-def points_due_to_expire(*, user: User, at: datetime) -> int:
-    """How many points of `user` have expired by `at` and have no expire entry yet (FIFO, see module doc)."""
-    totals = PointEntry.objects.filter(user=user).aggregate(
-        expiring=Sum("amount", filter=Q(amount__gt=0, expires_at__isnull=False, expires_at__lte=at)),
-        debits=Sum("amount", filter=Q(amount__lt=0) & ~Q(kind=PointEntry.Kind.EXPIRE)),
-        expired=Sum("amount", filter=Q(kind=PointEntry.Kind.EXPIRE)),
-        balance=Sum("amount"),
-    )
-    due = (totals["expiring"] or 0) + (totals["debits"] or 0) + (totals["expired"] or 0)
-    return max(0, min(due, totals["balance"] or 0))
 
 
 def _expire_due_locked(*, user: User, now: datetime) -> PointEntry | None:
@@ -213,3 +203,80 @@ def point_expire_due_users() -> list[int]:
         .filter(expiring__gt=-F("used"))
         .values_list("user_id", flat=True)
     )
+
+
+# --- Points at checkout ------------------------------------------------------------------------------------
+
+POINTS_MORE_THAN_BALANCE = "보유한 적립금({balance})보다 많이 쓸 수 없어요."
+
+
+def points_discount_compute(*, user: User, points: int, payable: int) -> list[Discount]:
+    """The points part of checkout's discount step (preview and placing). Pure apart from one balance read.
+
+    `payable` is what is left to pay after coupons; using more than that is trimmed to it. The balance is read
+    without a lock here; `points_spend_for_order` re-checks it under the account lock when the order is placed.
+    """
+    if not points:
+        return []
+    if not isinstance(points, int) or points < 0:
+        raise DomainError(_(POINTS_AMOUNT_INVALID), code="points_invalid")
+    balance = point_balance(user=user)
+    if points > balance:
+        raise DomainError(
+            _(POINTS_MORE_THAN_BALANCE).format(balance=f"{balance:,}원"), code="points_not_enough", http_status=409
+        )
+    amount = min(points, max(0, payable))
+    if amount <= 0:
+        return []
+    return [Discount(kind="points", label=_("적립금 사용"), amount=amount, ref=str(amount))]
+
+
+def points_spend_for_order(*, order: Order, amount: int) -> PointEntry | None:
+    """Inside checkout's transaction: spend the points the order uses, under the account lock."""
+    if amount <= 0:
+        return None
+    return point_spend(user=order.user, amount=amount, order=order)
+
+
+def loyalty_release_for_order(order: Order) -> None:
+    """Cancellation step: give back the order's coupons and points, each exactly once.
+
+    Called inside the cancelling transaction with the order row locked (shop.services.orders).
+    """
+    from shop.services.coupons import coupon_release_for_order
+
+    coupon_release_for_order(order=order)
+    point_refund_for_order(order=order)
+    point_earn_reverse_for_order(order=order)
+
+
+@transaction.atomic
+def point_earn_reverse_for_order(*, order: Order) -> PointEntry | None:
+    """A refunded order takes back the points it earned, once, and never more than the balance holds.
+
+    Locks the customer's PointAccount row; the reversal is an `adjust` entry bound to the order, so a second
+    call finds it and writes nothing.
+    """
+    earned = PointEntry.objects.filter(order=order, kind=PointEntry.Kind.EARN).first()
+    if earned is None:
+        return None
+    point_account_lock(user=order.user)
+    existing = PointEntry.objects.filter(order=order, kind=PointEntry.Kind.ADJUST, amount__lt=0).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    _expire_due_locked(user=order.user, now=now)
+    amount = min(earned.amount, _balance_locked(user=order.user))
+    if amount <= 0:
+        return None
+    entry = PointEntry(
+        user=order.user,
+        amount=-amount,
+        kind=PointEntry.Kind.ADJUST,
+        order=order,
+        note=_("주문 %(number)s 환불로 적립 취소") % {"number": order.number},
+        created_at=now,
+    )
+    entry.full_clean(validate_constraints=False)
+    entry.save()
+    return entry
