@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from feed import api
+
+urlpatterns = [
+    path("events/", api.events_collect, name="feed-events"),
+]

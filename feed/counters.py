@@ -1,0 +1,121 @@
+"""Windowed counters in the cache (Redis in production, local memory in development and tests).
+
+Keys are per-minute buckets with a TTL, so a window of W minutes is the sum of the last W buckets:
+`fc:<visitor>:<rule>:<n|d>:<minute>` (count / dwell seconds of the events that match a nudge rule).
+Product viewers are distinct visitors per 5-minute bucket (a Redis HyperLogLog, a set in local memory).
+
+Every function here may raise when the cache is down; callers (services) catch and fail soft.
+"""
+
+from collections.abc import Iterable
+
+from django.core.cache import cache
+
+try:  # django's Redis backend exposes a client we can pipeline on
+    from django.core.cache.backends.redis import RedisCache
+except ImportError:  # pragma: no cover
+    RedisCache = None  # type: ignore[assignment,misc]
+
+BUCKET_TTL_SECONDS = 130 * 60  # the longest window is 120 minutes
+VIEWER_BUCKET_SECONDS = 300
+VIEWER_WINDOW_BUCKETS = 12  # one hour
+
+
+def minute_of(ts: float) -> int:
+    return int(ts // 60)
+
+
+def _redis_client():
+    if RedisCache is not None and isinstance(cache, RedisCache):
+        return cache._cache.get_client(write=True)
+    return None
+
+
+def rule_key(visitor_id: str, rule_id: int, what: str, minute: int) -> str:
+    return f"fc:{visitor_id}:{rule_id}:{what}:{minute}"
+
+
+def add_many(deltas: dict[str, int]) -> None:
+    """Add each delta to its key (creating it with the bucket TTL). One round trip on Redis."""
+    if not deltas:
+        return
+    client = _redis_client()
+    if client is not None:
+        pipe = client.pipeline(transaction=False)
+        for key, delta in deltas.items():
+            full = cache.make_and_validate_key(key)
+            pipe.incrby(full, delta)
+            pipe.expire(full, BUCKET_TTL_SECONDS)
+        pipe.execute()
+        return
+    for key, delta in deltas.items():
+        cache.add(key, 0, BUCKET_TTL_SECONDS)
+        try:
+            cache.incr(key, delta)
+        except ValueError:  # expired between add and incr
+            cache.set(key, delta, BUCKET_TTL_SECONDS)
+
+
+def window_sums(visitor_id: str, rules: Iterable[tuple[int, int]], now_ts: float) -> dict[int, tuple[int, int]]:
+    """{rule_id: (count, dwell_seconds)} over each rule's window (rule_id, window_minutes)."""
+    current = minute_of(now_ts)
+    wanted: dict[str, tuple[int, str]] = {}
+    for rule_id, window in rules:
+        for minute in range(current - window + 1, current + 1):
+            for what in ("n", "d"):
+                wanted[rule_key(visitor_id, rule_id, what, minute)] = (rule_id, what)
+    found = cache.get_many(list(wanted))
+    sums: dict[int, list[int]] = {}
+    for key, (rule_id, what) in wanted.items():
+        entry = sums.setdefault(rule_id, [0, 0])
+        value = int(found.get(key) or 0)
+        entry[0 if what == "n" else 1] += value
+    return {rule_id: (n, d) for rule_id, (n, d) in sums.items()}
+
+
+def viewers_add(product_ids: Iterable[int], visitor_id: str, now_ts: float) -> None:
+    bucket = int(now_ts // VIEWER_BUCKET_SECONDS)
+    ttl = VIEWER_BUCKET_SECONDS * (VIEWER_WINDOW_BUCKETS + 1)
+    client = _redis_client()
+    ids = set(product_ids)
+    if client is not None:
+        pipe = client.pipeline(transaction=False)
+        for pid in ids:
+            full = cache.make_and_validate_key(f"pv:{pid}:{bucket}")
+            pipe.pfadd(full, visitor_id)
+            pipe.expire(full, ttl)
+        pipe.execute()
+        return
+    for pid in ids:
+        key = f"pv:{pid}:{bucket}"
+        seen = cache.get(key) or set()
+        seen.add(visitor_id)
+        cache.set(key, seen, ttl)
+
+
+def viewers_count(product_id: int, now_ts: float) -> int:
+    """Distinct visitors who viewed the product in the last hour."""
+    bucket = int(now_ts // VIEWER_BUCKET_SECONDS)
+    keys = [f"pv:{product_id}:{b}" for b in range(bucket - VIEWER_WINDOW_BUCKETS + 1, bucket + 1)]
+    client = _redis_client()
+    if client is not None:
+        return int(client.pfcount(*[cache.make_and_validate_key(k) for k in keys]))
+    union: set[str] = set()
+    for value in cache.get_many(keys).values():
+        union |= value
+    return len(union)
+
+
+def last_ordered_set(product_ids: Iterable[int], when_ts: float) -> None:
+    cache.set_many({f"po:{pid}": when_ts for pid in product_ids}, 24 * 3600)
+
+
+def last_ordered_get(product_id: int) -> float | None:
+    return cache.get(f"po:{product_id}")
+
+
+def now_ts() -> float:
+    """Seconds since the epoch from django's clock (so time-machine moves it)."""
+    from django.utils import timezone
+
+    return timezone.now().timestamp()

@@ -1,0 +1,136 @@
+"""Wiring: page-shell context, shop signals and hooks, log-in merge. Each receiver calls one service."""
+
+import logging
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from feed import selectors, services
+
+logger = logging.getLogger(__name__)
+DISMISS_COOKIE = "dg_greet_off"
+
+
+def _user(request: HttpRequest):
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def greeting_context(request: HttpRequest) -> dict[str, Any]:
+    now = timezone.now()
+    visitor_id = getattr(request, "visitor_id", None)
+    user = _user(request)
+    greeting = selectors.greeting_for(user=user, visitor_id=visitor_id, now=now)
+    if greeting is not None and request.COOKIES.get(DISMISS_COOKIE) == greeting.dismiss_key:
+        greeting = None
+    if greeting is not None and greeting.benefit_rule_id is not None and visitor_id is not None:
+        try:
+            services.greeting_exposure_record(
+                greeting_id=greeting.greeting_id, user=user, visitor_id=visitor_id, is_control=False, now=now
+            )
+        except Exception:
+            logger.warning("greeting exposure not recorded", exc_info=True)
+    return {"greeting": greeting}
+
+
+def unread_context(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "feed_unread_count": selectors.feed_unread_count(
+            user=_user(request), visitor_id=getattr(request, "visitor_id", None), now=timezone.now()
+        )
+    }
+
+
+def merge_visitor_on_login(sender: Any, request: HttpRequest | None = None, user: Any = None, **kwargs: Any) -> None:
+    visitor_id = getattr(request, "visitor_id", None) if request is not None else None
+    if visitor_id is None or user is None:
+        return
+    try:
+        services.visitor_merge(visitor_id=visitor_id, user=user)
+    except Exception:
+        logger.exception("could not merge visitor %s into user %s", visitor_id, user.pk)
+
+
+def nudge_rules_changed(sender: Any, **kwargs: Any) -> None:
+    services.rules_invalidate()
+
+
+def order_paid_received(sender: Any, order: Any = None, **kwargs: Any) -> None:
+    if order is not None:
+        services.order_paid_record(order=order)
+
+
+def subscription_reminder_received(sender: Any, subscription: Any = None, **kwargs: Any) -> None:
+    if subscription is None or getattr(subscription, "user_id", None) is None:
+        return
+    from feed.models import FeedItem
+
+    product = getattr(subscription, "product", None)
+    name = getattr(product, "name", "") if product is not None else ""
+    services.feed_item_create(
+        kind=FeedItem.Kind.SUBSCRIPTION_REMINDER,
+        user=subscription.user,
+        title="곧 정기배송이 출발해요",
+        body=f"{name} 정기배송이 곧 준비돼요. 바꿀 게 있으면 미리 알려 주세요." if name else "정기배송이 곧 준비돼요.",
+        link="/my/subscriptions/",
+        toast=True,
+    )
+
+
+def social_proof_panel(request: HttpRequest, product: Any) -> str:
+    proof = selectors.social_proof_for(product_id=product.pk, now=timezone.now())
+    if not proof.viewers and proof.ordered_minutes_ago is None:
+        return ""
+    return render_to_string("feed/partials/_social_proof.html", {"proof": proof}, request=request)
+
+
+def connect_shop() -> None:
+    try:
+        from shop import signals
+    except ImportError:  # shop's signals module not there yet
+        return
+    signals.order_paid.connect(order_paid_received, dispatch_uid="feed.order_paid")
+    reminder = getattr(signals, "subscription_reminder_due", None)
+    if reminder is not None:
+        reminder.connect(subscription_reminder_received, dispatch_uid="feed.subscription_reminder")
+    try:
+        from shop.hooks import register_product_panel
+    except ImportError:
+        return
+    register_product_panel(social_proof_panel)
+
+
+def schedule_beat() -> None:
+    try:
+        from config.celery import app
+    except ImportError:
+        return
+    schedule = dict(app.conf.beat_schedule or {})
+    schedule.setdefault("feed-abandoned-carts", {"task": "feed.abandoned_carts", "schedule": 300.0})
+    app.conf.beat_schedule = schedule
+
+
+def track_context(request: HttpRequest) -> dict[str, Any]:
+    """What the tracking script should report for this page: category/product/store ids and the page kind.
+
+    Resolved from the URL (one small query on category, product and store pages), so catalog templates need
+    no tracking markup."""
+    match = getattr(request, "resolver_match", None)
+    track: dict[str, Any] = {"page": "", "category": "", "product": "", "store": ""}
+    if match is None or match.namespace != "shop":
+        return {"feed_track": track}
+    from shop.models import Category, Product, Store
+
+    name, kwargs = match.url_name, match.kwargs
+    track["page"] = name or ""
+    if name == "category" and "slug" in kwargs:
+        track["category"] = Category.objects.filter(slug=kwargs["slug"]).values_list("pk", flat=True).first() or ""
+    elif name == "product" and "pk" in kwargs:
+        row = Product.objects.filter(pk=kwargs["pk"]).values_list("pk", "category_id", "store_id").first()
+        if row:
+            track["product"], track["category"], track["store"] = row
+    elif name == "store" and "slug" in kwargs:
+        track["store"] = Store.objects.filter(slug=kwargs["slug"]).values_list("pk", flat=True).first() or ""
+    return {"feed_track": track}

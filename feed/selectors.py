@@ -1,0 +1,163 @@
+"""Reads for feed pages and the page shell: the greeting, the feed list, the unread badge, social proof."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from feed import audiences, counters
+from feed.models import FeedItem, Greeting, Visitor
+from feed.services.items import MALL_NAME, render_placeholders_html
+from feed.services.nudges import in_control_group
+
+
+@dataclass(frozen=True)
+class GreetingView:
+    """A rendered greeting, ready for templates/feed/partials/_greeting.html."""
+
+    greeting_id: int
+    text: SafeString
+    photo_url: str
+    benefit_rule_id: int | None
+    benefit_name: str
+    benefit_label: str
+    dismiss_key: str
+
+
+def _days_together(user: Any, today) -> int | None:
+    if user is None:
+        return None
+    return (today - timezone.localdate(user.date_joined)).days + 1
+
+
+def greetings_active(*, today) -> QuerySet[Greeting]:
+    return (
+        Greeting.objects.filter(is_active=True)
+        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .select_related("benefit")
+        .prefetch_related("time_slots")
+        .order_by("-priority", "pk")
+    )
+
+
+def greeting_for(
+    *, user: Any = None, visitor_id: UUID | None = None, now: datetime | None = None
+) -> GreetingView | None:
+    """The highest-priority active greeting whose time slot, weekday and audience hold (Seoul time).
+
+    `user` is None for an anonymous visitor. Placeholders are filled with escaped values; unknown ones
+    become empty. Two queries (greetings + their time slots), plus one for the visitor when a
+    "back after N days" greeting is a candidate.
+    """
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    today = local.date()
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    is_weekend = today.weekday() >= 5
+    previous_seen = None
+    loaded_visitor = False
+    context = None
+    for greeting in greetings_active(today=today):
+        if greeting.day_kind == Greeting.DayKind.WEEKDAY and is_weekend:
+            continue
+        if greeting.day_kind == Greeting.DayKind.WEEKEND and not is_weekend:
+            continue
+        slots = list(greeting.time_slots.all())
+        if slots and not any(slot.contains(local.hour) for slot in slots):
+            continue
+        if greeting.audience == "back_after" and not loaded_visitor and visitor_id is not None:
+            loaded_visitor = True
+            previous_seen = Visitor.objects.filter(pk=visitor_id).values_list("previous_seen", flat=True).first()
+            context = None
+        if context is None:
+            context = audiences.AudienceContext(
+                user=user,
+                today=today,
+                now_local=local,
+                days_together=_days_together(user, today),
+                previous_seen=timezone.localtime(previous_seen) if previous_seen else None,
+            )
+        if not audiences.matches(greeting.audience, context, greeting.audience_days):
+            continue
+        return _render(greeting, user=user, visitor_id=visitor_id, days_together=context.days_together, today=today)
+    return None
+
+
+def _render(
+    greeting: Greeting, *, user: Any, visitor_id: UUID | None, days_together: int | None, today
+) -> GreetingView:
+    nickname = user.display_name if user is not None else "고객"
+    text = render_placeholders_html(
+        greeting.template,
+        {"nickname": nickname, "days_together": days_together or "", "shop": MALL_NAME},
+    )
+    rule = greeting.benefit
+    show_benefit = rule is not None and rule.is_active
+    if show_benefit:
+        who = user.pk if user is not None else visitor_id
+        show_benefit = not in_control_group(key=f"g{greeting.pk}:{who}", percent=greeting.benefit_control_percent)
+    return GreetingView(
+        greeting_id=greeting.pk,
+        text=mark_safe(text),  # noqa: S308 (template and values escaped above)
+        photo_url=greeting.photo.url if greeting.photo else "",
+        benefit_rule_id=rule.pk if show_benefit else None,
+        benefit_name=rule.name if show_benefit else "",
+        benefit_label=rule.discount_label if show_benefit else "",
+        dismiss_key=f"{today.isoformat()}:{greeting.pk}",
+    )
+
+
+def _recipient_filter(*, user: Any, visitor_id: UUID | None) -> Q | None:
+    if user is not None and getattr(user, "is_authenticated", False):
+        return Q(user=user)
+    if visitor_id is not None:
+        return Q(user__isnull=True, visitor_id=visitor_id)
+    return None
+
+
+def feed_items_for(*, user: Any, visitor_id: UUID | None, now: datetime, limit: int = 50) -> list[FeedItem]:
+    """Newest first, expired ones left out; coupon and rule loaded in the same query."""
+    recipient = _recipient_filter(user=user, visitor_id=visitor_id)
+    if recipient is None:
+        return []
+    return list(
+        FeedItem.objects.filter(recipient)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .select_related("coupon__rule", "claimable_rule")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def feed_unread_count(*, user: Any, visitor_id: UUID | None, now: datetime) -> int:
+    recipient = _recipient_filter(user=user, visitor_id=visitor_id)
+    if recipient is None:
+        return 0
+    return (
+        FeedItem.objects.filter(recipient, read_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .count()
+    )
+
+
+@dataclass(frozen=True)
+class SocialProof:
+    viewers: int
+    ordered_minutes_ago: int | None
+
+
+def social_proof_for(*, product_id: int, now: datetime) -> SocialProof:
+    """Distinct viewers in the last hour (hidden below FEED_SOCIAL_PROOF_MIN_VIEWERS) and the last order time."""
+    minimum = int(getattr(settings, "FEED_SOCIAL_PROOF_MIN_VIEWERS", 3))
+    viewers = counters.viewers_count(product_id, now.timestamp())
+    last = counters.last_ordered_get(product_id)
+    minutes = None
+    if last is not None and 0 <= now.timestamp() - last < 24 * 3600:
+        minutes = max(1, int((now.timestamp() - last) // 60))
+    return SocialProof(viewers=viewers if viewers >= minimum else 0, ordered_minutes_ago=minutes)

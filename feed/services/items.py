@@ -1,0 +1,210 @@
+"""Feed items: create, push live, mark read, claim the coupon, follow the link (with measurement)."""
+
+import logging
+import re
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+from uuid import UUID
+
+from asgiref.sync import async_to_sync
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from config.errors import DomainError
+from feed.models import Exposure, FeedItem
+
+logger = logging.getLogger(__name__)
+
+PLACEHOLDER = re.compile(r"\{(\w{1,30})\}")
+MALL_NAME = "동네가게"
+
+FEED_ITEM_NOT_FOUND = "찾을 수 없는 소식이에요."
+FEED_ITEM_EXPIRED = "기간이 지난 소식이에요."
+FEED_ITEM_NOTHING_TO_CLAIM = "받을 쿠폰이 없어요."
+FEED_ITEM_LOGIN_TO_CLAIM = "로그인하면 쿠폰을 바로 받을 수 있어요."
+
+
+def render_placeholders(template: str, values: dict[str, Any]) -> str:
+    """Fill {name} placeholders with the given values. Unknown names become empty; never raises.
+
+    Returns plain text (callers escape it on output, or use render_placeholders_html).
+    """
+    return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), "")), template)
+
+
+def render_placeholders_html(template: str, values: dict[str, Any]) -> str:
+    """Escape the template and each value, then fill the placeholders: safe to mark_safe."""
+    return PLACEHOLDER.sub(lambda m: escape(str(values.get(m.group(1), ""))), escape(template))
+
+
+def render_message(template: str, *, user: Any) -> str:
+    nickname = (user.display_name if user is not None else "") or _("고객")
+    return render_placeholders(template, {"nickname": nickname, "shop": MALL_NAME})
+
+
+def group_for(*, user_id: int | None, visitor_id: UUID | str | None) -> str | None:
+    """The one channel group a recipient listens on: the user's when logged in, else the browser's."""
+    if user_id is not None:
+        return f"feed.user.{user_id}"
+    if visitor_id:
+        return f"feed.visitor.{visitor_id}"
+    return None
+
+
+def item_payload(item: FeedItem) -> dict[str, Any]:
+    """A JSON-safe description of a feed item for the live socket."""
+    coupon_label = ""
+    if item.coupon_id is not None and item.coupon is not None:
+        coupon_label = item.coupon.rule.discount_label
+    elif item.claimable_rule_id is not None and item.claimable_rule is not None:
+        coupon_label = item.claimable_rule.discount_label
+    return {
+        "type": "feed.item",
+        "id": item.pk,
+        "kind": item.kind,
+        "title": item.title,
+        "body": item.body,
+        "link": item.link,
+        "coupon": coupon_label,
+        "coupon_issued": item.coupon_id is not None,
+        "promotional": item.is_promotional,
+        "created_at": item.created_at.isoformat(),
+    }
+
+
+def channel_send(*, group: str, payload: dict[str, Any]) -> None:
+    """Send one payload to one group. Call only from transaction.on_commit; a dropped message is fine
+    (the page re-fetches the partial on reconnect), so errors are logged, never raised."""
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, {"type": "feed.push", "payload": payload})
+    except Exception:
+        logger.warning("live push to %s failed", group, exc_info=True)
+
+
+def feed_push_item(*, item_id: int, toast: bool = False) -> None:
+    item = FeedItem.objects.select_related("coupon__rule", "claimable_rule").filter(pk=item_id).first()
+    if item is None:
+        return
+    group = group_for(user_id=item.user_id, visitor_id=item.visitor_id)
+    if group is None:
+        return
+    payload = item_payload(item)
+    payload["toast"] = toast
+    channel_send(group=group, payload=payload)
+
+
+def feed_item_create(
+    *,
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    user: Any = None,
+    visitor_id: UUID | None = None,
+    coupon: Any = None,
+    claimable_rule: Any = None,
+    is_promotional: bool = False,
+    expires_at: datetime | None = None,
+    toast: bool = False,
+) -> FeedItem:
+    """Create one feed item for one recipient and push it after commit (crm campaigns, reminders, MD notes)."""
+    with transaction.atomic():
+        item = FeedItem(
+            user=user,
+            visitor_id=visitor_id,
+            kind=kind,
+            title=title[:80],
+            body=body[:400],
+            link=link,
+            coupon=coupon,
+            claimable_rule=claimable_rule,
+            is_promotional=is_promotional,
+            expires_at=expires_at,
+            created_at=timezone.now(),
+        )
+        item.full_clean()
+        item.save()
+        transaction.on_commit(partial(feed_push_item, item_id=item.pk, toast=toast))
+    return item
+
+
+def _owned(*, item_id: int, user: Any, visitor_id: UUID | None):
+    qs = FeedItem.objects.filter(pk=item_id)
+    if user is not None:
+        return qs.filter(user=user)
+    if visitor_id is None:
+        return qs.none()
+    return qs.filter(user__isnull=True, visitor_id=visitor_id)
+
+
+def feed_item_mark_read(*, item_id: int, user: Any, visitor_id: UUID | None, now: datetime) -> int:
+    """Mark one item (or, with item_id=0, all of the recipient's items) read. Returns rows changed."""
+    if item_id:
+        qs = _owned(item_id=item_id, user=user, visitor_id=visitor_id)
+    elif user is not None:
+        qs = FeedItem.objects.filter(user=user)
+    else:
+        qs = FeedItem.objects.filter(user__isnull=True, visitor_id=visitor_id)
+    return qs.filter(read_at__isnull=True).update(read_at=now)
+
+
+def feed_items_mark_shown(*, item_ids: list[int], now: datetime) -> int:
+    """Measurement: the recipient saw these items (feed page or toast). Only the first time counts."""
+    exposure_ids = FeedItem.objects.filter(pk__in=item_ids, exposure__isnull=False).values("exposure_id")
+    return Exposure.objects.filter(pk__in=exposure_ids, shown_at__isnull=True).update(shown_at=now)
+
+
+def feed_item_click(*, item_id: int, user: Any, visitor_id: UUID | None, now: datetime) -> FeedItem:
+    item = _owned(item_id=item_id, user=user, visitor_id=visitor_id).first()
+    if item is None:
+        raise DomainError(_(FEED_ITEM_NOT_FOUND), code="not_found", http_status=404)
+    FeedItem.objects.filter(pk=item.pk, read_at__isnull=True).update(read_at=now)
+    if item.exposure_id:
+        Exposure.objects.filter(pk=item.exposure_id, clicked_at__isnull=True).update(clicked_at=now)
+    return item
+
+
+def feed_item_claim(*, item_id: int, user: Any, visitor_id: UUID | None, now: datetime) -> FeedItem:
+    """Issue the item's claimable coupon to the (logged-in) user, once. Locks the item row.
+
+    Raises DomainError when there is nothing to claim, the item expired, or the coupon rule says no.
+    """
+    from shop.models import IssuedCoupon
+    from shop.services.coupons import coupon_issue
+
+    if user is None:
+        raise DomainError(_(FEED_ITEM_LOGIN_TO_CLAIM), code="login_required", http_status=403)
+    with transaction.atomic(durable=True):
+        item = (
+            _owned(item_id=item_id, user=user, visitor_id=visitor_id)
+            .select_for_update(of=("self",))
+            .select_related("claimable_rule")
+            .first()
+        )
+        if item is None:
+            raise DomainError(_(FEED_ITEM_NOT_FOUND), code="not_found", http_status=404)
+        if item.expires_at is not None and item.expires_at <= now:
+            raise DomainError(_(FEED_ITEM_EXPIRED), code="expired", http_status=409)
+        if item.coupon_id is not None or item.claimable_rule is None:
+            raise DomainError(_(FEED_ITEM_NOTHING_TO_CLAIM), code="nothing_to_claim", http_status=409)
+        source = IssuedCoupon.Source.NUDGE if item.kind == FeedItem.Kind.NUDGE else IssuedCoupon.Source.CAMPAIGN
+        if item.kind == FeedItem.Kind.GREETING:
+            source = IssuedCoupon.Source.GREETING
+        issued = coupon_issue(rule=item.claimable_rule, user=user, source=source, source_ref=f"feed:{item.pk}")
+        FeedItem.objects.filter(pk=item.pk).update(coupon=issued, read_at=item.read_at or now)
+        if item.exposure_id:
+            Exposure.objects.filter(pk=item.exposure_id, claimed_at__isnull=True).update(claimed_at=now, user=user)
+        item.coupon = issued
+    return item
+
+
+def feed_item_default_expiry(now: datetime) -> datetime:
+    return now + timedelta(days=7)
