@@ -10,7 +10,19 @@ from shop.models import Category, Product, ProductImage, Store
 
 class ChangedFieldsOnlyAdminMixin:
     """Save only the fields the editor changed, so an admin edit never overwrites a concurrent stock or
-    sold_count update made by checkout in between (STYLE.md: never a bare save() on an existing row)."""
+    sold_count update made by checkout in between (STYLE.md: never a bare save() on an existing row).
+
+    Fields in `track_initial_fields` carry their value as shown to the editor in a hidden input, so "changed"
+    means "the editor typed something else", not "differs from the row as it is now".
+    """
+
+    track_initial_fields: tuple[str, ...] = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and db_field.name in self.track_initial_fields:
+            formfield.show_hidden_initial = True
+        return formfield
 
     def save_model(self, request, obj, form, change):
         if change and form.changed_data:
@@ -64,6 +76,7 @@ class ProductAdmin(ChangedFieldsOnlyAdminMixin, admin.ModelAdmin):
         "created_at",
     )
     list_editable = ("price", "stock", "is_active")
+    track_initial_fields = ("price", "list_price", "stock", "is_active")
     list_filter = (
         "is_active",
         "category__kind",
@@ -86,3 +99,7 @@ class ProductAdmin(ChangedFieldsOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("할인율"))
     def discount_display(self, obj: Product) -> str:
         return f"{obj.discount_rate}%" if obj.discount_rate else "-"
+
+
+# --- orders: orders, payments, saved addresses (shop/admin_orders.py) ---------------------------------------
+from shop import admin_orders  # noqa: E402, F401

@@ -1,6 +1,6 @@
 import factory
 
-from shop.models import Category, Product, Store
+from shop.models import Category, Product, ProductImage, Store
 from tests.crm.factories import TeamFactory
 
 
@@ -41,6 +41,18 @@ class ProductFactory(factory.django.DjangoModelFactory):
     price = 12900
     list_price = 15900
     stock = 100
+
+
+class ProductImageFactory(factory.django.DjangoModelFactory):
+    """A real (tiny) PNG in the test's media root, so templates can ask for its URL."""
+
+    class Meta:
+        model = ProductImage
+
+    product = factory.SubFactory(ProductFactory)
+    image = factory.django.ImageField(color="orange", width=8, height=8, format="PNG")
+    alt = factory.LazyAttribute(lambda o: o.product.name)
+    sort_order = 0
 
 
 # --- loyalty (helper 4): coupons, points, subscriptions, reviews, wishlist ---
