@@ -122,6 +122,13 @@ class OrderLine(models.Model):
     def __str__(self) -> str:
         return f"{self.product_name} × {self.quantity}"
 
+    @property
+    def image_url(self) -> str:
+        """Set up by shop.selectors.orders (first image annotated, product and category joined)."""
+        from shop.selectors.cart import product_image_url
+
+        return product_image_url(product=self.product, image_path=getattr(self, "image_path", None))
+
 
 class OrderStatusEvent(models.Model):
     """One step of an order's history: from which status to which, when, and who did it."""

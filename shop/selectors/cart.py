@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.core.files.storage import default_storage
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.urls import NoReverseMatch, reverse
 
 from config.money import discount_rate
 from shop.models import Cart, CartLine, Product, ProductImage, Store
@@ -17,6 +19,16 @@ from shop.models import Cart, CartLine, Product, ProductImage, Store
 # The shipping rule shown on the cart page: each shop ships its own box.
 SHIPPING_FEE_PER_STORE = 3000
 FREE_SHIPPING_THRESHOLD = 30000
+
+
+def product_image_url(*, product: Product, image_path: str | None) -> str:
+    """The product's first image, else its category's generated placeholder (needs product.category loaded)."""
+    if image_path:
+        return default_storage.url(image_path)
+    try:
+        return reverse("shop:category_placeholder", kwargs={"slug": product.category.slug})
+    except NoReverseMatch:
+        return ""
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,10 @@ class PricedLine:
     @property
     def product_id(self) -> int:
         return self.product.pk
+
+    @property
+    def image_url(self) -> str:
+        return product_image_url(product=self.product, image_path=self.image_path)
 
     @property
     def store(self) -> Store:
@@ -192,7 +208,7 @@ def _first_image_path() -> Subquery:
 def cart_lines_queryset(*, cart_id: int) -> QuerySet[CartLine]:
     return (
         CartLine.objects.filter(cart_id=cart_id)
-        .select_related("product", "product__store")
+        .select_related("product", "product__store", "product__category")
         .annotate(image_path=_first_image_path())
         .order_by("added_at", "pk")
     )

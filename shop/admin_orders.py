@@ -1,0 +1,194 @@
+"""Admin for orders (Korean): search by number or buyer, filters, lines and history inline, state actions.
+
+Every action goes through the order services, so admin changes follow the transition table, lock the row,
+record a status event and send the signals like any other change.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from config.errors import DomainError
+from shop.models import Address, Order, OrderLine, OrderStatus, OrderStatusEvent, Payment
+from shop.services.orders import order_cancel, order_transition
+from shop.services.payments import payment_deposit_confirm, payment_refund
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    fields = ("product_name", "store_name", "unit_price", "list_price", "quantity", "line_total")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class OrderStatusEventInline(admin.TabularInline):
+    model = OrderStatusEvent
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "previous", "current", "note", "actor")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class PaymentInline(admin.StackedInline):
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = (
+        "provider",
+        "method",
+        "status",
+        "amount",
+        "bank_name",
+        "account_number",
+        "deposit_deadline",
+        "provider_ref",
+        "message",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class OrderStoreFilter(admin.SimpleListFilter):
+    title = _("가게")
+    parameter_name = "store"
+
+    def lookups(self, request, model_admin):
+        from shop.models import Store
+
+        return [(store.pk, store.name) for store in Store.objects.order_by("name")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(lines__store_id=self.value()).distinct()
+        return queryset
+
+
+def _run(modeladmin, request: HttpRequest, queryset: QuerySet[Order], action, done_message) -> None:
+    done, failed = 0, []
+    for order in queryset.order_by("pk"):
+        try:
+            action(order)
+            done += 1
+        except DomainError as exc:
+            failed.append(f"{order.number}: {exc.message}")
+    if done:
+        modeladmin.message_user(request, done_message.format(count=done), messages.SUCCESS)
+    for failure in failed:
+        modeladmin.message_user(request, failure, messages.WARNING)
+
+
+def _transition_action(target: str, label: str):
+    def action(modeladmin, request, queryset):
+        _run(
+            modeladmin,
+            request,
+            queryset,
+            lambda order: order_transition(order=order, target=target, actor=request.user),
+            str(_("{count}건을 '%(label)s'(으)로 바꿨어요.")) % {"label": label},
+        )
+
+    action.__name__ = f"mark_{target}"
+    action.short_description = _("선택한 주문을 '%(label)s'(으)로 바꾸기") % {"label": label}
+    return action
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ("number", "user", "recipient_name", "status", "total", "payment_method", "placed_at")
+    list_filter = ("status", ("placed_at", admin.DateFieldListFilter), OrderStoreFilter, "payment__method")
+    search_fields = ("number", "user__username", "user__nickname", "user__email", "recipient_name", "phone")
+    date_hierarchy = "placed_at"
+    list_select_related = ("user", "payment")
+    inlines = (OrderLineInline, PaymentInline, OrderStatusEventInline)
+    readonly_fields = (
+        "number",
+        "user",
+        "status",
+        "subtotal",
+        "shipping_fee",
+        "coupon_discount",
+        "points_used",
+        "total",
+        "placed_at",
+        "paid_at",
+        "cancelled_at",
+        "stock_released",
+        "attribution_source",
+    )
+    fieldsets = (
+        (
+            _("주문"),
+            {"fields": ("number", "user", "status", "placed_at", "paid_at", "cancelled_at", "attribution_source")},
+        ),
+        (
+            _("금액"),
+            {"fields": ("subtotal", "shipping_fee", "coupon_discount", "points_used", "total", "stock_released")},
+        ),
+        (_("배송지"), {"fields": ("recipient_name", "phone", "postal_code", "address1", "address2", "memo")}),
+    )
+    actions = (
+        "confirm_deposit",
+        _transition_action(OrderStatus.PREPARING, str(OrderStatus.PREPARING.label)),
+        _transition_action(OrderStatus.SHIPPED, str(OrderStatus.SHIPPED.label)),
+        _transition_action(OrderStatus.DELIVERED, str(OrderStatus.DELIVERED.label)),
+        "cancel_orders",
+        "refund_orders",
+    )
+
+    @admin.display(description=_("결제 수단"))
+    def payment_method(self, order: Order) -> str:
+        payment = getattr(order, "payment", None)
+        return payment.get_method_display() if payment else "-"
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("입금 확인 (무통장 입금 → 결제 완료)"))
+    def confirm_deposit(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda order: payment_deposit_confirm(order=order, actor=request.user),
+            str(_("{count}건의 입금을 확인했어요.")),
+        )
+
+    @admin.action(description=_("선택한 주문 취소 (재고 되돌림, 결제 환불)"))
+    def cancel_orders(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda order: order_cancel(order=order, actor=request.user, by_customer=False),
+            str(_("{count}건을 취소했어요.")),
+        )
+
+    @admin.action(description=_("선택한 주문 환불 (배송 완료 후 반품)"))
+    def refund_orders(self, request, queryset):
+        def refund(order: Order) -> None:
+            order_transition(order=order, target=OrderStatus.REFUNDED, actor=request.user, note="반품 환불")
+            payment_refund(order=order)
+
+        _run(self, request, queryset, refund, str(_("{count}건을 환불했어요.")))
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    list_display = ("user", "label", "recipient_name", "address1", "is_default")
+    search_fields = ("user__username", "recipient_name", "address1", "phone")
+    raw_id_fields = ("user",)

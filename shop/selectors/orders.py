@@ -1,0 +1,53 @@
+"""Order reads, always filtered by the owner so one shopper never sees another's orders."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from config.errors import DomainError
+from shop.models import Address, Order, OrderLine, OrderStatusEvent, ProductImage
+
+ORDER_NOT_FOUND = _("주문을 찾을 수 없어요.")
+
+
+def _line_image() -> Subquery:
+    images = ProductImage.objects.filter(product=OuterRef("product_id")).order_by("sort_order", "pk").values("image")
+    return Subquery(images[:1])
+
+
+def _lines() -> Prefetch:
+    return Prefetch(
+        "lines",
+        queryset=OrderLine.objects.select_related("product__category")
+        .annotate(image_path=_line_image())
+        .order_by("pk"),
+    )
+
+
+def order_list_for_user(*, user: User) -> QuerySet[Order]:
+    """The shopper's orders, newest first, with payment and lines (each line's first image) prefetched."""
+    return (
+        Order.objects.filter(user=user)
+        .select_related("payment")
+        .prefetch_related(_lines())
+        .order_by("-placed_at", "-pk")
+    )
+
+
+def order_get_for_user(*, user: User, number: str) -> Order:
+    """One of the shopper's orders with lines, payment and status history. Raises DomainError(404)."""
+    order = (
+        Order.objects.filter(user=user, number=number)
+        .select_related("payment")
+        .prefetch_related(_lines(), Prefetch("events", queryset=OrderStatusEvent.objects.order_by("created_at", "pk")))
+        .first()
+    )
+    if order is None:
+        raise DomainError(ORDER_NOT_FOUND, code="not_found", http_status=404)
+    return order
+
+
+def addresses_for_user(*, user: User) -> list[Address]:
+    return list(Address.objects.filter(user=user).order_by("-is_default", "-created_at", "-pk")[:5])

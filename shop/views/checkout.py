@@ -1,0 +1,196 @@
+"""The checkout page: address, order summary, payment. Thin: the form checks input, services decide."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.validators import RegexValidator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from config.errors import DomainError
+from shop.cart_session import request_cart
+from shop.models import Address, OrderStatus, PaymentMethod
+from shop.payments.demo import DEMO_DECLINE
+from shop.selectors.orders import addresses_for_user
+from shop.services.checkout import (
+    CheckoutChanged,
+    ShippingAddress,
+    checkout_complete,
+    checkout_preview,
+    seen_lines_decode,
+    seen_lines_encode,
+)
+
+NEW_ADDRESS = "new"
+phone_validator = RegexValidator(
+    r"^01[016789]-?\d{3,4}-?\d{4}$", gettext_lazy("휴대폰 번호를 010-1234-5678처럼 적어 주세요.")
+)
+postal_validator = RegexValidator(r"^\d{5}$", gettext_lazy("우편번호 5자리를 적어 주세요."))
+
+
+class CheckoutForm(forms.Form):
+    address_choice = forms.CharField(required=False, widget=forms.HiddenInput)
+    recipient_name = forms.CharField(label=gettext_lazy("받는 분"), max_length=30, required=False)
+    phone = forms.CharField(
+        label=gettext_lazy("휴대폰"),
+        max_length=20,
+        required=False,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": "010-1234-5678"}),
+    )
+    postal_code = forms.CharField(
+        label=gettext_lazy("우편번호"),
+        max_length=5,
+        required=False,
+        validators=[postal_validator],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code", "placeholder": "04524"}),
+    )
+    address1 = forms.CharField(
+        label=gettext_lazy("기본 주소"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1", "placeholder": gettext_lazy("도로명 주소")}),
+    )
+    address2 = forms.CharField(
+        label=gettext_lazy("상세 주소"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line2", "placeholder": gettext_lazy("동·호수")}),
+    )
+    memo = forms.CharField(
+        label=gettext_lazy("배송 메모"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("예: 문 앞에 놓아 주세요")}),
+    )
+    save_address = forms.BooleanField(label=gettext_lazy("이 배송지를 저장할게요"), required=False, initial=True)
+    payment_method = forms.ChoiceField(
+        label=gettext_lazy("결제 수단"),
+        choices=PaymentMethod.choices,
+        initial=PaymentMethod.CARD,
+        widget=forms.RadioSelect,
+    )
+    demo_outcome = forms.ChoiceField(
+        label=gettext_lazy("데모 카드 결제 결과"),
+        choices=[("approve", gettext_lazy("승인")), (DEMO_DECLINE, gettext_lazy("거절"))],
+        initial="approve",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    ADDRESS_FIELDS = ("recipient_name", "phone", "postal_code", "address1")
+
+    def __init__(self, *args, addresses: list[Address], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.addresses = {str(address.pk): address for address in addresses}
+
+    def clean(self):
+        data = super().clean()
+        choice = data.get("address_choice") or NEW_ADDRESS
+        if choice != NEW_ADDRESS and choice not in self.addresses:
+            self.add_error(None, _("배송지를 다시 골라 주세요."))
+        if choice == NEW_ADDRESS:
+            for name in self.ADDRESS_FIELDS:
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("꼭 적어 주세요."))
+        return data
+
+    def shipping_address(self) -> ShippingAddress:
+        data = self.cleaned_data
+        saved = self.addresses.get(data.get("address_choice") or "")
+        if saved is not None:
+            return ShippingAddress(
+                recipient_name=saved.recipient_name,
+                phone=saved.phone,
+                postal_code=saved.postal_code,
+                address1=saved.address1,
+                address2=saved.address2,
+                memo=data.get("memo") or saved.memo,
+            )
+        return ShippingAddress(
+            recipient_name=data["recipient_name"],
+            phone=data["phone"],
+            postal_code=data["postal_code"],
+            address1=data["address1"],
+            address2=data.get("address2", ""),
+            memo=data.get("memo", ""),
+        )
+
+    @property
+    def uses_saved_address(self) -> bool:
+        return (self.cleaned_data.get("address_choice") or NEW_ADDRESS) in self.addresses
+
+
+def _render(request: HttpRequest, *, form: CheckoutForm, info, changes=None, status: int = 200) -> HttpResponse:
+    return TemplateResponse(
+        request,
+        "shop/checkout.html",
+        {"form": form, "info": info, "changes": changes or [], "addresses": list(form.addresses.values())},
+        status=status,
+    )
+
+
+@login_required
+def checkout(request: HttpRequest) -> HttpResponse:
+    """GET shows the summary with a fresh idempotency key and a snapshot of the prices shown;
+    POST places and pays. A changed price or stock re-renders the page with the changes listed."""
+    cart = request_cart(request)
+    info = checkout_preview(cart=cart, user=request.user)
+    addresses = addresses_for_user(user=request.user)
+    if not info.selected_lines:
+        messages.info(request, _("주문할 상품을 장바구니에서 골라 주세요."))
+        return redirect("shop:cart")
+    if request.method != "POST":
+        default = next((address for address in addresses if address.is_default), None)
+        form = CheckoutForm(
+            addresses=addresses,
+            initial={
+                "idempotency_key": uuid.uuid4(),
+                "seen": seen_lines_encode(info),
+                "address_choice": str(default.pk) if default else NEW_ADDRESS,
+                "memo": default.memo if default else "",
+                "recipient_name": "" if default else request.user.get_full_name() or request.user.display_name,
+                "phone": "" if default else request.user.phone,
+            },
+        )
+        return _render(request, form=form, info=info)
+
+    form = CheckoutForm(request.POST, addresses=addresses)
+    if not form.is_valid():
+        return _render(request, form=form, info=info, status=400)
+    data = form.cleaned_data
+    try:
+        result = checkout_complete(
+            user=request.user,
+            cart=cart,
+            idempotency_key=data["idempotency_key"],
+            address=form.shipping_address(),
+            seen_lines=seen_lines_decode(data.get("seen") or ""),
+            payment_method=data["payment_method"],
+            demo_outcome=data.get("demo_outcome") or "",
+            save_address=bool(data.get("save_address")) and not form.uses_saved_address,
+        )
+    except CheckoutChanged as exc:
+        fresh = checkout_preview(cart=cart, user=request.user)
+        post = request.POST.copy()
+        post["seen"] = seen_lines_encode(fresh)
+        form = CheckoutForm(post, addresses=addresses)
+        form.is_valid()
+        return _render(request, form=form, info=fresh, changes=exc.changes, status=409)
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return _render(request, form=form, info=info, status=400)
+    order = result.order
+    if order.status == OrderStatus.CANCELLED and result.created:
+        messages.error(request, order.payment.message or _("결제가 승인되지 않았어요."))
+        return redirect("shop:checkout")
+    return redirect("shop:order_complete", number=order.number)
