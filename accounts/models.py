@@ -63,6 +63,14 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("회원")
         verbose_name_plural = _("회원")
+        constraints = [
+            # Night-time promotions are a separate opt-in on top of marketing consent (정보통신망법 제50조).
+            models.CheckConstraint(
+                condition=models.Q(night_marketing_consented_at__isnull=True)
+                | models.Q(marketing_consented_at__isnull=False),
+                name="user_night_consent_needs_marketing_consent",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.nickname or self.username
