@@ -1,6 +1,8 @@
 from django.urls import path
 
 from shop.views import cart, catalog, checkout, orders
+from shop.views import coupons as coupon_views
+from shop.views import points as point_views
 
 app_name = "shop"
 
@@ -23,4 +25,7 @@ urlpatterns = [
     path("orders/<str:number>/", orders.order_detail, name="order_detail"),
     path("orders/<str:number>/complete/", orders.order_complete, name="order_complete"),
     path("orders/<str:number>/cancel/", orders.order_cancel_view, name="order_cancel"),
+    # loyalty: coupons, points, subscriptions, wishlist, reorder, reviews
+    path("my/coupons/", coupon_views.wallet, name="wallet"),
+    path("my/points/", point_views.points, name="points"),
 ]

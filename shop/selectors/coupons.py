@@ -1,0 +1,93 @@
+"""Coupon reads: the wallet page and the coupon choices on the checkout page."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from shop.models import IssuedCoupon
+from shop.selectors.cart import PricedLine
+from shop.services.coupons import coupon_eligible_amount, coupon_refusal
+
+
+def _wallet_queryset(*, user: User) -> QuerySet[IssuedCoupon]:
+    return (
+        IssuedCoupon.objects.filter(user=user)
+        .select_related("rule", "rule__store", "rule__category", "rule__product", "order")
+        .order_by("expires_at", "-issued_at", "-pk")
+    )
+
+
+@dataclass
+class Wallet:
+    usable: list[IssuedCoupon] = field(default_factory=list)
+    used: list[IssuedCoupon] = field(default_factory=list)
+    expired: list[IssuedCoupon] = field(default_factory=list)
+
+    @property
+    def past(self) -> list[IssuedCoupon]:
+        return self.used + self.expired
+
+
+def coupon_wallet(*, user: User, now: datetime | None = None) -> Wallet:
+    """The customer's coupons split into usable (soonest expiry first), used and expired. One query."""
+    now = now or timezone.now()
+    wallet = Wallet()
+    for coupon in _wallet_queryset(user=user):
+        if coupon.used_at is not None:
+            wallet.used.append(coupon)
+        elif coupon.is_expired_at(now):
+            wallet.expired.append(coupon)
+        else:
+            coupon.days_left = (
+                (timezone.localdate(coupon.expires_at) - timezone.localdate(now)).days if coupon.expires_at else None
+            )
+            wallet.usable.append(coupon)
+    wallet.used.sort(key=lambda coupon: coupon.used_at, reverse=True)
+    wallet.expired.sort(key=lambda coupon: coupon.expires_at, reverse=True)
+    return wallet
+
+
+def coupon_usable_count(*, user: User, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    return (
+        IssuedCoupon.objects.filter(user=user, used_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .count()
+    )
+
+
+@dataclass(frozen=True)
+class CouponOption:
+    """One wallet coupon as the checkout page offers it: the discount it would give, or why it cannot."""
+
+    coupon: IssuedCoupon
+    discount: int
+    refusal: str | None
+
+    @property
+    def usable(self) -> bool:
+        return self.refusal is None
+
+
+def coupon_options_for_checkout(
+    *, user: User, lines: Iterable[PricedLine], now: datetime | None = None
+) -> list[CouponOption]:
+    """The customer's unused, unexpired coupons for these lines, applicable ones first (biggest discount first).
+
+    One query; the refusal reasons are the same messages checkout would raise.
+    """
+    now = now or timezone.now()
+    lines = list(lines)
+    options = []
+    for coupon in _wallet_queryset(user=user).filter(used_at__isnull=True):
+        if coupon.is_expired_at(now):
+            continue
+        refusal = coupon_refusal(coupon=coupon, user=user, lines=lines, now=now)
+        discount = 0 if refusal else coupon.rule.discount_for(coupon_eligible_amount(rule=coupon.rule, lines=lines))
+        options.append(CouponOption(coupon=coupon, discount=discount, refusal=refusal))
+    options.sort(key=lambda option: (not option.usable, -option.discount))
+    return options
