@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 
 from feed.models import FeedItem, NudgeRule
@@ -14,6 +16,7 @@ class FeedCouponRuleFactory(factory.django.DjangoModelFactory):
     discount_value = 3000
     scope = CouponRule.Scope.ALL
     per_customer_limit = 5
+    valid_from = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
 
 
 class BagNudgeRuleFactory(factory.django.DjangoModelFactory):
