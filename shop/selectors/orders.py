@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +49,15 @@ def order_get_for_user(*, user: User, number: str) -> Order:
     if order is None:
         raise DomainError(ORDER_NOT_FOUND, code="not_found", http_status=404)
     return order
+
+
+def order_for_idempotency_key(*, user: User, key: str) -> Order | None:
+    """The order a checkout form with this key already made (a double submit or a retry), if any."""
+    try:
+        parsed = uuid.UUID(str(key))
+    except ValueError:
+        return None
+    return Order.objects.filter(user=user, idempotency_key=parsed).first()
 
 
 def addresses_for_user(*, user: User) -> list[Address]:

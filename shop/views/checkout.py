@@ -18,7 +18,7 @@ from config.errors import DomainError
 from shop.cart_session import request_cart
 from shop.models import Address, OrderStatus, PaymentMethod
 from shop.payments.demo import DEMO_DECLINE
-from shop.selectors.orders import addresses_for_user
+from shop.selectors.orders import addresses_for_user, order_for_idempotency_key
 from shop.services.checkout import (
     CheckoutChanged,
     ShippingAddress,
@@ -143,6 +143,10 @@ def _render(request: HttpRequest, *, form: CheckoutForm, info, changes=None, sta
 def checkout(request: HttpRequest) -> HttpResponse:
     """GET shows the summary with a fresh idempotency key and a snapshot of the prices shown;
     POST places and pays. A changed price or stock re-renders the page with the changes listed."""
+    if request.method == "POST":
+        already = order_for_idempotency_key(user=request.user, key=request.POST.get("idempotency_key", ""))
+        if already is not None:
+            return redirect("shop:order_complete", number=already.number)
     cart = request_cart(request)
     info = checkout_preview(cart=cart, user=request.user)
     addresses = addresses_for_user(user=request.user)
