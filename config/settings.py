@@ -145,6 +145,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
     # Loyalty (shop): Seoul time, quiet hours. Reminders go out after 08:00 so nobody is woken by them.
     "shop-points-expire": {"task": "shop.points_expire", "schedule": crontab(hour=0, minute=10)},
+    "shop-subscriptions-run-due": {"task": "shop.subscriptions_run_due", "schedule": crontab(hour=6, minute=0)},
+    "shop-subscriptions-remind": {"task": "shop.subscriptions_remind", "schedule": crontab(hour=10, minute=0)},
 }
 
 # Points (적립금): earned on delivery as a percentage of the amount paid, expiring after a period.

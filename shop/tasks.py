@@ -1,11 +1,15 @@
 """Shop's Celery tasks: thin wrappers that load ids and call one service each (beat runs them daily)."""
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
+from django.utils import timezone
 
 from accounts.models import User
+from shop.models import Subscription, SubscriptionRun
 from shop.services.points import point_expire_due_users, point_expire_for_user
+from shop.services.subscriptions import subscription_order_for_due_date, subscription_remind, subscriptions_due
 
 logger = logging.getLogger(__name__)
 
@@ -23,3 +27,35 @@ def points_expire_task() -> int:
             expired += 1
     logger.info("points expired for %d customers", expired)
     return expired
+
+
+@shared_task(name="shop.subscriptions_run_due")
+def subscriptions_run_due_task() -> int:
+    """Place today's (and any missed) subscription orders; returns how many orders this run placed.
+
+    Idempotent: each delivery has one (subscription, due date) run and one checkout idempotency key, so a second
+    run the same day places nothing. Memory: one subscription at a time.
+    """
+    today = timezone.localdate()
+    placed = 0
+    for subscription in subscriptions_due(on=today).iterator(chunk_size=200):
+        before = SubscriptionRun.objects.filter(subscription=subscription, due_date=subscription.next_due_date).exists()
+        run = subscription_order_for_due_date(subscription=subscription, due_date=subscription.next_due_date)
+        if run is not None and not before and run.outcome == SubscriptionRun.Outcome.ORDERED:
+            placed += 1
+    logger.info("subscription orders placed: %d", placed)
+    return placed
+
+
+@shared_task(name="shop.subscriptions_remind")
+def subscriptions_remind_task() -> int:
+    """Send the day-before reminder of every active subscription delivering tomorrow, once per due date."""
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    sent = 0
+    due = Subscription.objects.filter(status=Subscription.Status.ACTIVE, next_due_date=tomorrow).exclude(
+        reminded_for=tomorrow
+    )
+    for subscription in due.order_by("pk").iterator(chunk_size=200):
+        if subscription_remind(subscription=subscription, due_date=tomorrow):
+            sent += 1
+    return sent

@@ -191,3 +191,28 @@ def test_concurrent_point_refunds_for_one_order_write_one_refund():
     assert len({entry.pk for entry in results}) == 1
     assert PointEntry.objects.filter(order=order, kind="refund").count() == 1
     assert point_balance(user=user) == 1000
+
+
+def test_subscription_due_run_racing_itself_places_one_order():
+    from shop.models import Order, SubscriptionRun
+    from shop.services.subscriptions import subscription_create, subscription_order_for_due_date
+    from tests.shop.checkout_factories import AddressFactory
+    from tests.shop.factories import ProductFactory
+
+    user = UserFactory()
+    subscription = subscription_create(
+        user=user,
+        product=ProductFactory(is_subscribable=True, list_price=None, stock=20),
+        interval_weeks=2,
+        address=AddressFactory(user=user),
+    )
+    due = subscription.next_due_date
+
+    results, errors = run_concurrently(
+        8, lambda _i: subscription_order_for_due_date(subscription=subscription, due_date=due)
+    )
+
+    assert errors == []
+    assert Order.objects.filter(user=user).count() == 1
+    assert SubscriptionRun.objects.filter(subscription=subscription).count() == 1
+    assert {run.order_id for run in results if run is not None} == {Order.objects.get(user=user).pk}
