@@ -132,7 +132,11 @@ hostile_event = st.fixed_dictionaries(
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(payload=st.one_of(json_values, st.fixed_dictionaries({"events": st.lists(hostile_event, max_size=60) | json_values})))
+@given(
+    payload=st.one_of(
+        json_values, st.fixed_dictionaries({"events": st.lists(hostile_event, max_size=60) | json_values})
+    )
+)
 def test_hostile_payloads_never_cause_a_server_error(client, payload):
     before = TrackedEvent.objects.count()
     response = client.post("/api/events/", data=json.dumps(payload), content_type="text/plain", HTTP_ORIGIN=ORIGIN)

@@ -164,7 +164,9 @@ def test_search_rule_fires_on_the_second_diaper_search(client):
 def test_instagram_visitor_viewing_dresses_fires_only_with_that_utm_source(client):
     rule = BagNudgeRuleFactory(utm_source="instagram", min_count=1, min_dwell_seconds=0, is_promotional=False)
     with time_machine.travel(DAYTIME, tick=False):
-        post_events(client, [{"type": "category_view", "ts": ms(), "category": rule.category_id}], visitor_id=new_visitor())
+        post_events(
+            client, [{"type": "category_view", "ts": ms(), "category": rule.category_id}], visitor_id=new_visitor()
+        )
         assert not FeedItem.objects.exists()
         event = {"type": "category_view", "ts": ms(), "category": rule.category_id, "utm": "instagram"}
         post_events(client, [event], visitor_id=new_visitor())
