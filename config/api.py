@@ -1,7 +1,9 @@
 """API conventions shared by every app: errors are JSON `{"detail": ...}`, never a 500 page."""
 
+import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -9,17 +11,28 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import DomainError
 
+logger = logging.getLogger(__name__)
+
+
+SERVER_ERROR = "서버에서 문제가 생겼어요. 잠시 후 다시 시도해 주세요."
+
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         return Response({"detail": exc.message, "code": exc.code}, status=exc.http_status)
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(detail={"detail": exc.messages})
+        exc = exceptions.ValidationError(detail={"non_field_errors": exc.messages})
     response = drf_exception_handler(exc, context)
+    if response is None:
+        if settings.DEBUG:
+            return None  # let Django's debug page show the traceback
+        # An unexpected error still answers in the API's shape; the traceback goes to the log.
+        logger.error("unhandled API error in %s", context.get("view"), exc_info=exc)
+        return Response({"detail": SERVER_ERROR}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     if response is not None and isinstance(response.data, dict | list) and "detail" not in response.data:
         response.data = {"detail": _first_message(response.data), "errors": response.data}
     if response is not None and response.status_code >= status.HTTP_500_INTERNAL_SERVER_ERROR:
-        response.data = {"detail": "서버에서 문제가 생겼어요. 잠시 후 다시 시도해 주세요."}
+        response.data = {"detail": SERVER_ERROR}
     return response
 
 

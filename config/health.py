@@ -31,7 +31,8 @@ def check_broker() -> None:
         return
     from config.celery import app
 
-    with app.connection_for_write() as conn:
+    # The URL comes from settings at request time so a check always probes what Django is configured with.
+    with app.connection_for_write(url=settings.CELERY_BROKER_URL, connect_timeout=CHECK_TIMEOUT_SECONDS) as conn:
         conn.ensure_connection(max_retries=0, timeout=CHECK_TIMEOUT_SECONDS)
 
 
