@@ -44,6 +44,8 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     lookup_value_regex = r"[0-9A-Za-z-]+"
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Order.objects.none()
         return order_list_for_user(user=self.request.user)
 
     def get_serializer_class(self):
