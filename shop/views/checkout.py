@@ -23,10 +23,10 @@ from shop.services.checkout import (
     CheckoutChanged,
     ShippingAddress,
     checkout_complete,
-    checkout_preview,
     seen_lines_decode,
     seen_lines_encode,
 )
+from shop.views.coupons import checkout_discounts_review, checkout_preview_with_discounts
 
 NEW_ADDRESS = "new"
 phone_validator = RegexValidator(
@@ -130,13 +130,13 @@ class CheckoutForm(forms.Form):
         return (self.cleaned_data.get("address_choice") or NEW_ADDRESS) in self.addresses
 
 
-def _render(request: HttpRequest, *, form: CheckoutForm, info, changes=None, status: int = 200) -> HttpResponse:
-    return TemplateResponse(
-        request,
-        "shop/checkout.html",
-        {"form": form, "info": info, "changes": changes or [], "addresses": list(form.addresses.values())},
-        status=status,
-    )
+def _render(
+    request: HttpRequest, *, form: CheckoutForm, info, changes=None, status: int = 200, discounts=None
+) -> HttpResponse:
+    context = {"form": form, "info": info, "changes": changes or [], "addresses": list(form.addresses.values())}
+    if discounts is not None:
+        context.update(discounts.context)  # coupon choices and points block (shop.views.coupons)
+    return TemplateResponse(request, "shop/checkout.html", context, status=status)
 
 
 @login_required
@@ -148,7 +148,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         if already is not None:
             return redirect("shop:order_complete", number=already.number)
     cart = request_cart(request)
-    info = checkout_preview(cart=cart, user=request.user)
+    info, discounts = checkout_preview_with_discounts(request=request, cart=cart)
     addresses = addresses_for_user(user=request.user)
     if not info.selected_lines:
         messages.info(request, _("주문할 상품을 장바구니에서 골라 주세요."))
@@ -166,11 +166,18 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 "phone": "" if default else request.user.phone,
             },
         )
-        return _render(request, form=form, info=info)
+        return _render(request, form=form, info=info, discounts=discounts)
+
+    review, review_message = checkout_discounts_review(request=request, discounts=discounts)
+    if review:
+        # Show the new total (or why a coupon/points were refused) before anything is paid.
+        form = CheckoutForm(initial=request.POST.dict(), addresses=addresses)
+        discounts.context["discount_error"] = review_message
+        return _render(request, form=form, info=info, discounts=discounts, status=400 if discounts.error else 200)
 
     form = CheckoutForm(request.POST, addresses=addresses)
     if not form.is_valid():
-        return _render(request, form=form, info=info, status=400)
+        return _render(request, form=form, info=info, status=400, discounts=discounts)
     data = form.cleaned_data
     try:
         result = checkout_complete(
@@ -182,17 +189,18 @@ def checkout(request: HttpRequest) -> HttpResponse:
             payment_method=data["payment_method"],
             demo_outcome=data.get("demo_outcome") or "",
             save_address=bool(data.get("save_address")) and not form.uses_saved_address,
+            discount_request=discounts.request,
         )
     except CheckoutChanged as exc:
-        fresh = checkout_preview(cart=cart, user=request.user)
+        fresh, discounts = checkout_preview_with_discounts(request=request, cart=cart)
         post = request.POST.copy()
         post["seen"] = seen_lines_encode(fresh)
         form = CheckoutForm(post, addresses=addresses)
         form.is_valid()
-        return _render(request, form=form, info=fresh, changes=exc.changes, status=409)
+        return _render(request, form=form, info=fresh, changes=exc.changes, status=409, discounts=discounts)
     except DomainError as exc:
         form.add_error(None, exc.message)
-        return _render(request, form=form, info=info, status=400)
+        return _render(request, form=form, info=info, status=400, discounts=discounts)
     order = result.order
     if order.status == OrderStatus.CANCELLED and result.created:
         messages.error(request, order.payment.message or _("결제가 승인되지 않았어요."))
