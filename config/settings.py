@@ -148,6 +148,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "shop-subscriptions-run-due": {"task": "shop.subscriptions_run_due", "schedule": crontab(hour=6, minute=0)},
     "shop-subscriptions-remind": {"task": "shop.subscriptions_remind", "schedule": crontab(hour=10, minute=0)},
 }
+# Heartbeat (config/tasks.py): beat -> broker -> worker -> cache, so the whole scheduling chain is observable.
+BEAT_HEARTBEAT_SECONDS = env.int("BEAT_HEARTBEAT_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE["config-heartbeat"] = {"task": "config.heartbeat", "schedule": BEAT_HEARTBEAT_SECONDS}
+CELERY_IMPORTS = ("config.tasks",)
+# Beat answers `celery inspect ping -d celerybeat@<host>` (its container healthcheck) while it keeps ticking.
+CELERY_BEAT_ENABLE_REMOTE_CONTROL = True
 
 # Points (적립금): earned on delivery as a percentage of the amount paid, expiring after a period.
 POINTS_EARN_RATE_PERCENT = env.int("POINTS_EARN_RATE_PERCENT", default=1)
@@ -206,6 +212,7 @@ LOGGING = {
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # container healthchecks probe plain HTTP inside the network
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
