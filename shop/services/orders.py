@@ -8,8 +8,11 @@ stock back exactly once (guarded by `Order.stock_released` under the order's row
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
+from itertools import pairwise
 
 from django.db import transaction
 from django.db.models import F, QuerySet
@@ -45,14 +48,21 @@ CancellationHook = Callable[[Order], None]
 cancellation_hooks: list[CancellationHook] = []
 
 
+def _order_number_candidate(day) -> str:
+    suffix = "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _i in range(ORDER_NUMBER_SUFFIX_LENGTH))
+    return f"{day:%Y%m%d}-{suffix}"
+
+
 def order_number_new(*, placed_at=None) -> str:
     """A human-friendly order number: the Seoul date and six random digits, e.g. 20261123-480213.
 
-    The unique constraint on Order.number is the final guard against a collision.
+    Numbers already taken are drawn again; the unique constraint on Order.number is the final guard.
     """
     day = timezone.localdate(placed_at or timezone.now())
-    suffix = "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _i in range(ORDER_NUMBER_SUFFIX_LENGTH))
-    return f"{day:%Y%m%d}-{suffix}"
+    while True:
+        number = _order_number_candidate(day)
+        if not Order.objects.filter(number=number).exists():
+            return number
 
 
 def order_lock(qs: QuerySet[Order]) -> QuerySet[Order]:
@@ -156,3 +166,209 @@ def _order_cancel_locked(*, order_id: int, actor: User | None, by_customer: bool
         raise DomainError(NOT_CANCELLABLE, code="not_cancellable", http_status=409)
     default_note = "고객 요청으로 취소" if by_customer else "관리자 취소"
     return order_transition_locked(order=order, target=OrderStatus.CANCELLED, actor=actor, note=note or default_note)
+
+
+# --- historical import (demo history, benchmarks) ---------------------------------------------------------------
+
+# The way an order travels to each final state, one allowed edge at a time.
+HISTORY_PATHS: dict[str, tuple[str, ...]] = {
+    OrderStatus.PENDING_PAYMENT: (OrderStatus.PENDING_PAYMENT,),
+    OrderStatus.PAID: (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID),
+    OrderStatus.PREPARING: (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PREPARING),
+    OrderStatus.SHIPPED: (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PREPARING, OrderStatus.SHIPPED),
+    OrderStatus.DELIVERED: (
+        OrderStatus.PENDING_PAYMENT,
+        OrderStatus.PAID,
+        OrderStatus.PREPARING,
+        OrderStatus.SHIPPED,
+        OrderStatus.DELIVERED,
+    ),
+    OrderStatus.CANCELLED: (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.CANCELLED),
+    OrderStatus.REFUNDED: (
+        OrderStatus.PENDING_PAYMENT,
+        OrderStatus.PAID,
+        OrderStatus.PREPARING,
+        OrderStatus.SHIPPED,
+        OrderStatus.DELIVERED,
+        OrderStatus.REFUNDED,
+    ),
+}
+# How long after the previous step each step happened, in hours (paid minutes later, delivery days later).
+_STEP_HOURS = {
+    OrderStatus.PAID: 0.05,
+    OrderStatus.PREPARING: 14,
+    OrderStatus.SHIPPED: 20,
+    OrderStatus.DELIVERED: 30,
+    OrderStatus.CANCELLED: 3,
+    OrderStatus.REFUNDED: 96,
+}
+_PAYMENT_STATUS_FOR = {
+    OrderStatus.PENDING_PAYMENT: PaymentStatus.AWAITING_DEPOSIT,
+    OrderStatus.CANCELLED: PaymentStatus.REFUNDED,
+    OrderStatus.REFUNDED: PaymentStatus.REFUNDED,
+}
+_STEP_NOTES = {
+    OrderStatus.PENDING_PAYMENT: "주문 접수",
+    OrderStatus.PAID: "결제 완료",
+    OrderStatus.CANCELLED: "고객 요청으로 취소",
+    OrderStatus.REFUNDED: "반품 환불",
+}
+
+
+@dataclass(frozen=True)
+class HistoricalOrder:
+    """One past order to import: who, what (product, quantity), when, and where it ended up."""
+
+    user: User
+    items: Sequence[tuple[Product, int]]
+    placed_at: datetime
+    final_status: str
+    idempotency_key: object  # uuid.UUID; the natural key that makes the import idempotent
+    recipient_name: str
+    phone: str
+    postal_code: str
+    address1: str
+    address2: str = ""
+    memo: str = ""
+    payment_method: str = "card"
+
+
+def orders_import_historical(*, orders: Sequence[HistoricalOrder], provider: str = "demo") -> int:
+    """Write past orders in bulk with the same invariants as checkout, and return how many were new.
+
+    Same as checkout: line prices and the address are snapshotted, totals follow the cart's pricing rule
+    (per-shop shipping), every status step is one allowed edge of ORDER_TRANSITIONS with its own time, one
+    payment per order. Different on purpose: stock is not reserved (these goods left the shelves in the past;
+    today's stock is today's count), and no signals are sent (history must not trigger live nudges).
+    Idempotent on (user, idempotency_key): orders already imported are skipped.
+    """
+    from shop.models import PaymentMethod
+    from shop.selectors.cart import PricedLine, checkout_info_build
+
+    if not orders:
+        return 0
+    existing = set(
+        Order.objects.filter(
+            user_id__in={o.user.pk for o in orders}, idempotency_key__in=[o.idempotency_key for o in orders]
+        ).values_list("user_id", "idempotency_key")
+    )
+    todo = [o for o in orders if (o.user.pk, o.idempotency_key) not in existing and o.items]
+    if not todo:
+        return 0
+    numbers = _historical_numbers(todo)
+    rows: list[Order] = []
+    infos = []
+    for entry, number in zip(todo, numbers, strict=True):
+        path = HISTORY_PATHS[entry.final_status]
+        for previous, current in pairwise(path):
+            if current not in ORDER_TRANSITIONS[previous]:
+                raise DomainError(TRANSITION_NOT_ALLOWED.format(current=previous, target=current))
+        info = checkout_info_build(
+            lines=[PricedLine(product=product, quantity=qty, seen_price=product.price) for product, qty in entry.items]
+        )
+        infos.append(info)
+        times = _step_times(entry.placed_at, path)
+        rows.append(
+            Order(
+                number=number,
+                user=entry.user,
+                status=entry.final_status,
+                idempotency_key=entry.idempotency_key,
+                recipient_name=entry.recipient_name,
+                phone=entry.phone,
+                postal_code=entry.postal_code,
+                address1=entry.address1,
+                address2=entry.address2,
+                memo=entry.memo,
+                subtotal=info.subtotal,
+                shipping_fee=info.shipping_fee,
+                total=info.total,
+                stock_released=entry.final_status == OrderStatus.CANCELLED,
+                placed_at=entry.placed_at,
+                paid_at=times.get(OrderStatus.PAID),
+                cancelled_at=times.get(OrderStatus.CANCELLED),
+            )
+        )
+    with transaction.atomic():
+        created = Order.objects.bulk_create(rows, batch_size=1000)
+        lines, payments, events = [], [], []
+        for order, entry, info in zip(created, todo, infos, strict=True):
+            path = HISTORY_PATHS[entry.final_status]
+            times = _step_times(entry.placed_at, path)
+            for line in info.lines:
+                lines.append(
+                    OrderLine(
+                        order=order,
+                        product=line.product,
+                        store_id=line.product.store_id,
+                        product_name=line.product.name,
+                        store_name=line.product.store.name,
+                        unit_price=line.unit_price,
+                        list_price=line.list_price,
+                        quantity=line.quantity,
+                        line_total=line.line_total,
+                    )
+                )
+            method = entry.payment_method
+            if entry.final_status == OrderStatus.PENDING_PAYMENT:
+                method = PaymentMethod.BANK_TRANSFER
+            payments.append(
+                Payment(
+                    order=order,
+                    provider=provider,
+                    method=method,
+                    amount=order.total,
+                    status=_PAYMENT_STATUS_FOR.get(entry.final_status, PaymentStatus.APPROVED),
+                    provider_ref=f"{provider}-history-{order.number}",
+                    bank_name="동네은행" if method == PaymentMethod.BANK_TRANSFER else "",
+                    account_number=f"100-{order.number.replace('-', '')[-9:]}"
+                    if method == PaymentMethod.BANK_TRANSFER
+                    else "",
+                    deposit_deadline=entry.placed_at + timedelta(days=3)
+                    if method == PaymentMethod.BANK_TRANSFER
+                    else None,
+                    created_at=entry.placed_at,
+                    updated_at=times[path[-1]],
+                )
+            )
+            previous = ""
+            for status in path:
+                events.append(
+                    OrderStatusEvent(
+                        order=order,
+                        previous=previous,
+                        current=status,
+                        note=_STEP_NOTES.get(status, ""),
+                        created_at=times[status],
+                    )
+                )
+                previous = status
+        OrderLine.objects.bulk_create(lines, batch_size=2000)
+        Payment.objects.bulk_create(payments, batch_size=2000)
+        OrderStatusEvent.objects.bulk_create(events, batch_size=2000)
+    return len(created)
+
+
+def _step_times(placed_at: datetime, path: Sequence[str]) -> dict[str, datetime]:
+    times = {path[0]: placed_at}
+    at = placed_at
+    for status in path[1:]:
+        at = at + timedelta(hours=_STEP_HOURS[status])
+        times[status] = at
+    return times
+
+
+def _historical_numbers(entries: Sequence[HistoricalOrder]) -> list[str]:
+    """Order numbers for a batch: unique within the batch and against the table (one query per retry round)."""
+    numbers = [_order_number_candidate(timezone.localdate(entry.placed_at)) for entry in entries]
+    while True:
+        seen: set[str] = set()
+        clashes = set(Order.objects.filter(number__in=numbers).values_list("number", flat=True))
+        redo = False
+        for index, number in enumerate(numbers):
+            if number in seen or number in clashes:
+                numbers[index] = _order_number_candidate(timezone.localdate(entries[index].placed_at))
+                redo = True
+            seen.add(numbers[index])
+        if not redo:
+            return numbers
