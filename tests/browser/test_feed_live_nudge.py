@@ -1,0 +1,89 @@
+"""Browsing a category in chromium makes the nudge toast appear over the WebSocket, without reload.
+
+pytest-django's live_server speaks only HTTP, so this test starts daphne (HTTP + WebSocket) in a subprocess
+on a free port against the test database (PostgreSQL, so the server process sees the committed rows).
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from feed.models import FeedItem, NudgeRule
+from tests.shop.factories import PreferenceCategoryFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def daphne_server(transactional_db):
+    db = settings.DATABASES["default"]
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env.pop("REDIS_URL", None)  # one process: the in-memory channel layer is enough
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=1):  # noqa: S310
+                break
+        except OSError:
+            time.sleep(0.3)
+    yield base
+    proc.kill()
+    proc.wait(timeout=10)
+
+
+@pytest.mark.browser
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_browsing_a_category_pops_the_nudge_toast_live(daphne_server, _playwright_browser, artifacts_dir):
+    category = PreferenceCategoryFactory(name="가방", slug="bags")
+    NudgeRule.objects.create(
+        name="가방 두 번",
+        event_type="category_view",
+        category=category,
+        min_count=2,
+        title="가방 고르시느라 고민 중이세요?",
+        message="마음에 드는 가방을 찾도록 도와드릴게요",
+        is_promotional=False,
+    )
+    context = _playwright_browser.new_context(locale="ko-KR", timezone_id="Asia/Seoul", viewport={"width": 1280, "height": 900})
+    try:
+        first = context.new_page()
+        first.goto(f"{daphne_server}/c/bags/")
+        first.wait_for_function("window.dgLive && window.dgLive.isConnected()", timeout=10_000)
+        assert first.locator(".feed-toast").count() == 0
+        second = context.new_page()
+        second.goto(f"{daphne_server}/c/bags/")  # the second 가방 view in the window fires the rule
+        toast = first.locator(".feed-toast")
+        toast.wait_for(timeout=5_000)  # pushed over the WebSocket: the first page was never reloaded
+        assert "가방 고르시느라 고민 중이세요?" in toast.inner_text()
+        first.screenshot(path=artifacts_dir / "nudge-toast-desktop.png")
+        assert FeedItem.objects.filter(kind="nudge").count() == 1
+        second.goto(f"{daphne_server}/feed/")
+        assert "가방 고르시느라 고민 중이세요?" in second.locator("[data-feed-items]").inner_text()
+        second.set_viewport_size({"width": 390, "height": 844})
+        second.screenshot(path=artifacts_dir / "feed-phone.png", full_page=True)
+    finally:
+        context.close()
