@@ -54,7 +54,7 @@ def cjk_font(size: int) -> ImageFont.FreeTypeFont | None:
 
 def _png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")
     return buffer.getvalue()
 
 

@@ -1,0 +1,128 @@
+"""Closed-loop HTTP load generator for bench.pages, run as its own process (so it never shares the server's GIL).
+
+Threads with keep-alive http.client connections: each client requests a page, waits for the full body, and
+immediately asks again. URLs per page kind are drawn from the bench database (real slugs and ids), so caches see
+a realistic spread. Prints a JSON line with requests/s, p50 and p99 per page kind.
+"""
+
+import argparse
+import http.client
+import json
+import random
+import statistics
+import sys
+import threading
+import time
+from urllib.parse import quote
+
+SEARCH_TERMS = ["세탁", "생수", "원두", "기저귀", "샴푸", "머그", "휴지", "쌀", "원피스", "향초", "치약", "가방"]
+SORTS = ["popular", "new", "price_asc", "price_desc"]
+
+
+def _targets(database_url: str) -> dict[str, list[str]]:
+    import os
+
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from shop.models import Category, Product
+
+    slugs = list(Category.objects.filter(is_active=True).values_list("slug", flat=True))
+    ids = list(Product.objects.filter(is_active=True).order_by("?").values_list("pk", flat=True)[:2000])
+    rng = random.Random(7)
+    category_urls = [
+        f"/c/{quote(s)}/?sort={sort}" + (f"&page={page}" if page > 1 else "")
+        for s in slugs
+        for sort in SORTS
+        for page in (1, 1, 2, 3)
+    ]
+    rng.shuffle(category_urls)
+    return {
+        "home": ["/"],
+        "category": category_urls,
+        "product": [f"/p/{pk}/" for pk in ids],
+        "search": [f"/search/?q={quote(t)}" for t in SEARCH_TERMS],
+    }
+
+
+def _client(ports, urls, stop_at, warm_until, samples, errors, seed):
+    rng = random.Random(seed)
+    port = ports[seed % len(ports)]
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while True:
+        now = time.perf_counter()
+        if now >= stop_at:
+            break
+        url = rng.choice(urls)
+        started = time.perf_counter()
+        try:
+            conn.request("GET", url, headers={"Host": "127.0.0.1"})
+            response = conn.getresponse()
+            response.read()
+            ok = response.status == 200
+            if response.getheader("Connection", "").lower() == "close":
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        except (OSError, http.client.HTTPException):
+            ok = False
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        elapsed = time.perf_counter() - started
+        if started >= warm_until:
+            (samples if ok else errors).append(elapsed)
+    conn.close()
+
+
+def run_page(ports, urls, clients, seconds, warmup):
+    samples: list[float] = []
+    errors: list[float] = []
+    begin = time.perf_counter()
+    warm_until = begin + warmup
+    stop_at = warm_until + seconds
+    threads = [
+        threading.Thread(target=_client, args=(ports, urls, stop_at, warm_until, samples, errors, i))
+        for i in range(clients)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    samples.sort()
+    q = statistics.quantiles(samples, n=100, method="inclusive") if len(samples) > 1 else [0.0] * 99
+    return {
+        "requests": len(samples),
+        "errors": len(errors),
+        "rps": len(samples) / seconds,
+        "p50_ms": q[49] * 1000,
+        "p99_ms": q[98] * 1000,
+        "max_ms": (samples[-1] if samples else 0.0) * 1000,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--ports", required=True)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--pages", default="home,category,product,search")
+    args = parser.parse_args()
+    ports = [int(p) for p in args.ports.split(",")]
+    targets = _targets(args.database_url)
+    results = {}
+    for page in args.pages.split(","):
+        results[page] = run_page(ports, targets[page], args.clients, args.seconds, args.warmup)
+        row = results[page]
+        print(
+            f"  {page}: {row['rps']:.1f} req/s, p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms",
+            file=sys.stderr,
+            flush=True,
+        )
+    print(json.dumps({"clients": args.clients, "seconds_per_page": args.seconds, "pages": results}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,321 @@
+"""Page-load benchmark: `python -m bench.pages` (or `make bench-pages`).
+
+1. Seeds a large catalog (~10,200 products via shop.demo.catalog at scale 50) and 100,000 historical orders into
+   a separate PostgreSQL database (BENCH_DATABASE_URL, default donggeu_bench, created if missing; falls back to a
+   SQLite file with a warning when PostgreSQL is not reachable). Re-runs reuse what is there.
+2. Serves the mall the way production would: DJANGO_DEBUG=0 with a generated secret, collected static files,
+   persistent DB connections, Redis cache when BENCH_REDIS_URL/REDIS_URL is set, and one daphne process per CPU
+   core on consecutive ports (daphne is single-threaded per process; the load generator spreads its clients over
+   the ports the way a proxy would).
+3. Drives load from a SEPARATE process (bench/loadgen.py: threads + http.client, no extra dependency) at 16
+   concurrent closed-loop clients, page by page (home, category, product, search) for a bounded time, and prints
+   requests/s, p50 and p99. Results go to bench/results/pages.json (git-ignored).
+
+Historical orders are bulk-inserted rows (users, orders, lines) rather than checkouts: they stand for six months
+of past sales and exist to give the tables realistic size and `sold_count` realistic skew. Checkout correctness is
+tested elsewhere.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS = BASE_DIR / "bench" / "results" / "pages.json"
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/donggeu_bench"
+PRODUCT_SCALE = 50  # x ~204 hand-written products = ~10,200
+ORDER_COUNT = 100_000
+CUSTOMERS = 3_000
+BASE_PORT = 8810
+
+
+def _log(message: str) -> None:
+    print(f"[bench.pages] {message}", flush=True)
+
+
+def _database_url() -> str:
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    if not url.startswith("postgres"):
+        return url
+    try:
+        import psycopg2
+        from psycopg2 import sql
+
+        dbname = url.rsplit("/", 1)[1]
+        admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres", connect_timeout=3)
+        admin.autocommit = True
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname])
+            if cursor.fetchone() is None:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+                _log(f"created database {dbname}")
+        admin.close()
+        return url
+    except Exception as exc:  # PostgreSQL not reachable: still give figures, but say they are not comparable
+        fallback = f"sqlite:///{BASE_DIR / 'bench' / 'results' / 'bench.sqlite3'}"
+        _log(f"WARNING: PostgreSQL not usable ({exc}); falling back to {fallback} — figures are not representative")
+        return fallback
+
+
+def _env(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(64),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_CONN_MAX_AGE": "600",
+            "DJANGO_LOG_LEVEL": "WARNING",
+            "DJANGO_MEDIA_ROOT": str(BASE_DIR / "bench" / "results" / "media"),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    redis_url = env.get("BENCH_REDIS_URL", env.get("REDIS_URL", ""))
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    env.pop("CELERY_BROKER_URL", None)
+    return env
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)  # noqa: S603
+
+
+# ----------------------------------------------------------------------------------------------------- seeding
+
+
+def seed() -> None:
+    """Runs inside a child process whose environment points Django at the bench database."""
+    import random
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.db import connection
+
+    from shop.demo.catalog import seed as seed_catalog
+    from shop.models import Product
+
+    rng = random.Random(20261123)
+    started = time.perf_counter()
+    if Product.objects.count() < 10_000:
+        seed_catalog(rng=rng, scale=PRODUCT_SCALE, log=_log)
+    _log(f"catalog ready: {Product.objects.count():,} products ({time.perf_counter() - started:.0f}s)")
+    _seed_orders(rng)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def _seed_orders(rng) -> None:
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from shop.models import Product
+
+    try:
+        from shop.models import Order, OrderLine
+    except ImportError:
+        _log("order models are not available: skipping the 100,000 historical orders")
+        return
+    user_model = get_user_model()
+    existing = Order.objects.filter(number__startswith="B").count()
+    if existing >= ORDER_COUNT:
+        _log(f"orders ready: {existing:,}")
+        return
+    started = time.perf_counter()
+    no_login = make_password(None)
+    have = set(user_model.objects.filter(username__startswith="bench_").values_list("username", flat=True))
+    user_model.objects.bulk_create(
+        [
+            user_model(username=f"bench_{i:05d}", nickname=f"이웃{i}", password=no_login, email=f"b{i}@bench.example")
+            for i in range(CUSTOMERS)
+            if f"bench_{i:05d}" not in have
+        ],
+        batch_size=1000,
+    )
+    user_ids = list(user_model.objects.filter(username__startswith="bench_").values_list("pk", flat=True))
+    products = list(Product.objects.values_list("pk", "store_id", "name", "price", "list_price", "sold_count"))
+    store_names = dict(Product.objects.values_list("store_id", "store__name").distinct())
+    weights = [1 + p[5] for p in products]  # the seeded popularity skew
+    now = timezone.now()
+    batch = 5_000
+    for start in range(existing, ORDER_COUNT, batch):
+        orders, line_specs = [], []
+        for n in range(start, min(start + batch, ORDER_COUNT)):
+            picked = rng.choices(products, weights=weights, k=rng.choice((1, 1, 2, 2, 3)))
+            lines = [(p, rng.choice((1, 1, 1, 2, 3))) for p in {p[0]: p for p in picked}.values()]
+            subtotal = sum(p[3] * qty for p, qty in lines)
+            fee = 0 if subtotal >= 30_000 else 3_000
+            placed = now - timedelta(days=rng.uniform(1, 182))
+            orders.append(
+                Order(
+                    number=f"B{n:011d}",
+                    user_id=rng.choice(user_ids),
+                    status=Order.Status.DELIVERED,
+                    recipient_name="김이웃",
+                    phone="010-0000-0000",
+                    postal_code="04000",
+                    address1="서울특별시 마포구 동네길 12",
+                    subtotal=subtotal,
+                    shipping_fee=fee,
+                    total=subtotal + fee,
+                    placed_at=placed,
+                    paid_at=placed,
+                )
+            )
+            line_specs.append(lines)
+        with transaction.atomic():
+            made = Order.objects.bulk_create(orders)
+            OrderLine.objects.bulk_create(
+                [
+                    OrderLine(
+                        order=order,
+                        product_id=p[0],
+                        store_id=p[1],
+                        product_name=p[2],
+                        store_name=store_names[p[1]],
+                        unit_price=p[3],
+                        list_price=p[4],
+                        quantity=qty,
+                        line_total=p[3] * qty,
+                    )
+                    for order, lines in zip(made, line_specs, strict=True)
+                    for p, qty in lines
+                ],
+                batch_size=10_000,
+            )
+        _log(f"orders: {start + len(orders):,} / {ORDER_COUNT:,}")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE shop_product SET sold_count = COALESCE("
+            "(SELECT SUM(quantity) FROM shop_orderline WHERE product_id = shop_product.id), 0)"
+        )
+    _log(f"orders ready: {ORDER_COUNT:,} ({time.perf_counter() - started:.0f}s)")
+
+
+# ----------------------------------------------------------------------------------------------------- serving
+
+
+def _wait_for(port: int, deadline: float) -> None:
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return
+        except urllib.error.HTTPError:  # answering (even "degraded") is enough: it serves pages
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"server on port {port} did not come up")
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _serve(env: dict[str, str], workers: int) -> list[subprocess.Popen]:
+    procs = []
+    for i in range(workers):
+        port = BASE_PORT + i
+        if not _port_free(port):
+            raise RuntimeError(f"port {port} is busy; stop what runs there or set another BASE_PORT")
+        procs.append(
+            subprocess.Popen(  # noqa: S603
+                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+                cwd=BASE_DIR,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+        )
+    deadline = time.time() + 60
+    for i in range(workers):
+        _wait_for(BASE_PORT + i, deadline)
+    return procs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", nargs="?", default="all", choices=["all", "seed"])
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=20.0, help="measured seconds per page")
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="daphne processes")
+    args = parser.parse_args()
+    if args.command == "seed":
+        seed()
+        return
+
+    env = _env(_database_url())
+    _log("migrating and seeding (first run takes a few minutes)")
+    _manage(env, "migrate", "--noinput", "-v", "0")
+    subprocess.run([sys.executable, "-m", "bench.pages", "seed"], cwd=BASE_DIR, env=env, check=True)  # noqa: S603
+    _manage(env, "collectstatic", "--noinput", "-v", "0")
+    _log(f"starting {args.workers} daphne process(es) on ports {BASE_PORT}..{BASE_PORT + args.workers - 1}")
+    procs = _serve(env, args.workers)
+    try:
+        ports = ",".join(str(BASE_PORT + i) for i in range(args.workers))
+        out = subprocess.run(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "bench.loadgen",
+                "--ports",
+                ports,
+                "--clients",
+                str(args.clients),
+                "--seconds",
+                str(args.seconds),
+                "--warmup",
+                str(args.warmup),
+                "--database-url",
+                env["DATABASE_URL"],
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    results = json.loads(out.stdout.strip().splitlines()[-1])
+    results["setup"] = {
+        "server": f"daphne x{args.workers} (DJANGO_DEBUG=0)",
+        "database": env["DATABASE_URL"].split("@")[-1],
+        "cache": "redis" if env.get("REDIS_URL") else "locmem",
+        "cpu_count": os.cpu_count(),
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    print(f"{'page':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    for page, row in results["pages"].items():
+        print(f"{page:<10}{row['rps']:>9.1f}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['errors']:>8}")
+    print(f"written to {RESULTS.relative_to(BASE_DIR)}")
+
+
+if __name__ == "__main__":
+    main()
