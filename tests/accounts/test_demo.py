@@ -1,0 +1,74 @@
+import random
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db.models import Count
+
+from accounts import demo
+from accounts.models import Household, User
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> dict[str, int]:
+    """Row counts of every model of our apps, so a re-run that duplicates anything anywhere shows up."""
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"accounts", "shop", "feed", "crm"}
+    }
+
+
+def test_accounts_demo_makes_admin_and_customers_in_households():
+    logins = demo.seed(rng=random.Random(1), scale=1, log=lambda _m: None)
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser
+    assert admin.check_password(demo.ADMIN_PASSWORD)
+    customers = User.objects.filter(is_staff=False)
+    assert customers.count() >= 50
+    assert not customers.filter(household__isnull=True).exists()
+    sizes = set(Household.objects.annotate(n=Count("members")).values_list("n", flat=True))
+    assert sizes <= {1, 2, 3, 4}
+    assert {1, 2, 3} <= sizes
+    assert Household.objects.filter(has_children=True).exists()
+    assert Household.objects.filter(has_pets=True).exists()
+    assert customers.filter(marketing_consented_at__isnull=False).exists()
+    assert customers.filter(marketing_consented_at__isnull=True).exists()
+    assert customers.filter(night_marketing_consented_at__isnull=False).exists()
+    assert not customers.filter(birth_date__isnull=True).exists()
+    minji = User.objects.get(username="minji")
+    assert minji.check_password(demo.CUSTOMER_PASSWORD)
+    assert minji.household == User.objects.get(username="junho").household
+    assert ("관리자 (/admin/)", "admin", demo.ADMIN_PASSWORD) in logins
+
+
+def test_accounts_demo_is_deterministic_for_the_same_rng():
+    demo.seed(rng=random.Random(7), scale=1, log=lambda _m: None)
+    first = list(User.objects.order_by("username").values_list("username", "nickname", "birth_date", "phone"))
+    User.objects.all().delete()
+    Household.objects.all().delete()
+    demo.seed(rng=random.Random(7), scale=1, log=lambda _m: None)
+    second = list(User.objects.order_by("username").values_list("username", "nickname", "birth_date", "phone"))
+    assert first == second
+
+
+def test_seed_demo_twice_gives_the_same_counts_and_prints_logins(capsys):
+    """The whole demo (every app's seeder): a second run adds nothing anywhere."""
+    call_command("seed_demo")
+    first_output = capsys.readouterr().out
+    first = counts()
+    call_command("seed_demo")
+    assert counts() == first
+    assert first["accounts.User"] >= 51
+    assert first["shop.Product"] >= 200
+    assert "데모 로그인" in first_output
+    assert "| admin " in first_output
+    assert demo.CUSTOMER_PASSWORD in first_output
+
+
+def test_seed_demo_rejects_scale_below_one():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--scale", "0")
