@@ -3,6 +3,9 @@ from django.urls import path
 from shop.views import cart, catalog, checkout, orders
 from shop.views import coupons as coupon_views
 from shop.views import points as point_views
+from shop.views import reorder as reorder_views
+from shop.views import subscriptions as subscription_views
+from shop.views import wishlist as wishlist_views
 
 app_name = "shop"
 
@@ -28,4 +31,11 @@ urlpatterns = [
     # loyalty: coupons, points, subscriptions, wishlist, reorder, reviews
     path("my/coupons/", coupon_views.wallet, name="wallet"),
     path("my/points/", point_views.points, name="points"),
+    path("my/subscriptions/", subscription_views.subscriptions, name="subscriptions"),
+    path("my/subscriptions/new/", subscription_views.subscription_subscribe, name="subscription_subscribe"),
+    path("my/subscriptions/<int:pk>/<str:action>/", subscription_views.subscription_action, name="subscription_action"),
+    path("my/wishlist/", wishlist_views.wishlist, name="wishlist"),
+    path("my/wishlist/<int:product_id>/toggle/", wishlist_views.wishlist_toggle_view, name="wishlist_toggle"),
+    path("my/frequent/", reorder_views.frequent, name="frequent"),
+    path("orders/<str:number>/reorder/", reorder_views.order_reorder_view, name="order_reorder"),
 ]
