@@ -34,7 +34,7 @@ def daphne_server(transactional_db):
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"}
     env.pop("REDIS_URL", None)  # one process: the in-memory channel layer is enough
-    proc = subprocess.Popen(
+    proc = subprocess.Popen(  # noqa: S603 (fixed local command)
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
         cwd=ROOT,
         env=env,
@@ -57,7 +57,7 @@ def daphne_server(transactional_db):
 @pytest.mark.browser
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_browsing_a_category_pops_the_nudge_toast_live(daphne_server, _playwright_browser, artifacts_dir):
+def test_browsing_a_category_pops_the_nudge_toast_live(daphne_server, _playwright_browser, artifacts_dir):  # noqa: PT019
     category = PreferenceCategoryFactory(name="가방", slug="bags")
     NudgeRule.objects.create(
         name="가방 두 번",
@@ -68,7 +68,9 @@ def test_browsing_a_category_pops_the_nudge_toast_live(daphne_server, _playwrigh
         message="마음에 드는 가방을 찾도록 도와드릴게요",
         is_promotional=False,
     )
-    context = _playwright_browser.new_context(locale="ko-KR", timezone_id="Asia/Seoul", viewport={"width": 1280, "height": 900})
+    context = _playwright_browser.new_context(
+        locale="ko-KR", timezone_id="Asia/Seoul", viewport={"width": 1280, "height": 900}
+    )
     try:
         first = context.new_page()
         first.goto(f"{daphne_server}/c/bags/")
