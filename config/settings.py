@@ -147,6 +147,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "shop-points-expire": {"task": "shop.points_expire", "schedule": crontab(hour=0, minute=10)},
     "shop-subscriptions-run-due": {"task": "shop.subscriptions_run_due", "schedule": crontab(hour=6, minute=0)},
     "shop-subscriptions-remind": {"task": "shop.subscriptions_remind", "schedule": crontab(hour=10, minute=0)},
+    # Orders (shop): unpaid bank transfers past their deadline and unanswered card payments give their stock back.
+    "shop-orders-expire-unpaid": {"task": "shop.orders_expire_unpaid", "schedule": crontab(minute="*/10")},
 }
 # Heartbeat (config/tasks.py): beat -> broker -> worker -> cache, so the whole scheduling chain is observable.
 BEAT_HEARTBEAT_SECONDS = env.int("BEAT_HEARTBEAT_SECONDS", default=60)

@@ -59,3 +59,17 @@ def subscriptions_remind_task() -> int:
         if subscription_remind(subscription=subscription, due_date=tomorrow):
             sent += 1
     return sent
+
+
+@shared_task(name="shop.orders_expire_unpaid")
+def orders_expire_unpaid_task() -> int:
+    """Cancel unpaid orders past their deposit deadline (or never answered by the card provider); stock goes back.
+
+    Idempotent: each order is cancelled under its own row lock and only while still pending payment.
+    Memory: one order at a time.
+    """
+    from shop.services.orders import orders_expire_unpaid
+
+    cancelled = orders_expire_unpaid()
+    logger.info("unpaid orders cancelled: %d", cancelled)
+    return cancelled

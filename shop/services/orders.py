@@ -15,7 +15,7 @@ from functools import partial
 from itertools import pairwise
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -166,6 +166,35 @@ def _order_cancel_locked(*, order_id: int, actor: User | None, by_customer: bool
         raise DomainError(NOT_CANCELLABLE, code="not_cancellable", http_status=409)
     default_note = "고객 요청으로 취소" if by_customer else "관리자 취소"
     return order_transition_locked(order=order, target=OrderStatus.CANCELLED, actor=actor, note=note or default_note)
+
+
+UNANSWERED_CARD_PAYMENT_MINUTES = 30
+EXPIRED_NOTE = "결제가 확인되지 않아 자동 취소"
+
+
+def orders_expire_unpaid(*, now: datetime | None = None) -> int:
+    """Cancel orders that will not be paid: bank transfers past their deposit deadline, and card payments the
+    provider never answered (older than UNANSWERED_CARD_PAYMENT_MINUTES). Their stock goes back.
+
+    Each order is cancelled through `order_cancel`, under its own row lock; an order paid in the meantime is
+    skipped. Running twice cancels nothing more. Returns how many orders were cancelled.
+    """
+    now = now or timezone.now()
+    due = Order.objects.filter(status=OrderStatus.PENDING_PAYMENT).filter(
+        Q(payment__status=PaymentStatus.AWAITING_DEPOSIT, payment__deposit_deadline__lt=now)
+        | Q(
+            payment__status=PaymentStatus.REQUESTED,
+            placed_at__lt=now - timedelta(minutes=UNANSWERED_CARD_PAYMENT_MINUTES),
+        )
+    )
+    cancelled = 0
+    for order in due.order_by("pk").iterator(chunk_size=200):
+        try:
+            order_cancel(order=order, by_customer=False, note=EXPIRED_NOTE)
+        except DomainError:
+            continue
+        cancelled += 1
+    return cancelled
 
 
 # --- historical import (demo history, benchmarks) ---------------------------------------------------------------

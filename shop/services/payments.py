@@ -5,6 +5,8 @@ checkout: [tx1: create order + reserve stock] -> payment_charge (provider call) 
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,8 @@ from shop.models import Order, OrderStatus, Payment, PaymentMethod, PaymentStatu
 from shop.payments import ChargeOutcome, ChargeRequest, ChargeResult, payment_provider
 from shop.services.orders import order_lock, order_transition_locked
 
+logger = logging.getLogger(__name__)
+
 NOT_AWAITING_DEPOSIT = _("입금을 기다리는 주문이 아니에요.")
 PAYMENT_DECLINED_NOTE = "결제 거절: 예약한 재고를 되돌렸어요"
 DEPOSIT_CONFIRMED_NOTE = "무통장 입금 확인"
@@ -24,22 +28,28 @@ def payment_charge(*, order: Order, demo_outcome: str = "") -> Order:
     """Ask the provider to charge the order, then record the result under the order's lock.
 
     Must be called outside any transaction that holds locks (it talks to the provider).
-    A provider error leaves the order pending payment with its stock reserved; expiring unpaid orders
-    releases it later.
+    A provider that fails or times out leaves the order pending payment with its stock reserved (we cannot
+    know whether money moved); `orders_expire_unpaid` cancels it later if no answer comes.
     """
     payment = Payment.objects.get(order=order)
     if payment.status != PaymentStatus.REQUESTED:
         return Order.objects.get(pk=order.pk)
-    result = payment_provider().charge(
-        ChargeRequest(
-            order_number=order.number,
-            amount=order.total,
-            method=payment.method,
-            buyer_name=order.recipient_name,
-            demo_outcome=demo_outcome,
+    try:
+        result = payment_provider().charge(
+            ChargeRequest(
+                order_number=order.number,
+                amount=order.total,
+                method=payment.method,
+                buyer_name=order.recipient_name,
+                demo_outcome=demo_outcome,
+            )
         )
-    )
-    return payment_result_record(order_id=order.pk, result=result)
+    except Exception:
+        logger.exception("payment provider failed for order %s; left pending for expiry", order.number)
+        return Order.objects.get(pk=order.pk)
+    recorded = payment_result_record(order_id=order.pk, result=result)
+    payment_refund(order=recorded)
+    return recorded
 
 
 @transaction.atomic(durable=True)
@@ -51,6 +61,17 @@ def payment_result_record(*, order_id: int, result: ChargeResult) -> Order:
     """
     order = order_lock(Order.objects.filter(pk=order_id)).get()
     payment = Payment.objects.select_for_update().get(order=order)
+    if (
+        order.status == OrderStatus.CANCELLED
+        and payment.status == PaymentStatus.CANCELLED
+        and result.outcome == ChargeOutcome.APPROVED
+    ):
+        # The approval came after the order had expired: the money goes back (refunded after commit).
+        payment.status = PaymentStatus.REFUND_REQUESTED
+        payment.provider_ref = result.provider_ref
+        payment.updated_at = timezone.now()
+        payment.save(update_fields=["status", "provider_ref", "updated_at"])
+        return order
     if order.status != OrderStatus.PENDING_PAYMENT or payment.status != PaymentStatus.REQUESTED:
         return order
     now = timezone.now()
