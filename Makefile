@@ -40,9 +40,12 @@ bench-pages: $(VENV)/.dev-installed
 bench-events: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.events
 
-# Rebuild the message catalogues after changing UI text (needs GNU gettext); the compiled .mo files are committed.
+# Rebuild the English catalogue after changing UI text (needs GNU gettext). Korean is the source language, so it
+# needs no catalogue. locale/fill_en.py fills the foundation's translations; the compiled .mo is committed so a
+# fresh machine without gettext still shows English.
 messages: $(VENV)/.dev-installed
-	$(BIN)/python manage.py makemessages -l en -l ko --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l en --no-wrap --ignore=.venv --ignore=staticfiles --ignore=test-results
+	$(BIN)/python locale/fill_en.py
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 check: $(VENV)/.dev-installed
