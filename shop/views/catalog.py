@@ -12,6 +12,7 @@ from shop.hooks import product_panels
 from shop.images import VARIANTS, category_placeholder_ensure
 from shop.models import Category, Product, Store
 from shop.selectors import catalog as selectors
+from shop.views.reviews import review_section_context
 
 PAGE_SIZE = 24
 SORT_LABELS = {
@@ -79,7 +80,9 @@ def product(request: HttpRequest, pk: int) -> HttpResponse:
         obj = selectors.product_get(pk=pk)
     except Product.DoesNotExist:
         raise Http404 from None
-    return render(request, "shop/product.html", {"product": obj, "panels": product_panels(request, obj)})
+    context = {"product": obj, "panels": product_panels(request, obj)}
+    context.update(review_section_context(request=request, product=obj))  # the #reviews section (shop.views.reviews)
+    return render(request, "shop/product.html", context)
 
 
 @require_safe
