@@ -4,6 +4,7 @@ from shop.views import cart, catalog, checkout, orders
 from shop.views import coupons as coupon_views
 from shop.views import points as point_views
 from shop.views import reorder as reorder_views
+from shop.views import reviews as review_views
 from shop.views import subscriptions as subscription_views
 from shop.views import wishlist as wishlist_views
 
@@ -38,4 +39,9 @@ urlpatterns = [
     path("my/wishlist/<int:product_id>/toggle/", wishlist_views.wishlist_toggle_view, name="wishlist_toggle"),
     path("my/frequent/", reorder_views.frequent, name="frequent"),
     path("orders/<str:number>/reorder/", reorder_views.order_reorder_view, name="order_reorder"),
+    path("my/reviews/", review_views.my_reviews, name="my_reviews"),
+    path("my/reviews/write/<int:line_id>/", review_views.review_write, name="review_write"),
+    path("p/<int:pk>/reviews/", review_views.product_reviews, name="product_reviews"),
+    path("reviews/<int:pk>/helpful/", review_views.review_helpful, name="review_helpful"),
+    path("reviews/<int:pk>/reply/", review_views.review_reply_view, name="review_reply"),
 ]
