@@ -103,3 +103,6 @@ class ProductAdmin(ChangedFieldsOnlyAdminMixin, admin.ModelAdmin):
 
 # --- orders: orders, payments, saved addresses (shop/admin_orders.py) ---------------------------------------
 from shop import admin_orders  # noqa: E402, F401
+
+# --- loyalty: coupons, points, subscriptions, reviews (shop/admin_loyalty.py) -----------------------------------
+from shop import admin_loyalty  # noqa: E402, F401

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from shop.models import IssuedCoupon
 from shop.selectors.cart import PricedLine
-from shop.services.coupons import coupon_eligible_amount, coupon_refusal
+from shop.services.coupons import coupon_category_parents, coupon_eligible_amount, coupon_refusal
 
 
 def _wallet_queryset(*, user: User) -> QuerySet[IssuedCoupon]:
@@ -82,12 +82,14 @@ def coupon_options_for_checkout(
     """
     now = now or timezone.now()
     lines = list(lines)
+    parents = coupon_category_parents(lines)
     options = []
     for coupon in _wallet_queryset(user=user).filter(used_at__isnull=True):
         if coupon.is_expired_at(now):
             continue
-        refusal = coupon_refusal(coupon=coupon, user=user, lines=lines, now=now)
-        discount = 0 if refusal else coupon.rule.discount_for(coupon_eligible_amount(rule=coupon.rule, lines=lines))
+        refusal = coupon_refusal(coupon=coupon, user=user, lines=lines, now=now, parents=parents)
+        eligible = coupon_eligible_amount(rule=coupon.rule, lines=lines, parents=parents)
+        discount = 0 if refusal else coupon.rule.discount_for(eligible)
         options.append(CouponOption(coupon=coupon, discount=discount, refusal=refusal))
     options.sort(key=lambda option: (not option.usable, -option.discount))
     return options

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from config.errors import DomainError
 from config.money import format_won
-from shop.models import CouponRule, IssuedCoupon, Order
+from shop.models import Category, CouponRule, IssuedCoupon, Order
 from shop.selectors.cart import CheckoutInfo, Discount, PricedLine
 
 COUPON_RULE_INACTIVE = "지금은 받을 수 없는 쿠폰이에요."
@@ -112,18 +112,30 @@ def coupon_scope_target(rule: CouponRule) -> str:
     return ""
 
 
-def coupon_line_in_scope(*, rule: CouponRule, product_id: int, store_id: int, category_id: int) -> bool:
+def coupon_line_in_scope(
+    *, rule: CouponRule, product_id: int, store_id: int, category_id: int, parent_category_id: int | None = None
+) -> bool:
+    """Whether a line counts for the rule's scope; a category scope also covers that category's children."""
     if rule.scope == CouponRule.Scope.STORE:
         return store_id == rule.store_id
     if rule.scope == CouponRule.Scope.CATEGORY:
-        return category_id == rule.category_id
+        return rule.category_id in (category_id, parent_category_id)
     if rule.scope == CouponRule.Scope.PRODUCT:
         return product_id == rule.product_id
     return True
 
 
-def coupon_eligible_amount(*, rule: CouponRule, lines: Iterable[PricedLine]) -> int:
+def coupon_category_parents(lines: Iterable[PricedLine]) -> dict[int, int | None]:
+    """{category id: parent id} for the lines' categories, in one query (category scopes cover children)."""
+    category_ids = {line.product.category_id for line in lines}
+    return dict(Category.objects.filter(pk__in=category_ids).values_list("pk", "parent_id")) if category_ids else {}
+
+
+def coupon_eligible_amount(
+    *, rule: CouponRule, lines: Iterable[PricedLine], parents: dict[int, int | None] | None = None
+) -> int:
     """The part of the order the coupon may discount: the selected lines inside its scope."""
+    parents = parents or {}
     return sum(
         line.line_total
         for line in lines
@@ -133,12 +145,21 @@ def coupon_eligible_amount(*, rule: CouponRule, lines: Iterable[PricedLine]) -> 
             product_id=line.product_id,
             store_id=line.product.store_id,
             category_id=line.product.category_id,
+            parent_category_id=parents.get(line.product.category_id),
         )
     )
 
 
-def coupon_refusal(*, coupon: IssuedCoupon, user: User, lines: Iterable[PricedLine], now: datetime) -> str | None:
-    """Why this coupon cannot be used on these lines (a Korean message), or None when it can. Pure."""
+def coupon_refusal(
+    *,
+    coupon: IssuedCoupon,
+    user: User,
+    lines: Iterable[PricedLine],
+    now: datetime,
+    parents: dict[int, int | None] | None = None,
+) -> str | None:
+    """Why this coupon cannot be used on these lines (a Korean message), or None when it can. Pure
+    (`parents` from coupon_category_parents)."""
     if coupon.user_id != user.pk:
         return _(COUPON_NOT_YOURS)
     if coupon.used_at is not None:
@@ -146,7 +167,7 @@ def coupon_refusal(*, coupon: IssuedCoupon, user: User, lines: Iterable[PricedLi
     if coupon.is_expired_at(now):
         return _(COUPON_EXPIRED)
     rule = coupon.rule
-    eligible = coupon_eligible_amount(rule=rule, lines=lines)
+    eligible = coupon_eligible_amount(rule=rule, lines=lines, parents=parents)
     if eligible <= 0:
         return _(COUPON_OUT_OF_SCOPE).format(target=coupon_scope_target(rule))
     if eligible < rule.min_order_amount:
@@ -170,12 +191,13 @@ def coupon_discounts_compute(*, info: CheckoutInfo, user: User, coupon_ids: Sequ
         )
     }
     now = timezone.now()
+    parents = coupon_category_parents(info.selected_lines)
     chosen: list[IssuedCoupon] = []
     for pk in wanted:
         coupon = found.get(pk)
         if coupon is None:
             raise DomainError(_(COUPON_NOT_YOURS), code="coupon_not_yours")
-        refusal = coupon_refusal(coupon=coupon, user=user, lines=info.selected_lines, now=now)
+        refusal = coupon_refusal(coupon=coupon, user=user, lines=info.selected_lines, now=now, parents=parents)
         if refusal:
             raise DomainError(refusal, code="coupon_not_applicable")
         chosen.append(coupon)
@@ -189,7 +211,9 @@ def coupon_discounts_compute(*, info: CheckoutInfo, user: User, coupon_ids: Sequ
         Discount(
             kind="coupon",
             label=coupon.rule.name,
-            amount=coupon.rule.discount_for(coupon_eligible_amount(rule=coupon.rule, lines=info.selected_lines)),
+            amount=coupon.rule.discount_for(
+                coupon_eligible_amount(rule=coupon.rule, lines=info.selected_lines, parents=parents)
+            ),
             ref=str(coupon.pk),
         )
         for coupon in chosen

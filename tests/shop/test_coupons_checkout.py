@@ -237,3 +237,15 @@ def test_delivered_order_earns_points_and_refund_takes_them_back(settings):
     order_transition(order=order, target=OrderStatus.REFUNDED)
 
     assert point_balance(user=user) == 0
+
+
+def test_category_coupon_covers_products_in_child_categories():
+    user = UserFactory()
+    household = CategoryFactory(name="생활용품")
+    detergent = CategoryFactory(name="세제", parent=household)
+    coupon = _coupon(user, discount_kind="percent", discount_value=10, scope="category", category=household)
+    cart = _cart_with(user, (ProductFactory(price=30000, list_price=None, category=detergent), 1))
+
+    info = checkout_preview(cart=cart, user=user, discount_request=DiscountRequest(coupon_id=coupon.pk))
+
+    assert info.coupon_discount == 3000
