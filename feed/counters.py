@@ -9,7 +9,7 @@ Every function here may raise when the cache is down; callers (services) catch a
 
 from collections.abc import Iterable
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 try:  # django's Redis backend exposes a client we can pipeline on
     from django.core.cache.backends.redis import RedisCache
@@ -25,10 +25,19 @@ def minute_of(ts: float) -> int:
     return int(ts // 60)
 
 
+_clients: dict[int, object] = {}
+
+
 def _redis_client():
-    if RedisCache is not None and isinstance(cache, RedisCache):
-        return cache._cache.get_client(write=True)
-    return None
+    """The raw redis client behind the default cache (reused: redis clients are thread-safe), or None."""
+    backend = caches["default"]  # the real backend: `cache` is a proxy, so isinstance() on it is always False
+    if RedisCache is None or not isinstance(backend, RedisCache):
+        return None
+    key = id(backend._cache)
+    client = _clients.get(key)
+    if client is None:
+        client = _clients[key] = backend._cache.get_client(write=True)
+    return client
 
 
 def rule_key(visitor_id: str, rule_id: int, what: str, minute: int) -> str:

@@ -90,7 +90,11 @@ def seed(*, rng: random.Random, scale: int, log: Callable[[str], None]) -> list[
     rules_invalidate()
     customers = list(get_user_model().objects.filter(is_staff=False).order_by("pk")[: 10 * max(scale, 1)])
     messages = [
-        (FeedItem.Kind.MD_MESSAGE, "골목 생활용품점 MD예요", "이번 주에 새로 들어온 수건이 정말 부드러워요. 한번 만져 보세요."),
+        (
+            FeedItem.Kind.MD_MESSAGE,
+            "골목 생활용품점 MD예요",
+            "이번 주에 새로 들어온 수건이 정말 부드러워요. 한번 만져 보세요.",
+        ),
         (FeedItem.Kind.CAMPAIGN, "주말 장보기 응원", "주말에 필요한 생필품을 한곳에 모아 뒀어요."),
         (FeedItem.Kind.BENEFIT, "이번 달 혜택이 도착했어요", "쿠폰함에서 확인해 보세요."),
     ]

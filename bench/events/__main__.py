@@ -46,7 +46,9 @@ def _env() -> dict[str, str]:
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="config.settings",
-        ASGI_THREADS=env.get("ASGI_THREADS", "8"),  # caps the sync thread pool, so DB connections too
+        # Under ASGI every request runs in its own thread, so persistent connections would pile up per thread
+        # until PostgreSQL refuses more: connect per request (what Django's docs advise without a pooler).
+        DJANGO_CONN_MAX_AGE=env.get("DJANGO_CONN_MAX_AGE", "0"),
     )
     return env
 

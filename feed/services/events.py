@@ -15,6 +15,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -175,26 +176,30 @@ def events_record(*, visitor_id: UUID, user: Any, events: list[CleanEvent], now:
 
     visitor_touch(visitor_id=visitor_id, user=user, now=now)
     user_id = user.pk if user is not None else None
-    TrackedEvent.objects.bulk_create(
-        [
-            TrackedEvent(
-                visitor_id=visitor_id,
-                user_id=user_id,
-                type=e.type,
-                path=e.path,
-                category_id=e.category,
-                product_id=e.product,
-                store_id=e.store,
-                query=e.q,
-                dwell_seconds=e.dwell,
-                utm_source=e.utm,
-                referrer=e.ref,
-                occurred_at=e.occurred_at,
-                received_at=now,
-            )
-            for e in events
-        ]
-    )
+    rows = [
+        TrackedEvent(
+            visitor_id=visitor_id,
+            user_id=user_id,
+            type=e.type,
+            path=e.path,
+            category_id=e.category,
+            product_id=e.product,
+            store_id=e.store,
+            query=e.q,
+            dwell_seconds=e.dwell,
+            utm_source=e.utm,
+            referrer=e.ref,
+            occurred_at=e.occurred_at,
+            received_at=now,
+        )
+        for e in events
+    ]
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Behaviour events are not money: don't wait for the WAL flush (a crash may lose the last instant).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        TrackedEvent.objects.bulk_create(rows)
     try:
         viewed = [e.product for e in events if e.type == TrackedEvent.Type.PRODUCT_VIEW and e.product]
         if viewed:

@@ -89,6 +89,22 @@ def channel_send(*, group: str, payload: dict[str, Any]) -> None:
         logger.warning("live push to %s failed", group, exc_info=True)
 
 
+def item_push_on_commit(item: FeedItem, *, toast: bool) -> None:
+    """Queue the live push of a freshly created item for after the commit. The payload is built now, from
+    the objects in hand (bound at call time, so no re-read and no late binding)."""
+    group = group_for(user_id=item.user_id, visitor_id=item.visitor_id)
+    if group is None:
+        return
+    payload = item_payload(item)
+    payload["toast"] = toast
+    transaction.on_commit(partial(channel_send, group=group, payload=payload))
+
+
+# The FK targets of a new item come from objects the service already holds; validating them again would cost
+# one query each on the hot path, so full_clean skips exactly those.
+TRUSTED_FKS = ["user", "coupon", "claimable_rule", "exposure"]
+
+
 def feed_push_item(*, item_id: int, toast: bool = False) -> None:
     item = FeedItem.objects.select_related("coupon__rule", "claimable_rule").filter(pk=item_id).first()
     if item is None:
@@ -130,9 +146,9 @@ def feed_item_create(
             expires_at=expires_at,
             created_at=timezone.now(),
         )
-        item.full_clean()
+        item.full_clean(exclude=TRUSTED_FKS)
         item.save()
-        transaction.on_commit(partial(feed_push_item, item_id=item.pk, toast=toast))
+        item_push_on_commit(item, toast=toast)
     return item
 
 
