@@ -238,7 +238,6 @@ _PAYMENT_STATUS_FOR = {
 }
 _STEP_NOTES = {
     OrderStatus.PENDING_PAYMENT: "주문 접수",
-    OrderStatus.PAID: "결제 완료",
     OrderStatus.CANCELLED: "고객 요청으로 취소",
     OrderStatus.REFUNDED: "반품 환불",
 }
@@ -362,12 +361,15 @@ def orders_import_historical(*, orders: Sequence[HistoricalOrder], provider: str
             )
             previous = ""
             for status in path:
+                note = _STEP_NOTES.get(status, "")
+                if status == OrderStatus.PAID:
+                    note = "무통장 입금 확인" if method == PaymentMethod.BANK_TRANSFER else "카드 결제 승인"
                 events.append(
                     OrderStatusEvent(
                         order=order,
                         previous=previous,
                         current=status,
-                        note=_STEP_NOTES.get(status, ""),
+                        note=note,
                         created_at=times[status],
                     )
                 )
