@@ -12,9 +12,11 @@ from django.http import HttpRequest
 
 from shop.models import Cart
 from shop.selectors.cart import cart_find, cart_line_count
-from shop.services.cart import cart_get_or_create, cart_merge
+from shop.services.cart import cart_get_or_create, cart_merge, cart_select_only
 
 SESSION_CART_ID = "shop_cart_id"
+# 바로구매 before logging in: remember the product, so after the carts merge only it is ticked for checkout.
+SESSION_BUY_NOW = "shop_buy_now_product_id"
 
 
 def _user_id(request: HttpRequest) -> int | None:
@@ -49,9 +51,12 @@ def cart_merge_on_login(sender: Any, request: HttpRequest | None, user: Any, **k
     if request is None or not hasattr(request, "session"):
         return
     cart_id = _session_cart_id(request)
+    buy_now = request.session.pop(SESSION_BUY_NOW, None)
     if cart_id is None:
         return
     source = Cart.objects.filter(pk=cart_id, user__isnull=True).first()
     if source is not None:
-        cart_merge(source=source, user=user)
+        merged = cart_merge(source=source, user=user)
+        if isinstance(buy_now, int):
+            cart_select_only(cart=merged, product_id=buy_now)
     request.session.pop(SESSION_CART_ID, None)

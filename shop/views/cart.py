@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from config.errors import DomainError
-from shop.cart_session import request_cart, request_cart_or_create
+from shop.cart_session import SESSION_BUY_NOW, request_cart, request_cart_or_create
 from shop.selectors.cart import FREE_SHIPPING_THRESHOLD, SHIPPING_FEE_PER_STORE, cart_info
 from shop.services.cart import (
     MAX_QUANTITY,
@@ -84,6 +84,8 @@ def cart_add_view(request: HttpRequest) -> HttpResponse:
             notices = change.notices
             if buy_now:
                 cart_select_only(cart=cart_obj, product_id=product_id)
+                if not request.user.is_authenticated:
+                    request.session[SESSION_BUY_NOW] = product_id
         except DomainError as exc:
             error = exc.message
     if request.htmx:

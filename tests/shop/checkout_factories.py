@@ -91,3 +91,28 @@ def order_via_checkout(
         demo_outcome=demo_outcome,
     )
     return result.order
+
+
+def delivered_orders(*, user: User, count: int, products: list[Product]) -> int:
+    """`count` past delivered orders for `user` through the bulk history import (fast for query-count tests)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shop.models import OrderStatus
+    from shop.services.orders import HistoricalOrder, orders_import_historical
+
+    now = timezone.now()
+    return orders_import_historical(
+        orders=[
+            HistoricalOrder(
+                user=user,
+                items=[(products[i % len(products)], 1), (products[(i + 1) % len(products)], 2)],
+                placed_at=now - timedelta(days=i + 1),
+                final_status=OrderStatus.DELIVERED,
+                idempotency_key=uuid.uuid4(),
+                **SHIPPING.__dict__,
+            )
+            for i in range(count)
+        ]
+    )

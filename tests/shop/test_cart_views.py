@@ -211,3 +211,16 @@ def test_cart_count_provider_is_one_query_for_users_and_none_for_new_visitors(cl
 
     request.user = AnonymousUser()
     assert count_queries(lambda: cart_count_context(request)) == 0
+
+
+def test_buy_now_before_login_orders_only_that_product_after_the_carts_merge(client):
+    user = UserFactory()
+    already = CartLineFactory(cart__user=user)
+    wanted = ProductFactory()
+
+    _add(client, wanted, buy_now="1")
+    client.login(username=user.username, password="test-pass-1234")
+
+    selected = set(CartLine.objects.filter(cart__user=user, is_selected=True).values_list("product_id", flat=True))
+    assert selected == {wanted.pk}
+    assert CartLine.objects.filter(pk=already.pk, is_selected=False).exists()

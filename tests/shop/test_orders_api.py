@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from shop.models import CartLine, Order, OrderStatus, Product
 from tests.accounts.factories import UserFactory
-from tests.shop.checkout_factories import AddressFactory, CartLineFactory, order_via_checkout
+from tests.shop.checkout_factories import AddressFactory, CartLineFactory, delivered_orders, order_via_checkout
 from tests.shop.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -194,16 +194,27 @@ def test_orders_api_cancel_then_cancel_again_is_409(api, user):
 
 
 def test_orders_api_list_query_count_is_constant(api, user, assert_constant_queries):
-    """Guards /api/orders/: orders, payments and lines in a fixed number of queries."""
-    product = ProductFactory(stock=1000)
-    for _ in range(3):
-        order_via_checkout(user=user, items=[(product, 1)])
+    """Guards /api/orders/: orders, payments and lines in a fixed number of queries (3 orders vs 30)."""
+    products = [ProductFactory(stock=1000) for _ in range(3)]
+    delivered_orders(user=user, count=3, products=products)
+
+    assert_constant_queries(
+        lambda: api.get(reverse("api-order-list")),
+        lambda: delivered_orders(user=user, count=27, products=products),
+    )
+
+
+def test_cart_api_query_count_is_constant(api, user, assert_constant_queries):
+    """Guards GET /api/cart/: 3 lines vs 30 lines."""
+    first = CartLineFactory(cart__user=user)
+    for _ in range(2):
+        CartLineFactory(cart=first.cart)
 
     def grow():
-        for _ in range(21):
-            order_via_checkout(user=user, items=[(product, 1), (ProductFactory(), 2)])
+        for _ in range(27):
+            CartLineFactory(cart=first.cart)
 
-    assert_constant_queries(lambda: api.get(reverse("api-order-list")), grow)
+    assert_constant_queries(lambda: api.get(reverse("api-cart")), grow)
 
 
 def test_openapi_schema_lists_cart_checkout_and_orders():
