@@ -58,7 +58,7 @@ def _client(ports, urls, stop_at, warm_until, samples, errors, seed):
         url = rng.choice(urls)
         started = time.perf_counter()
         try:
-            conn.request("GET", url, headers={"Host": "127.0.0.1"})
+            conn.request("GET", url)
             response = conn.getresponse()
             response.read()
             ok = response.status == 200

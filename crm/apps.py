@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class CrmConfig(AppConfig):
     name = "crm"
     verbose_name = _("고객 관리(CRM)")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from crm.models import Team, TeamMember
+        from shop.services.catalog import catalog_version_bump
+
+        # Shop pages show a team's faces and greeting signature: refresh their cached fragments on any change.
+        for model in (Team, TeamMember):
+            for signal in (post_save, post_delete):
+                signal.connect(catalog_version_bump, sender=model, dispatch_uid=f"catalog_version_{model.__name__}")

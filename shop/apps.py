@@ -13,6 +13,10 @@ class ShopConfig(AppConfig):
         from shop.cart_session import cart_count_context, cart_merge_on_login
 
         page_context.register(cart_count_context)
+
+        from shop.services.catalog import connect_catalog_cache_signals
+
+        connect_catalog_cache_signals()
         user_logged_in.connect(cart_merge_on_login, dispatch_uid="shop_cart_merge_on_login")
 
         # Loyalty's product-page panels: the 찜 heart and the 정기배송 sign-up.

@@ -6,17 +6,16 @@ annotated with a correlated subquery instead of prefetching every image of every
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Greatest
+from django.db.models import Case, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 
 from shop.models import Category, Product, ProductImage, Store
 
 MD_LEAD_ROLE = "md_lead"  # crm.TeamMember.Role.MD_LEAD; shop does not import crm (see DESIGN.md)
 HOME_SECTION_SIZE = 8
-SEARCH_MIN_SIMILARITY = 0.3
 
 SORT_POPULAR = "popular"
 SORT_NEW = "new"
@@ -79,6 +78,19 @@ class ProductFilters:
 
     def ordering(self) -> tuple[str, ...]:
         return SORT_ORDERINGS[self.sort]
+
+    def querystring(self, *, default_sort: str = SORT_POPULAR, **extra: str) -> str:
+        """The filters as a normalised query string (no page), used in links and as part of cache keys."""
+        params = {
+            **{k: v for k, v in extra.items() if v},
+            "sort": self.sort if self.sort != default_sort else "",
+            "price_min": "" if self.price_min is None else str(self.price_min),
+            "price_max": "" if self.price_max is None else str(self.price_max),
+            "kind": self.kind,
+            "in_stock": "1" if self.in_stock else "",
+            "store": self.store,
+        }
+        return urlencode({k: v for k, v in params.items() if v})
 
 
 def _first_image_path() -> Subquery:
@@ -185,22 +197,38 @@ def product_get(*, pk: int) -> Product:
 def product_search(*, query: str, filters: ProductFilters) -> QuerySet[Product]:
     """Products matching `query` in name or description, best match first.
 
-    PostgreSQL: substring matches plus pg_trgm word similarity on the name (so '세탁' finds '세탁세제' and a typo
-    still lands), ranked by similarity then popularity; GIN trigram indexes serve both (migration 0004).
-    SQLite: substring matches ranked by popularity.
+    Substring matching of every word first, so Korean partial words match ('세탁' finds '세탁세제'); Hangul has no case, so an
+    uncased query uses a case-sensitive LIKE (PostgreSQL serves it from the trigram GIN index, where UPPER() on
+    every row would cost a scan). Relevance: the whole phrase in the name, then every word in the name, then description-only
+    matches; popularity breaks ties.
+    When nothing contains the query, PostgreSQL falls back to pg_trgm word similarity on the name (typos such as
+    '예가채프' still find '예가체프'), ranked by similarity. That costs one extra `exists()` query, the same for any
+    result size. SQLite has no pg_trgm: substring matching only.
     """
     query = " ".join(query.split())[:60]
     if not query:
         return product_cards().none()
+    lookup = "contains" if query.lower() == query.upper() and settings.USING_POSTGRES else "icontains"
+    terms = query.split(" ")[:5]
+    in_name, everywhere = Q(), Q()
+    for term in terms:  # every word must appear, in the name or the description
+        in_name &= Q(**{f"name__{lookup}": term})
+        everywhere &= Q(**{f"name__{lookup}": term}) | Q(**{f"description__{lookup}": term})
     qs = filters.apply(product_cards())
-    contains = Q(name__icontains=query) | Q(description__icontains=query)
-    if settings.USING_POSTGRES:
-        from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+    matches = qs.filter(everywhere)
+    if settings.USING_POSTGRES and not matches.exists():
+        from django.contrib.postgres.search import TrigramWordSimilarity
 
-        qs = qs.filter(contains | Q(name__trigram_word_similar=query)).annotate(
-            rank=Greatest(TrigramWordSimilarity(query, "name"), TrigramSimilarity("name", query))
-        )
+        similar = qs.filter(name__trigram_word_similar=query).annotate(rank=TrigramWordSimilarity(query, "name"))
         if filters.sort == SORT_RELEVANCE:
-            return qs.order_by(F("rank").desc(), "-sold_count", "-pk")
-        return qs.order_by(*filters.ordering())
-    return qs.filter(contains).order_by(*filters.ordering())
+            return similar.order_by(F("rank").desc(), "-sold_count", "-pk")
+        return similar.order_by(*filters.ordering())
+    if filters.sort != SORT_RELEVANCE:
+        return matches.order_by(*filters.ordering())
+    name_first = Case(
+        When(Q(**{f"name__{lookup}": query}), then=Value(2)),  # the whole phrase in the name
+        When(in_name, then=Value(1)),  # every word in the name
+        default=Value(0),  # found through the description
+        output_field=IntegerField(),
+    )
+    return matches.annotate(rank=name_first).order_by(F("rank").desc(), "-sold_count", "-pk")

@@ -1,10 +1,23 @@
-"""Catalog pages: thin views over shop.selectors.catalog; list pages answer htmx with just their grid partial."""
+"""Catalog pages: thin views over shop.selectors.catalog.
 
+List pages answer htmx requests with only their product-grid partial (and always send Vary: HX-Request). The grid
+HTML holds nothing personal, so it is cached across visitors under the catalog version (shop.services.catalog):
+a cache hit costs no product query at all.
+"""
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -12,6 +25,7 @@ from shop.hooks import product_panels
 from shop.images import VARIANTS, category_placeholder_ensure
 from shop.models import Category, Product, Store
 from shop.selectors import catalog as selectors
+from shop.services.catalog import GRID_CACHE_SECONDS, catalog_version_get
 from shop.views.reviews import review_section_context
 
 PAGE_SIZE = 24
@@ -28,26 +42,49 @@ def _page(request: HttpRequest, qs) -> Page:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+def _cached_fragment(
+    request: HttpRequest, template: str, key: tuple[Any, ...], build: Callable[[], dict]
+) -> SafeString:
+    """Render `template` (a partial) with build()'s context, or reuse the copy cached for this catalog version."""
+    raw = "|".join(str(part) for part in (catalog_version_get(), get_language(), template, *key))
+    cache_key = "catalog:fragment:" + hashlib.sha256(raw.encode()).hexdigest()
+    html = cache.get(cache_key)
+    if html is None:
+        html = render_to_string(template, build(), request)
+        cache.set(cache_key, html, GRID_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 (our own rendered, auto-escaped template output)
 
 
-def _list_response(request: HttpRequest, template: str, context: dict) -> HttpResponse:
-    """Full page, or only its product grid partial for htmx sort/filter/page requests."""
-    context.setdefault("querystring", _query_without_page(request))
+def _list_response(
+    request: HttpRequest,
+    template: str,
+    context: dict,
+    *,
+    key: tuple[Any, ...],
+    products: Callable[[], Any],
+    querystring: str,
+) -> HttpResponse:
+    """Full page, or only its product grid for htmx sort/filter/page requests."""
+    page_param = request.GET.get("page", "1")[:8]
+
+    def build() -> dict:
+        return {**context, "page_obj": _page(request, products()), "querystring": querystring}
+
+    grid = _cached_fragment(request, f"{template}#product-grid", (*key, querystring, page_param), build)
     if request.htmx and not request.htmx.boosted:
-        response = render(request, f"{template}#product-grid", context)
+        response = HttpResponse(grid)
     else:
-        response = render(request, template, context)
+        response = render(request, template, {**context, "grid": grid, "querystring": querystring})
     patch_vary_headers(response, ["HX-Request"])
     return response
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "shop/home.html", {"sections": selectors.home_sections()})
+    sections = _cached_fragment(
+        request, "shop/home.html#home-sections", ("home",), lambda: {"sections": selectors.home_sections()}
+    )
+    return render(request, "shop/home.html", {"sections_html": sections})
 
 
 @require_safe
@@ -62,16 +99,21 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     except Category.DoesNotExist:
         raise Http404 from None
     filters = selectors.ProductFilters.from_query(request.GET)
-    page = _page(request, selectors.category_products(category=obj, filters=filters))
     context = {
         "category": obj,
         "filters": filters,
-        "page_obj": page,
         "sort_labels": SORT_LABELS,
         "stores": selectors.store_choices(),
         "kinds": Category.Kind.choices if obj.kids else [],
     }
-    return _list_response(request, "shop/category.html", context)
+    return _list_response(
+        request,
+        "shop/category.html",
+        context,
+        key=("category", obj.pk),
+        products=lambda: selectors.category_products(category=obj, filters=filters),
+        querystring=filters.querystring(),
+    )
 
 
 @require_safe
@@ -92,18 +134,34 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
     except Store.DoesNotExist:
         raise Http404 from None
     filters = selectors.ProductFilters.from_query(request.GET)
-    page = _page(request, selectors.store_products(store=obj, filters=filters))
-    context = {"store": obj, "filters": filters, "page_obj": page, "sort_labels": SORT_LABELS}
-    return _list_response(request, "shop/store.html", context)
+    context = {"store": obj, "filters": filters, "sort_labels": SORT_LABELS}
+    return _list_response(
+        request,
+        "shop/store.html",
+        context,
+        key=("store", obj.pk),
+        products=lambda: selectors.store_products(store=obj, filters=filters),
+        querystring=filters.querystring(),
+    )
 
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    query = " ".join(request.GET.get("q", "").split())[:60]
     filters = selectors.ProductFilters.from_query(request.GET, default_sort=selectors.SORT_RELEVANCE)
-    page = _page(request, selectors.product_search(query=query, filters=filters)) if query else None
-    context = {"q": query, "filters": filters, "page_obj": page, "sort_labels": SEARCH_SORT_LABELS}
-    return _list_response(request, "shop/search.html", context)
+    context = {"q": query, "filters": filters, "sort_labels": SEARCH_SORT_LABELS}
+    if not query:
+        response = render(request, "shop/search.html", context)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    return _list_response(
+        request,
+        "shop/search.html",
+        context,
+        key=("search",),
+        products=lambda: selectors.product_search(query=query, filters=filters),
+        querystring=filters.querystring(default_sort=selectors.SORT_RELEVANCE, q=query),
+    )
 
 
 @require_safe

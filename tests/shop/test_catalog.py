@@ -267,3 +267,38 @@ def test_categories_index_lists_the_tree(client, tree):
 
 def test_catalog_pages_refuse_posts(client, tree):
     assert client.post(reverse("shop:category", kwargs={"slug": "water"})).status_code == 405
+
+
+def test_cached_category_grid_is_reused_and_refreshed_when_the_catalog_changes(client, tree, count_queries):
+    _, water, _ = tree
+    product = ProductFactory(category=water, name="제주 생수", price=9900, list_price=None)
+    url = reverse("shop:category", kwargs={"slug": "water"})
+    first = count_queries(lambda: client.get(url))
+    cached = count_queries(lambda: client.get(url))
+    assert cached <= first - 2  # no count and no product query on a hit
+    product.price = 8900
+    product.save(update_fields=["price"])
+    html = client.get(url).content.decode()
+    assert "8,900원" in html
+    assert "9,900원" not in html
+
+
+def test_htmx_grid_links_keep_the_filters_but_not_junk_params(client, tree):
+    _, water, _ = tree
+    ProductFactory.create_batch(25, category=water)
+    response = client.get(
+        reverse("shop:category", kwargs={"slug": "water"}),
+        {"sort": "price_desc", "utm_source": "<x>", "in_stock": "1"},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert "sort=price_desc&amp;in_stock=1&amp;page=2" in html
+    assert "utm_source" not in html
+
+
+def test_search_with_two_words_needs_both_and_ranks_name_matches_first():
+    ProductFactory(name="라벤더 고농축 세탁세제", sold_count=1)
+    ProductFactory(name="무향 세탁세제", description="라벤더 향이 싫은 분께", sold_count=50)
+    ProductFactory(name="라벤더 캔들", sold_count=99)
+    results = _names(product_search(query="세탁 라벤더", filters=ProductFilters(sort="relevance")))
+    assert results == ["라벤더 고농축 세탁세제", "무향 세탁세제"]

@@ -1,0 +1,41 @@
+"""Catalog writes that other code relies on: the version stamp that keys every cached product-grid fragment.
+
+Rendered product grids (category, shop, search, home sections) are cached across visitors because nothing in a
+card is personal. Every catalog edit that goes through the ORM's save/delete (admin, services, demo data) bumps
+the version, so the next request renders afresh. Bulk `.update()` calls (checkout decrementing stock, reviews
+refreshing a rating) send no signal; for those the fragment's short lifetime (GRID_CACHE_SECONDS) bounds how long
+a card may show yesterday's sold-out badge. The product page and the cart always read live rows.
+"""
+
+import time
+from typing import Any
+
+from django.core.cache import cache
+
+CATALOG_VERSION_KEY = "catalog:version"
+GRID_CACHE_SECONDS = 30
+
+
+def catalog_version_bump(**_: Any) -> str:
+    """New catalog version (a time stamp, so a cache flush can never bring an old version back)."""
+    version = str(time.time_ns())
+    cache.set(CATALOG_VERSION_KEY, version, timeout=None)
+    return version
+
+
+def catalog_version_get() -> str:
+    version = cache.get(CATALOG_VERSION_KEY)
+    return version if version is not None else catalog_version_bump()
+
+
+def connect_catalog_cache_signals() -> None:
+    """Called from ShopConfig.ready(): any saved or deleted catalog row invalidates cached grids."""
+    from django.db.models.signals import post_delete, post_save
+
+    from shop.models import Category, Product, ProductImage, Store
+
+    for model in (Category, Store, Product, ProductImage):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                catalog_version_bump, sender=model, dispatch_uid=f"catalog_version_{signal}_{model.__name__}"
+            )
