@@ -21,4 +21,3 @@ class FeedConfig(AppConfig):
         post_save.connect(receivers.nudge_rules_changed, sender=NudgeRule, dispatch_uid="feed.rules_saved")
         post_delete.connect(receivers.nudge_rules_changed, sender=NudgeRule, dispatch_uid="feed.rules_deleted")
         receivers.connect_shop()
-        receivers.schedule_beat()

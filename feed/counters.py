@@ -28,7 +28,11 @@ def minute_of(ts: float) -> int:
 _clients: dict[int, object] = {}
 
 
-def _redis_client():
+def full_key(key: str) -> str:
+    return caches["default"].make_and_validate_key(key)
+
+
+def redis_client():
     """The raw redis client behind the default cache (reused: redis clients are thread-safe), or None."""
     backend = caches["default"]  # the real backend: `cache` is a proxy, so isinstance() on it is always False
     if RedisCache is None or not isinstance(backend, RedisCache):
@@ -48,7 +52,7 @@ def add_many(deltas: dict[str, int]) -> None:
     """Add each delta to its key (creating it with the bucket TTL). One round trip on Redis."""
     if not deltas:
         return
-    client = _redis_client()
+    client = redis_client()
     if client is not None:
         pipe = client.pipeline(transaction=False)
         for key, delta in deltas.items():
@@ -85,7 +89,7 @@ def window_sums(visitor_id: str, rules: Iterable[tuple[int, int]], now_ts: float
 def viewers_add(product_ids: Iterable[int], visitor_id: str, now_ts: float) -> None:
     bucket = int(now_ts // VIEWER_BUCKET_SECONDS)
     ttl = VIEWER_BUCKET_SECONDS * (VIEWER_WINDOW_BUCKETS + 1)
-    client = _redis_client()
+    client = redis_client()
     ids = set(product_ids)
     if client is not None:
         pipe = client.pipeline(transaction=False)
@@ -106,7 +110,7 @@ def viewers_count(product_id: int, now_ts: float) -> int:
     """Distinct visitors who viewed the product in the last hour."""
     bucket = int(now_ts // VIEWER_BUCKET_SECONDS)
     keys = [f"pv:{product_id}:{b}" for b in range(bucket - VIEWER_WINDOW_BUCKETS + 1, bucket + 1)]
-    client = _redis_client()
+    client = redis_client()
     if client is not None:
         return int(client.pfcount(*[cache.make_and_validate_key(k) for k in keys]))
     union: set[str] = set()

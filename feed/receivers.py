@@ -102,16 +102,6 @@ def connect_shop() -> None:
     register_product_panel(social_proof_panel)
 
 
-def schedule_beat() -> None:
-    try:
-        from config.celery import app
-    except ImportError:
-        return
-    schedule = dict(app.conf.beat_schedule or {})
-    schedule.setdefault("feed-abandoned-carts", {"task": "feed.abandoned_carts", "schedule": 300.0})
-    app.conf.beat_schedule = schedule
-
-
 def track_context(request: HttpRequest) -> dict[str, Any]:
     """What the tracking script should report for this page: category/product/store ids and the page kind.
 

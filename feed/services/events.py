@@ -176,30 +176,8 @@ def events_record(*, visitor_id: UUID, user: Any, events: list[CleanEvent], now:
 
     visitor_touch(visitor_id=visitor_id, user=user, now=now)
     user_id = user.pk if user is not None else None
-    rows = [
-        TrackedEvent(
-            visitor_id=visitor_id,
-            user_id=user_id,
-            type=e.type,
-            path=e.path,
-            category_id=e.category,
-            product_id=e.product,
-            store_id=e.store,
-            query=e.q,
-            dwell_seconds=e.dwell,
-            utm_source=e.utm,
-            referrer=e.ref,
-            occurred_at=e.occurred_at,
-            received_at=now,
-        )
-        for e in events
-    ]
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # Behaviour events are not money: don't wait for the WAL flush (a crash may lose the last instant).
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        TrackedEvent.objects.bulk_create(rows)
+    if not (buffering_enabled() and _buffer_push(visitor_id=visitor_id, user_id=user_id, events=events, now=now)):
+        events_store(rows=[_row(visitor_id=visitor_id, user_id=user_id, event=e, now=now) for e in events])
     try:
         viewed = [e.product for e in events if e.type == TrackedEvent.Type.PRODUCT_VIEW and e.product]
         if viewed:
@@ -210,3 +188,121 @@ def events_record(*, visitor_id: UUID, user: Any, events: list[CleanEvent], now:
             raise
         logger.warning("live counters unavailable; events stored without nudges", exc_info=True)
     return len(events)
+
+
+# Write-behind buffer. With FEED_EVENT_BUFFER on (production), a batch is one RPUSH to Redis and the beat task
+# feed.flush_events moves the rows to PostgreSQL in large bulk inserts, so the beacon never waits for the
+# database. With the buffer off (development, tests) or Redis unreachable, rows are inserted at once.
+BUFFER_KEY = "feed:events:buffer"
+FLUSH_CHUNK = 2000
+
+
+def buffering_enabled() -> bool:
+    return bool(getattr(settings, "FEED_EVENT_BUFFER", False))
+
+
+def _row(*, visitor_id: UUID, user_id: int | None, event: CleanEvent, now: datetime) -> TrackedEvent:
+    return TrackedEvent(
+        visitor_id=visitor_id,
+        user_id=user_id,
+        type=event.type,
+        path=event.path,
+        category_id=event.category,
+        product_id=event.product,
+        store_id=event.store,
+        query=event.q,
+        dwell_seconds=event.dwell,
+        utm_source=event.utm,
+        referrer=event.ref,
+        occurred_at=event.occurred_at,
+        received_at=now,
+    )
+
+
+def events_store(*, rows: list[TrackedEvent]) -> int:
+    """Insert behaviour rows in bulk. Behaviour is not money, so on PostgreSQL the commit does not wait for
+    the WAL flush (a crash may lose the last instant of clicks, never an order or a coupon)."""
+    if not rows:
+        return 0
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        TrackedEvent.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _buffer_push(*, visitor_id: UUID, user_id: int | None, events: list[CleanEvent], now: datetime) -> bool:
+    client = counters.redis_client()
+    if client is None:
+        return False
+    received = int(now.timestamp() * 1000)
+    values = [
+        json.dumps(
+            [
+                str(visitor_id),
+                user_id,
+                e.type,
+                e.path,
+                e.category,
+                e.product,
+                e.store,
+                e.q,
+                e.dwell,
+                e.utm,
+                e.ref,
+                int(e.occurred_at.timestamp() * 1000),
+                received,
+            ],
+            ensure_ascii=False,
+        )
+        for e in events
+    ]
+    try:
+        client.rpush(counters.full_key(BUFFER_KEY), *values)
+    except Exception:
+        logger.warning("event buffer unavailable; inserting directly", exc_info=True)
+        return False
+    return True
+
+
+def _from_buffer(value: bytes) -> TrackedEvent:
+    vid, user_id, kind, path, category, product, store, q, dwell, utm, ref, occurred, received = json.loads(value)
+    return TrackedEvent(
+        visitor_id=UUID(vid),
+        user_id=user_id,
+        type=kind,
+        path=path,
+        category_id=category,
+        product_id=product,
+        store_id=store,
+        query=q,
+        dwell_seconds=dwell,
+        utm_source=utm,
+        referrer=ref,
+        occurred_at=datetime.fromtimestamp(occurred / 1000, tz=UTC),
+        received_at=datetime.fromtimestamp(received / 1000, tz=UTC),
+    )
+
+
+def events_flush(*, limit: int = 50_000) -> int:
+    """Move buffered events to the database, FLUSH_CHUNK at a time (LRANGE+LTRIM in one MULTI, so two
+    flushers never take the same rows). A chunk that fails to insert is pushed back. Returns rows stored."""
+    client = counters.redis_client()
+    if client is None:
+        return 0
+    key = counters.full_key(BUFFER_KEY)
+    stored = 0
+    while stored < limit:
+        pipe = client.pipeline(transaction=True)
+        pipe.lrange(key, 0, FLUSH_CHUNK - 1)
+        pipe.ltrim(key, FLUSH_CHUNK, -1)
+        chunk, _trimmed = pipe.execute()
+        if not chunk:
+            break
+        try:
+            stored += events_store(rows=[_from_buffer(v) for v in chunk])
+        except Exception:
+            client.lpush(key, *reversed(chunk))
+            raise
+    return stored

@@ -147,3 +147,18 @@ def test_hostile_payloads_never_cause_a_server_error(client, payload):
     else:
         assert response.json()["detail"]
         assert TrackedEvent.objects.count() == before
+
+
+@pytest.mark.redis
+def test_buffered_events_reach_the_database_when_the_flush_task_runs(client, settings):
+    from feed.tasks import flush_events_task
+
+    settings.FEED_EVENT_BUFFER = True
+    flush_events_task()  # start from an empty buffer
+    visitor = new_visitor()
+    response = post_events(client, [view(), {"type": "search", "ts": ms(), "q": "수건"}], visitor)
+    assert response.json() == {"accepted": 2}
+    assert not TrackedEvent.objects.filter(visitor_id=visitor).exists()
+    assert flush_events_task() == 2
+    assert set(TrackedEvent.objects.filter(visitor_id=visitor).values_list("type", flat=True)) == {"page_view", "search"}
+    assert flush_events_task() == 0
