@@ -149,7 +149,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "shop-subscriptions-remind": {"task": "shop.subscriptions_remind", "schedule": crontab(hour=10, minute=0)},
     # Orders (shop): unpaid bank transfers past their deadline and unanswered card payments give their stock back.
     "shop-orders-expire-unpaid": {"task": "shop.orders_expire_unpaid", "schedule": crontab(minute="*/10")},
+    # Feed: buffered behaviour events to PostgreSQL every 2 s; carts left alone get their nudge.
+    "feed-flush-events": {"task": "feed.flush_events", "schedule": 2.0},
+    "feed-abandoned-carts": {"task": "feed.abandoned_carts", "schedule": 300.0},
 }
+# Feed: write-behind buffer for tracked events (Redis list, flushed by the beat task above); nudge daily cap,
+# social-proof minimum and the attribution window for orders after a nudge or greeting benefit.
+FEED_EVENT_BUFFER = env.bool("FEED_EVENT_BUFFER", default=False) and bool(REDIS_URL)
+FEED_NUDGE_DAILY_CAP = env.int("FEED_NUDGE_DAILY_CAP", default=3)
+FEED_SOCIAL_PROOF_MIN_VIEWERS = env.int("FEED_SOCIAL_PROOF_MIN_VIEWERS", default=3)
+FEED_ATTRIBUTION_DAYS = env.int("FEED_ATTRIBUTION_DAYS", default=7)
 # Heartbeat (config/tasks.py): beat -> broker -> worker -> cache, so the whole scheduling chain is observable.
 BEAT_HEARTBEAT_SECONDS = env.int("BEAT_HEARTBEAT_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE["config-heartbeat"] = {"task": "config.heartbeat", "schedule": BEAT_HEARTBEAT_SECONDS}
