@@ -80,7 +80,7 @@ class PricedLine:
 
     @property
     def is_available(self) -> bool:
-        return self.product.is_active and self.product.stock > 0
+        return self.product.is_active and self.product.store.is_active and self.product.stock > 0
 
     @property
     def stock_short(self) -> bool:

@@ -52,7 +52,7 @@ def _check_quantity(quantity: int) -> None:
 
 
 def _check_stock(product: Product, quantity: int) -> None:
-    if not product.is_active:
+    if not product.is_active or not product.store.is_active:
         raise DomainError(PRODUCT_NOT_ON_SALE)
     if product.stock <= 0:
         raise DomainError(SOLD_OUT, code="out_of_stock", http_status=409)
@@ -86,7 +86,7 @@ def cart_add(*, cart: Cart, product_id: int, quantity: int = 1) -> CartChange:
     """
     _check_quantity(quantity)
     cart = _cart_lock(cart)
-    product = Product.objects.filter(pk=product_id).first()
+    product = Product.objects.select_related("store").filter(pk=product_id).first()
     if product is None:
         raise DomainError(PRODUCT_NOT_FOUND, code="not_found", http_status=404)
     line = CartLine.objects.filter(cart=cart, product=product).first()
@@ -112,7 +112,7 @@ def cart_line_set_quantity(*, cart: Cart, line_id: int, quantity: int) -> CartCh
     """Set a line's quantity (the stepper). Raises DomainError over stock; the line keeps its quantity then."""
     _check_quantity(quantity)
     cart = _cart_lock(cart)
-    line = CartLine.objects.select_related("product").filter(cart=cart, pk=line_id).first()
+    line = CartLine.objects.select_related("product__store").filter(cart=cart, pk=line_id).first()
     if line is None:
         raise DomainError(LINE_NOT_FOUND, code="not_found", http_status=404)
     _check_stock(line.product, quantity)

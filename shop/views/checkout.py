@@ -153,6 +153,9 @@ def checkout(request: HttpRequest) -> HttpResponse:
     if not info.selected_lines:
         messages.info(request, _("주문할 상품을 장바구니에서 골라 주세요."))
         return redirect("shop:cart")
+    if request.method != "POST" and not info.can_order:
+        messages.warning(request, _("품절되었거나 재고가 부족한 상품이 있어요. 장바구니에서 수량을 확인해 주세요."))
+        return redirect("shop:cart")
     if request.method != "POST":
         default = next((address for address in addresses if address.is_default), None)
         form = CheckoutForm(

@@ -224,3 +224,11 @@ def test_buy_now_before_login_orders_only_that_product_after_the_carts_merge(cli
     selected = set(CartLine.objects.filter(cart__user=user, is_selected=True).values_list("product_id", flat=True))
     assert selected == {wanted.pk}
     assert CartLine.objects.filter(pk=already.pk, is_selected=False).exists()
+
+
+def test_product_of_a_closed_shop_cannot_be_added(client):
+    product = ProductFactory(store__is_active=False)
+
+    _add(client, product)
+
+    assert not CartLine.objects.exists()

@@ -199,3 +199,13 @@ def test_bank_transfer_confirmation_shows_virtual_account(client, shopper):
     body = response.content.decode()
     assert "입금을 기다리고 있어요" in body
     assert order.payment.account_number in body
+
+
+def test_checkout_page_with_a_sold_out_line_sends_shopper_back_to_cart(client, shopper):
+    line = CartLineFactory(cart__user=shopper, product=ProductFactory(stock=5), quantity=2)
+    Product.objects.filter(pk=line.product_id).update(stock=1)
+
+    response = client.get(reverse("shop:checkout"), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("shop:cart")
+    assert "재고가 부족한 상품이 있어요" in response.content.decode()
