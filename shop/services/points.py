@@ -82,7 +82,7 @@ def point_spend(*, user: User, amount: int, order: Order | None = None, note: st
         amount=-amount,
         kind=PointEntry.Kind.SPEND,
         order=order,
-        note=note or (_("주문 %(number)s 결제") % {"number": order.number} if order else ""),
+        note=note or (_("주문 결제에 사용") if order else ""),
         created_at=now,
     )
     entry.full_clean(validate_constraints=False)
@@ -123,7 +123,7 @@ def point_refund_for_order(*, order: Order) -> PointEntry | None:
             amount=-spend.amount,
             kind=PointEntry.Kind.REFUND,
             order=order,
-            note=_("주문 %(number)s 취소로 돌려드림") % {"number": order.number},
+            note=_("주문 취소로 돌려드림"),
             created_at=now,
             expires_at=_earn_expiry(now),
         )
@@ -152,7 +152,7 @@ def point_earn_for_order(*, order: Order) -> PointEntry | None:
             amount=amount,
             kind=PointEntry.Kind.EARN,
             order=order,
-            note=_("주문 %(number)s 구매 적립") % {"number": order.number},
+            note=_("구매 적립"),
             created_at=now,
             expires_at=_earn_expiry(now),
         )
@@ -274,7 +274,7 @@ def point_earn_reverse_for_order(*, order: Order) -> PointEntry | None:
         amount=-amount,
         kind=PointEntry.Kind.ADJUST,
         order=order,
-        note=_("주문 %(number)s 환불로 적립 취소") % {"number": order.number},
+        note=_("환불로 적립 취소"),
         created_at=now,
     )
     entry.full_clean(validate_constraints=False)

@@ -30,7 +30,7 @@ class CouponCodeForm(forms.Form):
         max_length=30,
         widget=forms.TextInput(
             attrs={
-                "placeholder": gettext_lazy("쿠폰 코드를 입력해 주세요"),
+                "placeholder": gettext_lazy("예: WELCOME2026"),
                 "autocomplete": "off",
                 "autocapitalize": "characters",
             }

@@ -18,6 +18,7 @@ SEEDERS = [
     "accounts.demo",
     "shop.demo.catalog",
     "shop.demo.orders",
+    "shop.demo.loyalty",
     "feed.demo",
 ]
 
