@@ -219,15 +219,23 @@ def _row(*, visitor_id: UUID, user_id: int | None, event: CleanEvent, now: datet
     )
 
 
+def relaxed_commit() -> None:
+    """Inside an atomic block on PostgreSQL: let this transaction's commit return before the WAL is flushed.
+
+    For rows that are not money (behaviour, nudge exposures, feed items): a crash may lose the last instant
+    of them, but visibility, locks and unique constraints work exactly as before."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def events_store(*, rows: list[TrackedEvent]) -> int:
     """Insert behaviour rows in bulk. Behaviour is not money, so on PostgreSQL the commit does not wait for
     the WAL flush (a crash may lose the last instant of clicks, never an order or a coupon)."""
     if not rows:
         return 0
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        relaxed_commit()
         TrackedEvent.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 

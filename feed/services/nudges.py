@@ -21,6 +21,7 @@ from django.utils import timezone
 from config.errors import DomainError
 from feed import counters
 from feed.models import Exposure, FeedItem, NudgeRule, TrackedEvent, Visitor
+from feed.services.events import relaxed_commit
 from feed.services.items import TRUSTED_FKS, item_push_on_commit, render_message
 
 logger = logging.getLogger(__name__)
@@ -207,10 +208,12 @@ def daily_cap() -> int:
 def nudge_fire(*, rule: NudgeRule, visitor_id: UUID, user: Any, now: datetime) -> Exposure | None:
     """Fire `rule` for one visitor if audience, dates, consent, cooldown and the daily cap allow it.
 
-    Locks the Visitor row (creating it if needed) for the decision, so concurrent batches of the same
-    visitor decide one after the other. Control-group fires are recorded (Exposure.is_control) and not
-    shown. For a member the coupon is issued on the spot (coupon_issue, source "nudge"); an anonymous
-    visitor gets it as claimable after signing up or logging in. Pushes the feed item after commit.
+    One transaction: locks the Visitor row (creating it if needed), so concurrent batches of the same visitor
+    decide one after the other; the Exposure's unique (rule, visitor, cooldown bucket) key backs that up.
+    Control-group fires are recorded (Exposure.is_control) and not shown. For a member the coupon is issued
+    on the spot (coupon_issue, source "nudge", which locks the coupon rule after the visitor); an anonymous
+    visitor gets it as claimable after signing up or logging in. Without a coupon the commit does not wait
+    for the WAL flush (relaxed_commit). Pushes the feed item after commit.
     Returns the Exposure, or None when the rule did not fire.
     """
     if not rule.is_active or (rule.starts_at and now < rule.starts_at) or (rule.ends_at and now >= rule.ends_at):
@@ -222,8 +225,12 @@ def nudge_fire(*, rule: NudgeRule, visitor_id: UUID, user: Any, now: datetime) -
     recipient = Q(user=user) if user is not None else Q(visitor_id=visitor_id)
     try:
         with transaction.atomic(durable=True):
-            Visitor.objects.get_or_create(pk=visitor_id, defaults={"user": user, "first_seen": now, "last_seen": now})
-            visitor = visitor_lock(Visitor.objects.filter(pk=visitor_id)).get()
+            visitor = visitor_lock(Visitor.objects.filter(pk=visitor_id)).first()
+            if visitor is None:
+                Visitor.objects.get_or_create(
+                    pk=visitor_id, defaults={"user": user, "first_seen": now, "last_seen": now}
+                )
+                visitor = visitor_lock(Visitor.objects.filter(pk=visitor_id)).get()
             if not audience_allows(rule=rule, user=user, visitor=visitor, now=now):
                 return None
             if Exposure.objects.filter(recipient, rule=rule, fired_at__gt=now - cooldown).exists():
@@ -243,15 +250,18 @@ def nudge_fire(*, rule: NudgeRule, visitor_id: UUID, user: Any, now: datetime) -
                 ),
                 fired_at=now,
             )
+            if not exposure.is_control:
+                issued = _deliver(rule=rule, exposure=exposure, visitor_id=visitor_id, user=user, now=now)
+            if exposure.is_control or issued is None:
+                relaxed_commit()
     except IntegrityError:
         return None
-    if exposure.is_control:
-        return exposure
-    _deliver(rule=rule, exposure=exposure, visitor_id=visitor_id, user=user, now=now)
     return exposure
 
 
-def _deliver(*, rule: NudgeRule, exposure: Exposure, visitor_id: UUID, user: Any, now: datetime) -> FeedItem:
+def _deliver(*, rule: NudgeRule, exposure: Exposure, visitor_id: UUID, user: Any, now: datetime):
+    """Inside nudge_fire's transaction: issue or offer the coupon, write the feed item, queue the push.
+    Returns the issued coupon (or None)."""
     from shop.models import IssuedCoupon
     from shop.services.coupons import coupon_issue
 
@@ -271,27 +281,26 @@ def _deliver(*, rule: NudgeRule, exposure: Exposure, visitor_id: UUID, user: Any
                 logger.info("nudge %s: coupon not issued (%s)", rule.pk, exc)
         else:
             claimable = rule.coupon_rule
-    with transaction.atomic():
-        item = FeedItem(
-            user=user,
-            visitor_id=visitor_id,
-            kind=FeedItem.Kind.NUDGE,
-            title=rule.title,
-            body=render_message(rule.message, user=user),
-            link=rule.link,
-            coupon=issued,
-            claimable_rule=claimable,
-            is_promotional=rule.is_promotional,
-            exposure=exposure,
-            expires_at=now + timedelta(days=3),
-            created_at=now,
-        )
-        item.full_clean(exclude=TRUSTED_FKS)
-        item.save()
-        if issued is not None:
-            Exposure.objects.filter(pk=exposure.pk).update(claimed_at=now)
-        item_push_on_commit(item, toast=True)
-    return item
+    item = FeedItem(
+        user=user,
+        visitor_id=visitor_id,
+        kind=FeedItem.Kind.NUDGE,
+        title=rule.title,
+        body=render_message(rule.message, user=user),
+        link=rule.link,
+        coupon=issued,
+        claimable_rule=claimable,
+        is_promotional=rule.is_promotional,
+        exposure=exposure,
+        expires_at=now + timedelta(days=3),
+        created_at=now,
+    )
+    item.full_clean(exclude=TRUSTED_FKS)
+    item.save()
+    if issued is not None:
+        Exposure.objects.filter(pk=exposure.pk).update(claimed_at=now)
+    item_push_on_commit(item, toast=True)
+    return issued
 
 
 def abandoned_carts_check(*, now: datetime) -> int:
