@@ -160,5 +160,8 @@ def test_buffered_events_reach_the_database_when_the_flush_task_runs(client, set
     assert response.json() == {"accepted": 2}
     assert not TrackedEvent.objects.filter(visitor_id=visitor).exists()
     assert flush_events_task() == 2
-    assert set(TrackedEvent.objects.filter(visitor_id=visitor).values_list("type", flat=True)) == {"page_view", "search"}
+    assert set(TrackedEvent.objects.filter(visitor_id=visitor).values_list("type", flat=True)) == {
+        "page_view",
+        "search",
+    }
     assert flush_events_task() == 0
