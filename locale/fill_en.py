@@ -127,6 +127,10 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "이메일 hello@donggeu.example": "Email hello@donggeu.example",
     "동네가게는 동네 가게들이 입점한 통신판매중개자로, 입점 가게가 판매하는 상품의 거래 당사자가 아니에요. 상품·거래 정보와 거래에 대한 책임은 각 판매 가게에 있어요.": "Donggeu is a marketplace for neighbourhood shops and is not a party to the sales made by its shops. Each shop is responsible for its products, their information and its transactions.",
     "하단 메뉴": "Bottom menu",
+    # error pages
+    "페이지를 찾지 못했어요": "We couldn't find that page",
+    "주소가 바뀌었거나 없어진 페이지예요. 오늘의 추천을 둘러볼까요?": "The address may have changed or the page is gone. How about today's picks?",
+    "홈으로 가기": "Go to the home page",
     # account pages
     "마이 메뉴": "My page menu",
     "비밀번호 변경": "Change password",

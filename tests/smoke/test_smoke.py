@@ -56,3 +56,11 @@ def test_english_switch_works_from_the_committed_catalogue(client):
     body = client.get("/accounts/login/").content.decode()
     assert 'lang="en"' in body
     assert "Good to see you again." in body
+
+
+def test_unknown_page_is_a_kind_korean_404_in_the_shell(client):
+    response = client.get("/no-such-page-here/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "페이지를 찾지 못했어요" in body
+    assert 'id="topbar"' in body
