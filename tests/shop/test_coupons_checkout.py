@@ -249,3 +249,28 @@ def test_category_coupon_covers_products_in_child_categories():
     info = checkout_preview(cart=cart, user=user, discount_request=DiscountRequest(coupon_id=coupon.pk))
 
     assert info.coupon_discount == 3000
+
+
+def test_declined_card_payment_gives_coupon_and_points_back():
+    from shop.payments.demo import DEMO_DECLINE
+
+    user = UserFactory()
+    point_adjust(user=user, amount=3000, note="이벤트")
+    coupon = _coupon(user)
+    cart = _cart_with(user, (ProductFactory(price=30000, list_price=None), 1))
+
+    order = checkout_complete(
+        user=user,
+        cart=cart,
+        idempotency_key=uuid.uuid4(),
+        address=SHIPPING,
+        seen_lines=seen_lines_decode(seen_lines_encode(cart_info(cart=cart))),
+        payment_method=PaymentMethod.CARD,
+        demo_outcome=DEMO_DECLINE,
+        discount_request=DiscountRequest(coupon_id=coupon.pk, points=1000),
+    ).order
+
+    assert order.status == OrderStatus.CANCELLED
+    coupon.refresh_from_db()
+    assert coupon.used_at is None
+    assert point_balance(user=user) == 3000
