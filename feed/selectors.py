@@ -110,7 +110,7 @@ def _render(
         benefit_rule_id=rule.pk if show_benefit else None,
         benefit_name=rule.name if show_benefit else "",
         benefit_label=rule.discount_label if show_benefit else "",
-        dismiss_key=f"{today.isoformat()}:{greeting.pk}",
+        dismiss_key=f"{today.isoformat()}-g{greeting.pk}",
     )
 
 

@@ -59,7 +59,7 @@
     if (item.body) { var body = document.createElement("span"); body.textContent = text(item.body); el.appendChild(body); }
     if (item.coupon) {
       var coupon = document.createElement("span"); coupon.className = "feed-toast__coupon";
-      coupon.textContent = "🎟️ " + text(item.coupon) + (item.coupon_issued ? " 쿠폰을 넣어 드렸어요" : " 쿠폰을 받을 수 있어요");
+      coupon.textContent = text(item.coupon) + (item.coupon_issued ? " 쿠폰을 넣어 드렸어요" : " 쿠폰을 받을 수 있어요");
       el.appendChild(coupon);
     }
     var close = document.createElement("button");

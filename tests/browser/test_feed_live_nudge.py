@@ -4,6 +4,7 @@ pytest-django's live_server speaks only HTTP, so this test starts daphne (HTTP +
 on a free port against the test database (PostgreSQL, so the server process sees the committed rows).
 """
 
+import importlib
 import os
 import socket
 import subprocess
@@ -13,10 +14,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 
 from feed.models import FeedItem, NudgeRule
-from tests.shop.factories import PreferenceCategoryFactory
+from tests.shop.factories import PreferenceCategoryFactory, ProductFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,7 +34,13 @@ def daphne_server(transactional_db):
     db = settings.DATABASES["default"]
     url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "FEED_SOCIAL_PROOF_MIN_VIEWERS": "1",
+    }
     env.pop("REDIS_URL", None)  # one process: the in-memory channel layer is enough
     proc = subprocess.Popen(  # noqa: S603 (fixed local command)
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
@@ -58,7 +66,10 @@ def daphne_server(transactional_db):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_browsing_a_category_pops_the_nudge_toast_live(daphne_server, _playwright_browser, artifacts_dir):  # noqa: PT019
+    # Transactional tests flush the tables, so put the seeded greetings back for the screenshots.
+    importlib.import_module("feed.migrations.0002_default_greetings").seed(apps, None)
     category = PreferenceCategoryFactory(name="가방", slug="bags")
+    product = ProductFactory(category=category, name="캔버스 토트백")
     NudgeRule.objects.create(
         name="가방 두 번",
         event_type="category_view",
@@ -85,7 +96,20 @@ def test_browsing_a_category_pops_the_nudge_toast_live(daphne_server, _playwrigh
         assert FeedItem.objects.filter(kind="nudge").count() == 1
         second.goto(f"{daphne_server}/feed/")
         assert "가방 고르시느라 고민 중이세요?" in second.locator("[data-feed-items]").inner_text()
+        second.screenshot(path=artifacts_dir / "feed-desktop.png", full_page=True)
         second.set_viewport_size({"width": 390, "height": 844})
         second.screenshot(path=artifacts_dir / "feed-phone.png", full_page=True)
+        greeting = second.locator('[data-testid="greeting-text"]')
+        assert greeting.is_visible()
+        second.locator("[data-greeting-dismiss]").click()  # dismissed for the day, also on the next page
+        second.goto(f"{daphne_server}/c/bags/")
+        assert second.locator('[data-testid="greeting-text"]').count() == 0
+        # Social proof on the product page, from this browser's own product view beacon.
+        second.goto(f"{daphne_server}/p/{product.pk}/")
+        second.wait_for_timeout(800)
+        second.reload()
+        proof = second.locator('[data-testid="social-proof"]')
+        assert "최근 1시간 동안 1명이 봤어요" in proof.inner_text()
+        second.screenshot(path=artifacts_dir / "product-social-proof-phone.png", full_page=True)
     finally:
         context.close()
