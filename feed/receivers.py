@@ -25,10 +25,15 @@ def greeting_context(request: HttpRequest) -> dict[str, Any]:
     greeting = selectors.greeting_for(user=user, visitor_id=visitor_id, now=now)
     if greeting is not None and request.COOKIES.get(DISMISS_COOKIE) == greeting.dismiss_key:
         greeting = None
-    if greeting is not None and greeting.benefit_rule_id is not None and visitor_id is not None:
+    has_benefit = greeting is not None and (greeting.benefit_rule_id is not None or greeting.benefit_held_back)
+    if has_benefit and visitor_id is not None:
         try:
             services.greeting_exposure_record(
-                greeting_id=greeting.greeting_id, user=user, visitor_id=visitor_id, is_control=False, now=now
+                greeting_id=greeting.greeting_id,
+                user=user,
+                visitor_id=visitor_id,
+                is_control=greeting.benefit_held_back,
+                now=now,
             )
         except Exception:
             logger.warning("greeting exposure not recorded", exc_info=True)

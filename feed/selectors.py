@@ -27,6 +27,7 @@ class GreetingView:
     benefit_name: str
     benefit_label: str
     dismiss_key: str
+    benefit_held_back: bool = False  # the greeting has a benefit, but this visitor is in its control group
 
 
 def _days_together(user: Any, today) -> int | None:
@@ -99,10 +100,12 @@ def _render(
         {"nickname": nickname, "days_together": days_together or "", "shop": MALL_NAME},
     )
     rule = greeting.benefit
-    show_benefit = rule is not None and rule.is_active
-    if show_benefit:
+    has_benefit = rule is not None and rule.is_active
+    held_back = False
+    if has_benefit:
         who = user.pk if user is not None else visitor_id
-        show_benefit = not in_control_group(key=f"g{greeting.pk}:{who}", percent=greeting.benefit_control_percent)
+        held_back = in_control_group(key=f"g{greeting.pk}:{who}", percent=greeting.benefit_control_percent)
+    show_benefit = has_benefit and not held_back
     return GreetingView(
         greeting_id=greeting.pk,
         text=mark_safe(text),  # noqa: S308 (template and values escaped above)
@@ -111,6 +114,7 @@ def _render(
         benefit_name=rule.name if show_benefit else "",
         benefit_label=rule.discount_label if show_benefit else "",
         dismiss_key=f"{today.isoformat()}-g{greeting.pk}",
+        benefit_held_back=held_back,
     )
 
 

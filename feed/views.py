@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from config.errors import DomainError
 from feed import selectors, services
-from feed.services.items import feed_items_mark_shown
+from feed.services.items import feed_item_seen, feed_items_mark_shown
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +79,13 @@ def item_claim(request: HttpRequest, pk: int) -> HttpResponse:
         return JsonResponse({"detail": text})
     messages.success(request, text)
     return _back(request)
+
+
+@require_POST
+def item_seen(request: HttpRequest, pk: int) -> HttpResponse:
+    """live.js reports that a toast was shown (measurement only)."""
+    feed_item_seen(item_id=pk, user=_user(request), visitor_id=_visitor(request), now=timezone.now())
+    return JsonResponse({"ok": True})
 
 
 @require_GET

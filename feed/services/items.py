@@ -172,6 +172,12 @@ def feed_item_mark_read(*, item_id: int, user: Any, visitor_id: UUID | None, now
     return qs.filter(read_at__isnull=True).update(read_at=now)
 
 
+def feed_item_seen(*, item_id: int, user: Any, visitor_id: UUID | None, now: datetime) -> int:
+    """Measurement: the live toast for one of the recipient's own items was on screen."""
+    owned = _owned(item_id=item_id, user=user, visitor_id=visitor_id).values_list("pk", flat=True)
+    return feed_items_mark_shown(item_ids=list(owned), now=now)
+
+
 def feed_items_mark_shown(*, item_ids: list[int], now: datetime) -> int:
     """Measurement: the recipient saw these items (feed page or toast). Only the first time counts."""
     exposure_ids = FeedItem.objects.filter(pk__in=item_ids, exposure__isnull=False).values("exposure_id")

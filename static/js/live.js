@@ -45,6 +45,17 @@
     var n = parseInt(badge.textContent, 10) || 0;
     badge.textContent = n >= 99 ? "99+" : String(n + 1);
   }
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+    if (match) return decodeURIComponent(match[1]);
+    var body = document.body.getAttribute("hx-headers");
+    try { return body ? JSON.parse(body)["X-CSRFToken"] : ""; } catch (e) { return ""; }
+  }
+  function reportSeen(id) {
+    if (!window.fetch || !/^[0-9]+$/.test(String(id))) return;
+    fetch(feedUrl + "items/" + id + "/seen/", { method: "POST", credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken() } }).catch(function () {});
+  }
   function toast(item) {
     if (known[item.id]) return;
     known[item.id] = true;
@@ -67,6 +78,7 @@
     close.addEventListener("click", function (e) { e.preventDefault(); el.remove(); });
     el.appendChild(close);
     ensureBox().appendChild(el);
+    reportSeen(item.id);
     setTimeout(function () { el.classList.add("is-leaving"); setTimeout(function () { el.remove(); }, 400); }, 9000);
     bumpBadge();
   }

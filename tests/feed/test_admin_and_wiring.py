@@ -125,3 +125,46 @@ async def _member_socket():
     assert message == json.loads(json.dumps(message))
     assert message["title"] == "회원 앞"
     await communicator.disconnect()
+
+
+@pytest.mark.django_db
+def test_order_paid_signal_shows_minutes_since_the_last_order_on_the_product_page(client):
+    from shop.models import Order
+    from shop.signals import order_paid
+    from tests.shop.factories import PlacedOrderLineFactory
+
+    line = PlacedOrderLineFactory()
+    with time_machine.travel(dt.datetime(2026, 3, 4, 15, 0, tzinfo=SEOUL), tick=False):
+        order_paid.send(sender=Order, order=line.order)
+    with time_machine.travel(dt.datetime(2026, 3, 4, 15, 7, tzinfo=SEOUL), tick=False):
+        body = client.get(f"/p/{line.product_id}/").content.decode()
+    assert "7분 전에 주문됐어요" in body
+
+
+@pytest.mark.django_db
+def test_subscription_reminder_signal_becomes_a_feed_item(django_capture_on_commit_callbacks):
+    from types import SimpleNamespace
+
+    from shop.signals import subscription_reminder_due
+
+    user = UserFactory()
+    subscription = SimpleNamespace(user=user, user_id=user.pk, product=SimpleNamespace(name="고농축 세탁세제"))
+    subscription_reminder_due.send(sender=object, subscription=subscription)
+    item = FeedItem.objects.get(user=user)
+    assert item.kind == FeedItem.Kind.SUBSCRIPTION_REMINDER
+    assert "고농축 세탁세제" in item.body
+
+
+@pytest.mark.django_db
+def test_toast_seen_report_marks_only_my_own_exposure_shown(client):
+    rule = BagNudgeRuleFactory(is_promotional=False)
+    visitor = new_visitor()
+    with time_machine.travel(dt.datetime(2026, 3, 4, 15, 0, tzinfo=SEOUL), tick=False):
+        post_events(client, bag_views(rule.category_id), visitor_id=visitor)
+    item = FeedItem.objects.get()
+    client.cookies["dg_vid"] = str(new_visitor())
+    client.post(f"/feed/items/{item.pk}/seen/")
+    assert Exposure.objects.get().shown_at is None
+    client.cookies["dg_vid"] = str(visitor)
+    client.post(f"/feed/items/{item.pk}/seen/")
+    assert Exposure.objects.get().shown_at is not None

@@ -105,3 +105,51 @@ def test_greeting_is_on_every_page_and_can_be_dismissed_for_the_day(client):
     key = response.context["greeting"].dismiss_key
     client.cookies["dg_greet_off"] = key
     assert 'data-testid="greeting-text"' not in client.get("/feed/").content.decode()
+
+
+def test_back_after_thirty_days_greeting_uses_the_previous_visit():
+    from feed.models import Visitor
+
+    user = UserFactory(nickname="다시", date_joined=seoul(2025, 1, 1, 9, 0))
+    visitor = Visitor.objects.create(user=user, previous_seen=seoul(2026, 1, 20, 12, 0))
+    with time_machine.travel(seoul(2026, 3, 4, 15, 0), tick=False):
+        greeting = greeting_for(user=user, visitor_id=visitor.pk, now=timezone.now())
+    assert greeting.text == "다시님, 오랜만이에요! 다시 와 주셔서 반가워요"
+    Visitor.objects.filter(pk=visitor.pk).update(previous_seen=seoul(2026, 3, 1, 12, 0))
+    with time_machine.travel(seoul(2026, 3, 4, 15, 0), tick=False):
+        assert greeting_for(user=user, visitor_id=visitor.pk, now=timezone.now()).text.startswith("다시님, 나른한")
+
+
+def test_visitor_previous_seen_moves_when_they_come_back_on_a_later_day(client):
+    from feed.models import Visitor
+    from tests.feed.helpers import ms, new_visitor, post_events
+
+    visitor = new_visitor()
+    with time_machine.travel(seoul(2026, 1, 10, 12, 0), tick=False):
+        post_events(client, [{"type": "page_view", "ts": ms()}], visitor_id=visitor)
+    from django.core.cache import cache
+
+    cache.clear()
+    with time_machine.travel(seoul(2026, 3, 4, 12, 0), tick=False):
+        post_events(client, [{"type": "page_view", "ts": ms()}], visitor_id=visitor)
+    row = Visitor.objects.get(pk=visitor)
+    assert timezone.localtime(row.previous_seen).date() == dt.date(2026, 1, 10)
+
+
+def test_control_group_sees_no_benefit_but_is_recorded_for_uplift(client):
+    rule = FeedCouponRuleFactory()
+    greeting = Greeting.objects.create(
+        name="혜택 실험", template="반가워요", priority=900, benefit=rule, benefit_control_percent=50
+    )
+    shown = held_back = 0
+    for _ in range(12):
+        client.cookies.clear()
+        body = client.get("/feed/").content.decode()
+        if "쿠폰 받기" in body:
+            shown += 1
+        else:
+            held_back += 1
+    assert shown > 0
+    assert held_back > 0
+    assert greeting.exposures.filter(is_control=True).count() == held_back
+    assert greeting.exposures.filter(is_control=False).count() == shown
