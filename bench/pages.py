@@ -75,7 +75,9 @@ def _env(database_url: str) -> dict[str, str]:
             "DJANGO_SECRET_KEY": env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(64),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "DJANGO_CONN_MAX_AGE": "600",
+            # 0, not a persistent connection: Django's ASGI handler runs every request in its own thread, so
+            # CONN_MAX_AGE > 0 leaves one idle connection per past request until PostgreSQL refuses new ones.
+            "DJANGO_CONN_MAX_AGE": "0",
             "DJANGO_LOG_LEVEL": "WARNING",
             "DJANGO_MEDIA_ROOT": str(BASE_DIR / "bench" / "results" / "media"),
             "PYTHONUNBUFFERED": "1",
@@ -270,6 +272,7 @@ def main() -> None:
     _manage(env, "collectstatic", "--noinput", "-v", "0")
     _log(f"starting {args.workers} daphne process(es) on ports {BASE_PORT}..{BASE_PORT + args.workers - 1}")
     procs = _serve(env, args.workers)
+    load_before = os.getloadavg()
     try:
         ports = ",".join(str(BASE_PORT + i) for i in range(args.workers))
         out = subprocess.run(  # noqa: S603
@@ -304,6 +307,8 @@ def main() -> None:
                 proc.kill()
     results = json.loads(out.stdout.strip().splitlines()[-1])
     results["setup"] = {
+        "load_average_before": load_before,
+        "load_average_after": os.getloadavg(),
         "server": f"daphne x{args.workers} (DJANGO_DEBUG=0)",
         "database": env["DATABASE_URL"].split("@")[-1],
         "cache": "redis" if env.get("REDIS_URL") else "locmem",
@@ -314,6 +319,7 @@ def main() -> None:
     print(f"{'page':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for page, row in results["pages"].items():
         print(f"{page:<10}{row['rps']:>9.1f}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['errors']:>8}")
+    print(f"load average (1/5/15 min) before {load_before}, after {os.getloadavg()}: other work on the machine")
     print(f"written to {RESULTS.relative_to(BASE_DIR)}")
 
 
