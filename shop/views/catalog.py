@@ -55,26 +55,39 @@ def _cached_fragment(
     return mark_safe(html)  # noqa: S308 (our own rendered, auto-escaped template output)
 
 
-def _list_response(
+def _list_page(
     request: HttpRequest,
     template: str,
-    context: dict,
     *,
     key: tuple[Any, ...],
-    products: Callable[[], Any],
     querystring: str,
+    load: Callable[[], tuple[str, dict, Callable[[], Any] | None]],
 ) -> HttpResponse:
-    """Full page, or only its product grid for htmx sort/filter/page requests."""
+    """A list page whose body is the same for every visitor: rendered once per catalog version and reused.
+
+    `load()` returns (page title, context, products queryset factory or None) and raises Http404; it only runs
+    on a cache miss, so a hit costs no catalog query. htmx sort/filter/page requests get only the product grid.
+    Either way the response varies on HX-Request.
+    """
     page_param = request.GET.get("page", "1")[:8]
-
-    def build() -> dict:
-        return {**context, "page_obj": _page(request, products()), "querystring": querystring}
-
-    grid = _cached_fragment(request, f"{template}#product-grid", (*key, querystring, page_param), build)
-    if request.htmx and not request.htmx.boosted:
-        response = HttpResponse(grid)
+    partial = "product-grid" if request.htmx and not request.htmx.boosted else "page-content"
+    raw = "|".join(
+        str(part) for part in (catalog_version_get(), get_language(), template, partial, *key, querystring, page_param)
+    )
+    cache_key = "catalog:page:" + hashlib.sha256(raw.encode()).hexdigest()
+    cached = cache.get(cache_key)
+    if cached is None:
+        title, context, products = load()
+        context = {**context, "querystring": querystring}
+        if products is not None:
+            context["page_obj"] = _page(request, products())
+        cached = {"title": str(title), "html": render_to_string(f"{template}#{partial}", context, request)}
+        cache.set(cache_key, cached, GRID_CACHE_SECONDS)
+    html = mark_safe(cached["html"])  # noqa: S308 (our own rendered, auto-escaped template output)
+    if partial == "product-grid":
+        response = HttpResponse(html)
     else:
-        response = render(request, template, {**context, "grid": grid, "querystring": querystring})
+        response = render(request, template, {"page_title": cached["title"], "content_html": html})
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -94,25 +107,24 @@ def categories(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def category(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        obj = selectors.category_get(slug=slug)
-    except Category.DoesNotExist:
-        raise Http404 from None
     filters = selectors.ProductFilters.from_query(request.GET)
-    context = {
-        "category": obj,
-        "filters": filters,
-        "sort_labels": SORT_LABELS,
-        "stores": selectors.store_choices(),
-        "kinds": Category.Kind.choices if obj.kids else [],
-    }
-    return _list_response(
-        request,
-        "shop/category.html",
-        context,
-        key=("category", obj.pk),
-        products=lambda: selectors.category_products(category=obj, filters=filters),
-        querystring=filters.querystring(),
+
+    def load() -> tuple[str, dict, Callable[[], Any]]:
+        try:
+            obj = selectors.category_get(slug=slug)
+        except Category.DoesNotExist:
+            raise Http404 from None
+        context = {
+            "category": obj,
+            "filters": filters,
+            "sort_labels": SORT_LABELS,
+            "stores": selectors.store_choices(),
+            "kinds": Category.Kind.choices if obj.kids else [],
+        }
+        return obj.name, context, lambda: selectors.category_products(category=obj, filters=filters)
+
+    return _list_page(
+        request, "shop/category.html", key=("category", slug), querystring=filters.querystring(), load=load
     )
 
 
@@ -129,39 +141,32 @@ def product(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def store(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        obj = selectors.store_get(slug=slug)
-    except Store.DoesNotExist:
-        raise Http404 from None
     filters = selectors.ProductFilters.from_query(request.GET)
-    context = {"store": obj, "filters": filters, "sort_labels": SORT_LABELS}
-    return _list_response(
-        request,
-        "shop/store.html",
-        context,
-        key=("store", obj.pk),
-        products=lambda: selectors.store_products(store=obj, filters=filters),
-        querystring=filters.querystring(),
-    )
+
+    def load() -> tuple[str, dict, Callable[[], Any]]:
+        try:
+            obj = selectors.store_get(slug=slug)
+        except Store.DoesNotExist:
+            raise Http404 from None
+        context = {"store": obj, "filters": filters, "sort_labels": SORT_LABELS}
+        return obj.name, context, lambda: selectors.store_products(store=obj, filters=filters)
+
+    return _list_page(request, "shop/store.html", key=("store", slug), querystring=filters.querystring(), load=load)
 
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = " ".join(request.GET.get("q", "").split())[:60]
     filters = selectors.ProductFilters.from_query(request.GET, default_sort=selectors.SORT_RELEVANCE)
-    context = {"q": query, "filters": filters, "sort_labels": SEARCH_SORT_LABELS}
-    if not query:
-        response = render(request, "shop/search.html", context)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
-    return _list_response(
-        request,
-        "shop/search.html",
-        context,
-        key=("search",),
-        products=lambda: selectors.product_search(query=query, filters=filters),
-        querystring=filters.querystring(default_sort=selectors.SORT_RELEVANCE, q=query),
-    )
+
+    def load() -> tuple[str, dict, Callable[[], Any] | None]:
+        context = {"q": query, "filters": filters, "sort_labels": SEARCH_SORT_LABELS}
+        title = _("'%(q)s' 검색 결과") % {"q": query} if query else _("검색")
+        products = (lambda: selectors.product_search(query=query, filters=filters)) if query else None
+        return title, context, products
+
+    querystring = filters.querystring(default_sort=selectors.SORT_RELEVANCE, q=query)
+    return _list_page(request, "shop/search.html", key=("search",), querystring=querystring, load=load)
 
 
 @require_safe
