@@ -44,6 +44,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip_postgres)
         if "redis" in item.keywords and not settings.REDIS_URL:
             item.add_marker(skip_redis)
+    # Browser tests run last: Playwright's sync API leaves its event loop registered as the running loop of the
+    # main thread for the rest of the session, which makes any later async_to_sync() in a test raise.
+    items[:] = [i for i in items if "browser" not in i.keywords] + [i for i in items if "browser" in i.keywords]
 
 
 @pytest.fixture(autouse=True)
