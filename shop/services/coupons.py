@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from config.errors import DomainError
@@ -14,14 +15,14 @@ from config.money import format_won
 from shop.models import Category, CouponRule, IssuedCoupon, Order
 from shop.selectors.cart import CheckoutInfo, Discount, PricedLine
 
-COUPON_RULE_INACTIVE = "지금은 받을 수 없는 쿠폰이에요."
-COUPON_RULE_NOT_STARTED = "아직 받을 수 있는 기간이 아니에요."
-COUPON_RULE_ENDED = "발급 기간이 끝난 쿠폰이에요."
-COUPON_ISSUE_LIMIT_REACHED = "준비한 쿠폰이 모두 소진되었어요."
-COUPON_PER_CUSTOMER_LIMIT_REACHED = "이미 받은 쿠폰이에요."
-COUPON_CODE_EMPTY = "쿠폰 코드를 입력해 주세요."
-COUPON_CODE_UNKNOWN = "등록되지 않은 쿠폰 코드예요. 다시 확인해 주세요."
-COUPON_SOURCE_UNKNOWN = "알 수 없는 발급 경로예요."
+COUPON_RULE_INACTIVE = gettext_noop("지금은 받을 수 없는 쿠폰이에요.")
+COUPON_RULE_NOT_STARTED = gettext_noop("아직 받을 수 있는 기간이 아니에요.")
+COUPON_RULE_ENDED = gettext_noop("발급 기간이 끝난 쿠폰이에요.")
+COUPON_ISSUE_LIMIT_REACHED = gettext_noop("준비한 쿠폰이 모두 소진되었어요.")
+COUPON_PER_CUSTOMER_LIMIT_REACHED = gettext_noop("이미 받은 쿠폰이에요.")
+COUPON_CODE_EMPTY = gettext_noop("쿠폰 코드를 입력해 주세요.")
+COUPON_CODE_UNKNOWN = gettext_noop("등록되지 않은 쿠폰 코드예요. 다시 확인해 주세요.")
+COUPON_SOURCE_UNKNOWN = gettext_noop("알 수 없는 발급 경로예요.")
 
 
 def coupon_rule_lock(qs: QuerySet[CouponRule]) -> QuerySet[CouponRule]:
@@ -92,13 +93,13 @@ def coupon_claim_by_code(*, code: str, user: User) -> IssuedCoupon:
 
 # --- Applying coupons at checkout -------------------------------------------------------------------------
 
-COUPON_EXPIRED = "쿠폰 사용 기간이 지났어요."
-COUPON_OUT_OF_SCOPE = "이 쿠폰은 {target} 상품에만 쓸 수 있어요."
-COUPON_BELOW_MINIMUM = "쿠폰은 {amount} 이상 주문할 때 쓸 수 있어요."
-COUPON_ALREADY_USED = "이미 사용한 쿠폰이에요."
-COUPON_NOT_YOURS = "내 쿠폰함에 있는 쿠폰만 쓸 수 있어요."
-COUPON_NOT_STACKABLE = "'{name}' 쿠폰은 다른 쿠폰과 함께 쓸 수 없어요."
-COUPON_SAME_RULE_TWICE = "같은 쿠폰은 한 주문에 한 장만 쓸 수 있어요."
+COUPON_EXPIRED = gettext_noop("쿠폰 사용 기간이 지났어요.")
+COUPON_OUT_OF_SCOPE = gettext_noop("이 쿠폰은 {target} 상품에만 쓸 수 있어요.")
+COUPON_BELOW_MINIMUM = gettext_noop("쿠폰은 {amount} 이상 주문할 때 쓸 수 있어요.")
+COUPON_ALREADY_USED = gettext_noop("이미 사용한 쿠폰이에요.")
+COUPON_NOT_YOURS = gettext_noop("내 쿠폰함에 있는 쿠폰만 쓸 수 있어요.")
+COUPON_NOT_STACKABLE = gettext_noop("'{name}' 쿠폰은 다른 쿠폰과 함께 쓸 수 없어요.")
+COUPON_SAME_RULE_TWICE = gettext_noop("같은 쿠폰은 한 주문에 한 장만 쓸 수 있어요.")
 
 
 def coupon_scope_target(rule: CouponRule) -> str:

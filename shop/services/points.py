@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from config.errors import DomainError
@@ -19,10 +20,10 @@ from shop.models import Order, PointAccount, PointEntry
 from shop.selectors.cart import Discount
 from shop.selectors.points import point_balance, points_due_to_expire
 
-POINTS_NOT_ENOUGH = "사용할 수 있는 적립금이 부족해요. (사용 가능: {balance})"
-POINTS_AMOUNT_INVALID = "적립금은 1원 이상, 원 단위로 입력해 주세요."
-POINTS_ADJUST_ZERO = "조정할 적립금을 입력해 주세요."
-POINTS_ADJUST_BELOW_ZERO = "조정하면 적립금이 0원보다 적어져요."
+POINTS_NOT_ENOUGH = gettext_noop("사용할 수 있는 적립금이 부족해요. (사용 가능: {balance})")
+POINTS_AMOUNT_INVALID = gettext_noop("적립금은 1원 이상, 원 단위로 입력해 주세요.")
+POINTS_ADJUST_ZERO = gettext_noop("조정할 적립금을 입력해 주세요.")
+POINTS_ADJUST_BELOW_ZERO = gettext_noop("조정하면 적립금이 0원보다 적어져요.")
 
 CREDIT_KINDS = (PointEntry.Kind.EARN, PointEntry.Kind.REFUND, PointEntry.Kind.ADJUST)
 
@@ -207,7 +208,7 @@ def point_expire_due_users() -> list[int]:
 
 # --- Points at checkout ------------------------------------------------------------------------------------
 
-POINTS_MORE_THAN_BALANCE = "보유한 적립금({balance})보다 많이 쓸 수 없어요."
+POINTS_MORE_THAN_BALANCE = gettext_noop("보유한 적립금({balance})보다 많이 쓸 수 없어요.")
 
 
 def points_discount_compute(*, user: User, points: int, payable: int) -> list[Discount]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from config.errors import DomainError
 from shop.models import Cart, Order, OrderLine
 from shop.services.cart import cart_add
 
-REORDER_NOT_YOURS = "내 주문만 다시 담을 수 있어요."
+REORDER_NOT_YOURS = gettext_noop("내 주문만 다시 담을 수 있어요.")
 
 
 @dataclass

@@ -17,24 +17,25 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accounts.models import User
 from config.errors import DomainError
 from shop.models import Order, OrderLine, Product, Review, ReviewHelpfulVote, ReviewPhoto, ReviewReply
 
-REVIEW_NOT_YOUR_ORDER = "직접 주문한 상품에만 리뷰를 쓸 수 있어요."
-REVIEW_NOT_DELIVERED = "배송이 끝난 상품에만 리뷰를 쓸 수 있어요."
-REVIEW_ALREADY_WRITTEN = "이 주문 상품에는 이미 리뷰를 썼어요."
-REVIEW_RATING_INVALID = "별점은 1점에서 5점 사이로 골라 주세요."
-REVIEW_BODY_TOO_SHORT = "리뷰는 10자 이상 써 주세요."
-REVIEW_BODY_TOO_LONG = "리뷰는 2,000자까지 쓸 수 있어요."
-REVIEW_TOO_MANY_PHOTOS = "사진은 5장까지 올릴 수 있어요."
-REVIEW_PHOTO_TOO_BIG = "사진 한 장은 10MB까지 올릴 수 있어요."
-REVIEW_PHOTO_INVALID = "사진 파일을 읽을 수 없어요. JPG나 PNG 사진을 올려 주세요."
-REVIEW_OWN_HELPFUL = "내 리뷰에는 도움돼요를 누를 수 없어요."
-REVIEW_REPLY_NOT_TEAM = "이 가게 팀원만 답글을 쓸 수 있어요."
-REVIEW_REPLY_EMPTY = "답글 내용을 써 주세요."
+REVIEW_NOT_YOUR_ORDER = gettext_noop("직접 주문한 상품에만 리뷰를 쓸 수 있어요.")
+REVIEW_NOT_DELIVERED = gettext_noop("배송이 끝난 상품에만 리뷰를 쓸 수 있어요.")
+REVIEW_ALREADY_WRITTEN = gettext_noop("이 주문 상품에는 이미 리뷰를 썼어요.")
+REVIEW_RATING_INVALID = gettext_noop("별점은 1점에서 5점 사이로 골라 주세요.")
+REVIEW_BODY_TOO_SHORT = gettext_noop("리뷰는 10자 이상 써 주세요.")
+REVIEW_BODY_TOO_LONG = gettext_noop("리뷰는 2,000자까지 쓸 수 있어요.")
+REVIEW_TOO_MANY_PHOTOS = gettext_noop("사진은 5장까지 올릴 수 있어요.")
+REVIEW_PHOTO_TOO_BIG = gettext_noop("사진 한 장은 10MB까지 올릴 수 있어요.")
+REVIEW_PHOTO_INVALID = gettext_noop("사진 파일을 읽을 수 없어요. JPG나 PNG 사진을 올려 주세요.")
+REVIEW_OWN_HELPFUL = gettext_noop("내 리뷰에는 도움돼요를 누를 수 없어요.")
+REVIEW_REPLY_NOT_TEAM = gettext_noop("이 가게 팀원만 답글을 쓸 수 있어요.")
+REVIEW_REPLY_EMPTY = gettext_noop("답글 내용을 써 주세요.")
 
 BODY_MIN = 10
 BODY_MAX = 2000

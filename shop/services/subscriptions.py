@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from config.errors import DomainError
@@ -23,17 +24,17 @@ from shop import signals
 from shop.models import Address, Cart, CartLine, Category, PaymentMethod, Product, Subscription, SubscriptionRun
 from shop.services.checkout import CheckoutChanged, SeenLine, ShippingAddress, checkout_complete
 
-SUBSCRIPTION_PRODUCT_NOT_SUBSCRIBABLE = "이 상품은 정기배송을 신청할 수 없어요."
-SUBSCRIPTION_PRODUCT_NOT_ON_SALE = "지금은 판매하지 않는 상품이라 정기배송을 시작할 수 없어요."
-SUBSCRIPTION_ALREADY_EXISTS = "이미 정기배송 중인 상품이에요. 정기배송 관리에서 주기를 바꿀 수 있어요."
-SUBSCRIPTION_INTERVAL_INVALID = "배송 주기는 2주, 4주, 8주 중에서 골라 주세요."
-SUBSCRIPTION_QUANTITY_INVALID = "수량은 1개에서 10개 사이로 골라 주세요."
-SUBSCRIPTION_ADDRESS_INVALID = "배송지를 골라 주세요."
-SUBSCRIPTION_START_INVALID = "첫 배송일은 내일 이후로 골라 주세요."
-SUBSCRIPTION_NOT_ACTIVE = "배송 중인 정기배송에서만 할 수 있어요."
-SUBSCRIPTION_NOT_PAUSED = "잠시 멈춘 정기배송만 다시 시작할 수 있어요."
-SUBSCRIPTION_CANCELLED = "해지한 정기배송이에요."
-SUBSCRIPTION_NO_ADDRESS = "배송지가 지워져서 주문하지 못했어요. 배송지를 다시 골라 주세요."
+SUBSCRIPTION_PRODUCT_NOT_SUBSCRIBABLE = gettext_noop("이 상품은 정기배송을 신청할 수 없어요.")
+SUBSCRIPTION_PRODUCT_NOT_ON_SALE = gettext_noop("지금은 판매하지 않는 상품이라 정기배송을 시작할 수 없어요.")
+SUBSCRIPTION_ALREADY_EXISTS = gettext_noop("이미 정기배송 중인 상품이에요. 정기배송 관리에서 주기를 바꿀 수 있어요.")
+SUBSCRIPTION_INTERVAL_INVALID = gettext_noop("배송 주기는 2주, 4주, 8주 중에서 골라 주세요.")
+SUBSCRIPTION_QUANTITY_INVALID = gettext_noop("수량은 1개에서 10개 사이로 골라 주세요.")
+SUBSCRIPTION_ADDRESS_INVALID = gettext_noop("배송지를 골라 주세요.")
+SUBSCRIPTION_START_INVALID = gettext_noop("첫 배송일은 내일 이후로 골라 주세요.")
+SUBSCRIPTION_NOT_ACTIVE = gettext_noop("배송 중인 정기배송에서만 할 수 있어요.")
+SUBSCRIPTION_NOT_PAUSED = gettext_noop("잠시 멈춘 정기배송만 다시 시작할 수 있어요.")
+SUBSCRIPTION_CANCELLED = gettext_noop("해지한 정기배송이에요.")
+SUBSCRIPTION_NO_ADDRESS = gettext_noop("배송지가 지워져서 주문하지 못했어요. 배송지를 다시 골라 주세요.")
 
 MAX_QUANTITY = 10
 SUBSCRIPTION_KEY_NAMESPACE = uuid.UUID("6f1d3c52-9a4e-4c8b-bf0e-2d1a7c9e5b43")

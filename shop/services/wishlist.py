@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from config.errors import DomainError
 from shop.models import Product, WishlistItem
 
-WISHLIST_PRODUCT_NOT_FOUND = "찾는 상품이 없어요."
+WISHLIST_PRODUCT_NOT_FOUND = gettext_noop("찾는 상품이 없어요.")
 
 
 @transaction.atomic(durable=True)

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from config.errors import DomainError
@@ -72,8 +72,8 @@ def wallet(request: HttpRequest) -> HttpResponse:
 # --- The coupon and points block of the checkout page (used by shop.views.checkout) ---------------------------
 
 APPLY_DISCOUNTS = "apply_discounts"
-POINTS_NOT_A_NUMBER = "적립금은 숫자로 입력해 주세요."
-DISCOUNTS_RECALCULATED = "할인을 다시 계산했어요. 결제 금액을 확인하고 결제해 주세요."
+POINTS_NOT_A_NUMBER = gettext_noop("적립금은 숫자로 입력해 주세요.")
+DISCOUNTS_RECALCULATED = gettext_noop("할인을 다시 계산했어요. 결제 금액을 확인하고 결제해 주세요.")
 
 
 @dataclass
