@@ -1,6 +1,6 @@
 """Closed-loop HTTP load generator for bench.pages, run as its own process (so it never shares the server's GIL).
 
-Threads with keep-alive http.client connections: each client requests a page, waits for the full body, and
+Threads with keep-alive http.client connections and a cookie jar (a returning visitor): each client requests a page, waits for the full body, and
 immediately asks again. URLs per page kind are drawn from the bench database (real slugs and ids), so caches see
 a realistic spread. Prints a JSON line with requests/s, p50 and p99 per page kind.
 """
@@ -13,6 +13,7 @@ import statistics
 import sys
 import threading
 import time
+from http.cookies import SimpleCookie
 from urllib.parse import quote
 
 SEARCH_TERMS = ["세탁", "생수", "원두", "기저귀", "샴푸", "머그", "휴지", "쌀", "원피스", "향초", "치약", "가방"]
@@ -51,6 +52,7 @@ def _client(ports, urls, stop_at, warm_until, samples, errors, seed):
     rng = random.Random(seed)
     port = ports[seed % len(ports)]
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    cookies: dict[str, str] = {}  # like a browser: the visitor keeps its session and tracking cookies
     while True:
         now = time.perf_counter()
         if now >= stop_at:
@@ -58,9 +60,14 @@ def _client(ports, urls, stop_at, warm_until, samples, errors, seed):
         url = rng.choice(urls)
         started = time.perf_counter()
         try:
-            conn.request("GET", url)
+            headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
+            conn.request("GET", url, headers=headers)
             response = conn.getresponse()
             response.read()
+            for header in response.headers.get_all("Set-Cookie") or ():
+                jar = SimpleCookie()
+                jar.load(header)
+                cookies.update({k: morsel.value for k, morsel in jar.items()})
             ok = response.status == 200
             if response.getheader("Connection", "").lower() == "close":
                 conn.close()
