@@ -132,3 +132,62 @@ def now_ts() -> float:
     from django.utils import timezone
 
     return timezone.now().timestamp()
+
+
+def redis_prelude(
+    client,
+    *,
+    visitor_id: str,
+    touch_key: str,
+    touch_seconds: int,
+    rules_key: str,
+    buffer_key: str,
+    buffer_values: list[str],
+    viewed: list[int],
+    now_ts: float,
+) -> tuple[bool, object, bool]:
+    """Everything a beacon batch needs from Redis before the rules run, in ONE round trip: claim the
+    visitor-touch slot (SET NX EX), read the cached rule list, push the batch onto the write-behind buffer
+    (when given) and add the product viewers. Returns (visitor touch is due, cached rules or None, buffered)."""
+    serializer = caches["default"]._cache._serializer
+    bucket = int(now_ts // VIEWER_BUCKET_SECONDS)
+    ttl = VIEWER_BUCKET_SECONDS * (VIEWER_WINDOW_BUCKETS + 1)
+    pipe = client.pipeline(transaction=False)
+    pipe.set(full_key(touch_key), 1, nx=True, ex=touch_seconds)
+    pipe.get(full_key(rules_key))
+    if buffer_values:
+        pipe.rpush(full_key(buffer_key), *buffer_values)
+    for pid in set(viewed):
+        full = full_key(f"pv:{pid}:{bucket}")
+        pipe.pfadd(full, visitor_id)
+        pipe.expire(full, ttl)
+    results = pipe.execute()
+    rules = serializer.loads(results[1]) if results[1] is not None else None
+    return bool(results[0]), rules, bool(buffer_values)
+
+
+def add_and_sum(
+    visitor_id: str, deltas: dict[str, int], rules: list[tuple[int, int]], now_ts: float
+) -> dict[int, tuple[int, int]]:
+    """add_many then window_sums; on Redis in one pipelined round trip (the reads run after the writes)."""
+    client = redis_client()
+    if client is None:
+        add_many(deltas)
+        return window_sums(visitor_id, rules, now_ts)
+    current = minute_of(now_ts)
+    wanted: list[tuple[str, int, str]] = []
+    for rule_id, window in rules:
+        for minute in range(current - window + 1, current + 1):
+            for what in ("n", "d"):
+                wanted.append((rule_key(visitor_id, rule_id, what, minute), rule_id, what))
+    pipe = client.pipeline(transaction=False)
+    for key, delta in deltas.items():
+        full = full_key(key)
+        pipe.incrby(full, delta)
+        pipe.expire(full, BUCKET_TTL_SECONDS)
+    pipe.mget([full_key(key) for key, _r, _w in wanted])
+    values = pipe.execute()[-1]
+    sums: dict[int, list[int]] = {rule_id: [0, 0] for rule_id, _window in rules}
+    for (_key, rule_id, what), value in zip(wanted, values, strict=True):
+        sums[rule_id][0 if what == "n" else 1] += int(value or 0)
+    return {rule_id: (n, d) for rule_id, (n, d) in sums.items()}

@@ -5,7 +5,8 @@
 
 Needs DATABASE_URL (PostgreSQL) and REDIS_URL. Starts daphne (DJANGO_DEBUG=0) on a free port against that
 database, then:
-1. throughput: a separate load process posts beacon batches of 20 events to POST /api/events/ over
+1. throughput: BENCH_SERVERS daphne processes (default: one per CPU, the way it scales out) and a separate
+   load process posts beacon batches of 20 events to POST /api/events/ over
    keep-alive connections for BENCH_SECONDS (default 15) with BENCH_THREADS (default 16) threads;
 2. latency: a real WebSocket client (the `websockets` package) joins ws/feed/ as a fresh visitor, then posts
    a batch that meets a nudge rule's threshold and times post -> nudge received, BENCH_SAMPLES times.
@@ -16,6 +17,7 @@ import asyncio
 import json
 import os
 import secrets
+import signal
 import socket
 import statistics
 import subprocess
@@ -55,7 +57,7 @@ def _env() -> dict[str, str]:
 
 
 def _prepare(env: dict[str, str]) -> int:
-    """Migrate and create the bench's nudge rule; returns its category id."""
+    """Migrate, create the bench's nudge rule and empty the event buffer; returns the rule's category id."""
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     code = (
         "import django; django.setup()\n"
@@ -67,6 +69,8 @@ def _prepare(env: dict[str, str]) -> int:
         " category=c, min_count=4, window_minutes=30, title='가방 고민 중이세요?', message='천천히 보세요',"
         " is_promotional=False, cooldown_minutes=60))\n"
         "rules_invalidate()\n"
+        "from feed.services.events import events_flush\n"
+        "events_flush()\n"
         "print(c.pk)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
@@ -149,11 +153,13 @@ def main() -> None:
     seconds = float(os.environ.get("BENCH_SECONDS", "15"))
     threads = int(os.environ.get("BENCH_THREADS", "16"))
     samples = int(os.environ.get("BENCH_SAMPLES", "100"))
+    servers = int(os.environ.get("BENCH_SERVERS", str(os.cpu_count() or 1)))
     category = _prepare(env)
-    port = _free_port()
-    server = _start_server(env, port)
+    ports = [_free_port() for _ in range(servers)]
+    running = [_start_server(env, p) for p in ports]
+    port = ports[0]
     flusher = subprocess.Popen(
-        [sys.executable, "-m", "bench.events.flusher", str(seconds + 3)],
+        [sys.executable, "-m", "bench.events.flusher"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -161,7 +167,7 @@ def main() -> None:
     )
     try:
         load = subprocess.run(
-            [sys.executable, "-m", "bench.events.load", str(port), str(seconds), str(threads)],
+            [sys.executable, "-m", "bench.events.load", ",".join(map(str, ports)), str(seconds), str(threads)],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -169,13 +175,17 @@ def main() -> None:
         )
         throughput = json.loads(load.stdout.strip().splitlines()[-1])
         events_per_second = throughput["batches_ok"] * 20 / throughput["seconds"]
-        stored = json.loads(flusher.communicate(timeout=120)[0].strip().splitlines()[-1])["stored"]
         timings = asyncio.run(_latency(port, category, samples))
+        flusher.send_signal(signal.SIGTERM)
+        stored = json.loads(flusher.communicate(timeout=120)[0].strip().splitlines()[-1])["stored"]
     finally:
-        server.kill()
-        server.wait(timeout=10)
+        for server in running:
+            server.kill()
+            server.wait(timeout=10)
     result = {
-        "server": "daphne (1 process), DJANGO_DEBUG=0, PostgreSQL + Redis, CONN_MAX_AGE=0",
+        "server": f"daphne x{servers} processes, DJANGO_DEBUG=0, PostgreSQL + Redis, CONN_MAX_AGE=0",
+        "cpu_count": os.cpu_count(),
+        "load_average_1m_at_end": round(os.getloadavg()[0], 2),
         "batch_size": 20,
         "load_threads": threads,
         "duration_s": throughput["seconds"],

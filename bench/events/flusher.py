@@ -1,8 +1,8 @@
-"""The beat task's stand-in for bench.events: drain the event buffer every second (feed.flush_events), then
-once more at the end, and print how many rows reached PostgreSQL. Usage: python -m bench.events.flusher SECONDS"""
+"""The beat task's stand-in for bench.events: drain the event buffer every second (feed.flush_events) until
+SIGTERM, then once more, and print how many rows reached PostgreSQL. Usage: python -m bench.events.flusher"""
 
 import json
-import sys
+import signal
 import time
 
 import django
@@ -11,10 +11,19 @@ django.setup()
 
 from feed.services.events import events_flush  # noqa: E402 (needs Django set up first)
 
-stop_at = time.monotonic() + float(sys.argv[1])
+stopping = False
+
+
+def _stop(signum, frame) -> None:
+    global stopping
+    stopping = True
+
+
+signal.signal(signal.SIGTERM, _stop)
 stored = 0
-while time.monotonic() < stop_at:
+while not stopping:
     stored += events_flush()
-    time.sleep(1)
+    time.sleep(0.5)
+time.sleep(0.5)
 stored += events_flush()
-print(json.dumps({"stored": stored}))
+print(json.dumps({"stored": stored}), flush=True)

@@ -1,6 +1,7 @@
 """Load process for bench.events: threads post beacon batches of 20 events over keep-alive connections.
 
-Run as its own process (python -m bench.events.load PORT SECONDS THREADS); prints one JSON line.
+Run as its own process (python -m bench.events.load PORTS SECONDS THREADS, PORTS comma-separated: thread i
+talks to server i mod n, like a round-robin balancer); prints one JSON line.
 """
 
 import http.client
@@ -26,12 +27,13 @@ def _batch(now_ms: int, n: int) -> bytes:
     return json.dumps({"events": events}).encode()
 
 
-def run(port: int, seconds: float, threads: int) -> dict:
+def run(ports: list[int], seconds: float, threads: int) -> dict:
     stop_at = time.perf_counter() + seconds
     ok = [0] * threads
     bad = [0] * threads
 
     def worker(index: int) -> None:
+        port = ports[index % len(ports)]
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         headers = {
             "Content-Type": "text/plain;charset=UTF-8",
@@ -63,4 +65,4 @@ def run(port: int, seconds: float, threads: int) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(run(int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]))))
+    print(json.dumps(run([int(p) for p in sys.argv[1].split(",")], float(sys.argv[2]), int(sys.argv[3]))))

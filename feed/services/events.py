@@ -145,13 +145,16 @@ def tracking_allowed(*, user: Any, dnt: bool) -> bool:
     return not (user is not None and getattr(user, "tracking_opted_out", False))
 
 
-def visitor_touch(*, visitor_id: UUID, user: Any, now: datetime) -> None:
-    """Make sure the Visitor row exists and its last/previous visit are current (at most every 5 minutes)."""
-    try:
-        fresh = cache.add(f"vt:{visitor_id}", 1, VISITOR_TOUCH_SECONDS)
-    except Exception:
-        fresh = True
-    if not fresh:
+def visitor_touch(*, visitor_id: UUID, user: Any, now: datetime, due: bool | None = None) -> None:
+    """Make sure the Visitor row exists and its last/previous visit are current (at most every 5 minutes).
+
+    `due` says whether the 5-minute slot was already claimed by the caller (the Redis prelude)."""
+    if due is None:
+        try:
+            due = cache.add(f"vt:{visitor_id}", 1, VISITOR_TOUCH_SECONDS)
+        except Exception:
+            due = True
+    if not due:
         return
     visitor, created = Visitor.objects.get_or_create(
         pk=visitor_id, defaults={"user": user, "first_seen": now, "last_seen": now}
@@ -169,20 +172,49 @@ def visitor_touch(*, visitor_id: UUID, user: Any, now: datetime) -> None:
 def events_record(*, visitor_id: UUID, user: Any, events: list[CleanEvent], now: datetime) -> int:
     """Store a validated batch, update the counters, and let the nudge rules look at it.
 
-    Returns how many events were stored. The counters and rules fail soft: with the cache down the events
-    are still stored and nothing fires. Nudges fire through services.nudges (their own transactions).
+    On Redis the visitor-touch slot, the rule list, the write-behind buffer and the product viewers cost
+    one round trip together (counters.redis_prelude), and the rule counters one more when a rule matched.
+    Returns how many events were accepted. The counters and rules fail soft: with the cache down the events
+    are still stored (directly) and nothing fires. Nudges fire through services.nudges.
     """
-    from feed.services.nudges import nudges_check_batch
+    from feed.services.nudges import RULES_CACHE_KEY, nudges_check_batch
 
-    visitor_touch(visitor_id=visitor_id, user=user, now=now)
     user_id = user.pk if user is not None else None
-    if not (buffering_enabled() and _buffer_push(visitor_id=visitor_id, user_id=user_id, events=events, now=now)):
+    viewed = [e.product for e in events if e.type == TrackedEvent.Type.PRODUCT_VIEW and e.product]
+    client = counters.redis_client()
+    prelude = None
+    if client is not None:
+        try:
+            prelude = counters.redis_prelude(
+                client,
+                visitor_id=str(visitor_id),
+                touch_key=f"vt:{visitor_id}",
+                touch_seconds=VISITOR_TOUCH_SECONDS,
+                rules_key=RULES_CACHE_KEY,
+                buffer_key=BUFFER_KEY,
+                buffer_values=_buffer_values(visitor_id=visitor_id, user_id=user_id, events=events, now=now)
+                if buffering_enabled()
+                else [],
+                viewed=viewed,
+                now_ts=now.timestamp(),
+            )
+        except Exception:
+            logger.warning("Redis unavailable: events stored directly, no live counters", exc_info=True)
+            visitor_touch(visitor_id=visitor_id, user=user, now=now, due=True)
+            events_store(rows=[_row(visitor_id=visitor_id, user_id=user_id, event=e, now=now) for e in events])
+            return len(events)
+    if prelude is not None:
+        due, cached_specs, buffered = prelude
+        visitor_touch(visitor_id=visitor_id, user=user, now=now, due=due)
+    else:
+        cached_specs, buffered = None, False
+        visitor_touch(visitor_id=visitor_id, user=user, now=now)
+    if not buffered:
         events_store(rows=[_row(visitor_id=visitor_id, user_id=user_id, event=e, now=now) for e in events])
     try:
-        viewed = [e.product for e in events if e.type == TrackedEvent.Type.PRODUCT_VIEW and e.product]
-        if viewed:
+        if prelude is None and viewed:
             counters.viewers_add(viewed, str(visitor_id), now.timestamp())
-        nudges_check_batch(visitor_id=visitor_id, user=user, events=events, now=now)
+        nudges_check_batch(visitor_id=visitor_id, user=user, events=events, now=now, cached_specs=cached_specs)
     except Exception:
         if getattr(settings, "FEED_RAISE_COUNTER_ERRORS", False):
             raise
@@ -240,12 +272,9 @@ def events_store(*, rows: list[TrackedEvent]) -> int:
     return len(rows)
 
 
-def _buffer_push(*, visitor_id: UUID, user_id: int | None, events: list[CleanEvent], now: datetime) -> bool:
-    client = counters.redis_client()
-    if client is None:
-        return False
+def _buffer_values(*, visitor_id: UUID, user_id: int | None, events: list[CleanEvent], now: datetime) -> list[str]:
     received = int(now.timestamp() * 1000)
-    values = [
+    return [
         json.dumps(
             [
                 str(visitor_id),
@@ -266,12 +295,6 @@ def _buffer_push(*, visitor_id: UUID, user_id: int | None, events: list[CleanEve
         )
         for e in events
     ]
-    try:
-        client.rpush(counters.full_key(BUFFER_KEY), *values)
-    except Exception:
-        logger.warning("event buffer unavailable; inserting directly", exc_info=True)
-        return False
-    return True
 
 
 def _from_buffer(value: bytes) -> TrackedEvent:

@@ -92,8 +92,8 @@ def rules_invalidate() -> None:
         logger.warning("could not invalidate the nudge rule cache", exc_info=True)
 
 
-def _load_rule_specs() -> list[RuleSpec]:
-    specs = cache.get(RULES_CACHE_KEY)
+def _load_rule_specs(cached: list[RuleSpec] | None = None) -> list[RuleSpec]:
+    specs = cached if cached is not None else cache.get(RULES_CACHE_KEY)
     if specs is None:
         specs = [
             RuleSpec(
@@ -116,9 +116,13 @@ def _load_rule_specs() -> list[RuleSpec]:
     return specs
 
 
-def nudges_check_batch(*, visitor_id: UUID, user: Any, events: list[Any], now: datetime) -> Exposure | None:
-    """Add the batch to each matching rule's window counters, then fire the best rule whose thresholds hold."""
-    specs = [s for s in _load_rule_specs() if s.active_at(now)]
+def nudges_check_batch(
+    *, visitor_id: UUID, user: Any, events: list[Any], now: datetime, cached_specs: list[RuleSpec] | None = None
+) -> Exposure | None:
+    """Add the batch to each matching rule's window counters, then fire the best rule whose thresholds hold.
+
+    `cached_specs` is the rule list when the caller already read it from the cache (one round trip saved)."""
+    specs = [s for s in _load_rule_specs(cached_specs) if s.active_at(now)]
     if not specs:
         return None
     vid = str(visitor_id)
@@ -135,8 +139,9 @@ def nudges_check_batch(*, visitor_id: UUID, user: Any, events: list[Any], now: d
                 touched[spec.id] = spec
     if not touched:
         return None
-    counters.add_many(dict(deltas))
-    sums = counters.window_sums(vid, [(s.id, s.window_minutes) for s in touched.values()], now.timestamp())
+    sums = counters.add_and_sum(
+        vid, dict(deltas), [(s.id, s.window_minutes) for s in touched.values()], now.timestamp()
+    )
     ready = [
         spec
         for spec in touched.values()
