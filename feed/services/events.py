@@ -156,9 +156,11 @@ def visitor_touch(*, visitor_id: UUID, user: Any, now: datetime, due: bool | Non
             due = True
     if not due:
         return
-    visitor, created = Visitor.objects.get_or_create(
-        pk=visitor_id, defaults={"user": user, "first_seen": now, "last_seen": now}
-    )
+    with transaction.atomic():
+        relaxed_commit()  # a visit stamp is not money
+        visitor, created = Visitor.objects.get_or_create(
+            pk=visitor_id, defaults={"user": user, "first_seen": now, "last_seen": now}
+        )
     if created:
         return
     updates: dict[str, Any] = {"last_seen": now}
