@@ -6,6 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from feed import selectors, services
 
@@ -77,8 +78,10 @@ def subscription_reminder_received(sender: Any, subscription: Any = None, **kwar
     services.feed_item_create(
         kind=FeedItem.Kind.SUBSCRIPTION_REMINDER,
         user=subscription.user,
-        title="곧 정기배송이 출발해요",
-        body=f"{name} 정기배송이 곧 준비돼요. 바꿀 게 있으면 미리 알려 주세요." if name else "정기배송이 곧 준비돼요.",
+        title=_("곧 정기배송이 출발해요"),
+        body=_("%(name)s 정기배송이 곧 준비돼요. 바꿀 게 있으면 미리 알려 주세요.") % {"name": name}
+        if name
+        else _("정기배송이 곧 준비돼요."),
         link="/my/subscriptions/",
         toast=True,
     )

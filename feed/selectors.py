@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from feed import audiences, counters
 from feed.models import FeedItem, Greeting, Visitor
@@ -94,7 +95,7 @@ def greeting_for(
 def _render(
     greeting: Greeting, *, user: Any, visitor_id: UUID | None, days_together: int | None, today
 ) -> GreetingView:
-    nickname = user.display_name if user is not None else "고객"
+    nickname = user.display_name if user is not None else _("고객")
     text = render_placeholders_html(
         greeting.template,
         {"nickname": nickname, "days_together": days_together or "", "shop": MALL_NAME},

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -74,7 +75,7 @@ def item_claim(request: HttpRequest, pk: int) -> HttpResponse:
         if exc.code == "login_required":
             return redirect(f"{reverse('accounts:login')}?next={reverse('feed:feed')}")
         return _back(request)
-    text = f"{item.coupon.rule.name} 쿠폰을 쿠폰함에 넣어 드렸어요."
+    text = _("%(name)s 쿠폰을 쿠폰함에 넣어 드렸어요.") % {"name": item.coupon.rule.name}
     if _wants_json(request):
         return JsonResponse({"detail": text})
     messages.success(request, text)
@@ -116,7 +117,7 @@ def greeting_claim(request: HttpRequest, pk: int) -> HttpResponse:
         if exc.code == "login_required":
             return redirect(reverse("accounts:login"))
         return _back(request)
-    text = "인사말 혜택 쿠폰을 쿠폰함에 넣어 드렸어요."
+    text = _("인사말 혜택 쿠폰을 쿠폰함에 넣어 드렸어요.")
     if _wants_json(request):
         return JsonResponse({"detail": text})
     messages.success(request, text)

@@ -223,3 +223,37 @@ def test_two_batches_processed_concurrently_still_fire_once():
     assert Exposure.objects.filter(rule=rule).count() == 1
     assert FeedItem.objects.filter(kind="nudge").count() == 1
     assert IssuedCoupon.objects.filter(user=user, source="nudge").count() == 1
+
+
+@pytest.mark.django_db
+def test_anonymous_visitor_gets_no_promotional_coupon_push_at_night(client):
+    rule = BagNudgeRuleFactory()
+    with time_machine.travel(dt.datetime(2026, 3, 4, 23, 30, tzinfo=SEOUL), tick=False):
+        post_events(client, bag_views(rule.category_id), visitor_id=new_visitor())
+    with time_machine.travel(dt.datetime(2026, 3, 5, 7, 59, tzinfo=SEOUL), tick=False):
+        post_events(client, bag_views(rule.category_id), visitor_id=new_visitor())
+    assert not FeedItem.objects.exists()
+    with time_machine.travel(dt.datetime(2026, 3, 5, 8, 0, tzinfo=SEOUL), tick=False):
+        post_events(client, bag_views(rule.category_id), visitor_id=new_visitor())
+    assert FeedItem.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_non_promotional_nudge_is_sent_at_night_without_consent(client):
+    rule = BagNudgeRuleFactory(is_promotional=False, coupon_rule=None)
+    client.force_login(UserFactory())
+    with time_machine.travel(dt.datetime(2026, 3, 4, 22, 0, tzinfo=SEOUL), tick=False):
+        post_events(client, bag_views(rule.category_id), visitor_id=new_visitor())
+    assert FeedItem.objects.get().is_promotional is False
+
+
+@pytest.mark.django_db
+def test_rule_outside_its_active_dates_does_not_fire(client):
+    rule = BagNudgeRuleFactory(
+        is_promotional=False,
+        starts_at=dt.datetime(2026, 4, 1, tzinfo=SEOUL),
+        ends_at=dt.datetime(2026, 5, 1, tzinfo=SEOUL),
+    )
+    with time_machine.travel(DAYTIME, tick=False):
+        post_events(client, bag_views(rule.category_id), visitor_id=new_visitor())
+    assert not FeedItem.objects.exists()
