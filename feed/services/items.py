@@ -61,6 +61,13 @@ def item_payload(item: FeedItem) -> dict[str, Any]:
         coupon_label = item.coupon.rule.discount_label
     elif item.claimable_rule_id is not None and item.claimable_rule is not None:
         coupon_label = item.claimable_rule.discount_label
+    coupon_text = ""
+    if coupon_label:
+        coupon_text = (
+            _("%(label)s 쿠폰을 쿠폰함에 넣어 드렸어요")
+            if item.coupon_id is not None
+            else _("%(label)s 쿠폰을 받을 수 있어요")
+        ) % {"label": coupon_label}
     return {
         "type": "feed.item",
         "id": item.pk,
@@ -70,7 +77,9 @@ def item_payload(item: FeedItem) -> dict[str, Any]:
         "link": item.link,
         "coupon": coupon_label,
         "coupon_issued": item.coupon_id is not None,
+        "coupon_text": coupon_text,
         "promotional": item.is_promotional,
+        "ad_label": _("(광고)") if item.is_promotional else "",
         "created_at": item.created_at.isoformat(),
     }
 

@@ -6,7 +6,7 @@
   var script = document.currentScript;
   if (!script) return;
   var feedUrl = script.dataset.feedUrl || "/feed/";
-  var POLL_MS = parseInt(script.dataset.pollMs, 10) || 20000;
+  var POLL_MS = window.dgPollMs || parseInt(script.dataset.pollMs, 10) || 20000;
   var box = document.getElementById("feed-toasts");
   var badge = document.getElementById("feed-unread-badge");
   var known = {};
@@ -65,16 +65,16 @@
     el.setAttribute("role", "status");
     el.dataset.testid = "feed-toast";
     var title = document.createElement("strong");
-    title.textContent = (item.promotional ? "(광고) " : "") + text(item.title);
+    title.textContent = (item.ad_label ? item.ad_label + " " : "") + text(item.title);
     el.appendChild(title);
     if (item.body) { var body = document.createElement("span"); body.textContent = text(item.body); el.appendChild(body); }
-    if (item.coupon) {
+    if (item.coupon_text) {
       var coupon = document.createElement("span"); coupon.className = "feed-toast__coupon";
-      coupon.textContent = text(item.coupon) + (item.coupon_issued ? " 쿠폰을 넣어 드렸어요" : " 쿠폰을 받을 수 있어요");
+      coupon.textContent = text(item.coupon_text);
       el.appendChild(coupon);
     }
     var close = document.createElement("button");
-    close.type = "button"; close.className = "feed-toast__close"; close.setAttribute("aria-label", "닫기"); close.textContent = "×";
+    close.type = "button"; close.className = "feed-toast__close"; close.setAttribute("aria-label", "×"); close.textContent = "×";
     close.addEventListener("click", function (e) { e.preventDefault(); el.remove(); });
     el.appendChild(close);
     ensureBox().appendChild(el);

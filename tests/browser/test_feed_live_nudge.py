@@ -113,3 +113,33 @@ def test_browsing_a_category_pops_the_nudge_toast_live(daphne_server, _playwrigh
         second.screenshot(path=artifacts_dir / "product-social-proof-phone.png", full_page=True)
     finally:
         context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_without_websockets_the_page_polls_and_still_shows_the_nudge(live_server, _playwright_browser, artifacts_dir):  # noqa: PT019
+    """pytest-django's live_server speaks no WebSocket at all: live.js must fall back to polling the partial."""
+    category = PreferenceCategoryFactory(name="가방", slug="bags")
+    NudgeRule.objects.create(
+        name="가방 두 번",
+        event_type="category_view",
+        category=category,
+        min_count=2,
+        title="가방 고르시느라 고민 중이세요?",
+        message="천천히 둘러보세요",
+        is_promotional=False,
+    )
+    context = _playwright_browser.new_context(locale="ko-KR", viewport={"width": 390, "height": 844})
+    context.add_init_script("window.WebSocket = undefined; window.dgPollMs = 700;")
+    try:
+        first = context.new_page()
+        first.goto(f"{live_server.url}/c/bags/")
+        first.wait_for_timeout(1000)  # the first poll primes what is already there
+        second = context.new_page()
+        second.goto(f"{live_server.url}/c/bags/")
+        toast = first.locator(".feed-toast")
+        toast.wait_for(timeout=5_000)
+        assert "가방 고르시느라 고민 중이세요?" in toast.inner_text()
+        first.screenshot(path=artifacts_dir / "polled-toast-phone.png")
+    finally:
+        context.close()
