@@ -163,7 +163,8 @@ def test_compose_processes_serve_health_and_round_trip_tasks(tmp_path):
     beat_argv = [*_service_argv("beat", port, tmp_path), "--hostname", f"celerybeat@h-{run_id}"]
     web_argv = _service_argv("web", port, tmp_path)
     processes: list[subprocess.Popen] = []
-    client = Celery("probe", broker=settings.REDIS_URL, backend=settings.REDIS_URL)
+    # Not the current app: shared tasks elsewhere in the suite must keep resolving to the eager config app.
+    client = Celery("probe", broker=settings.REDIS_URL, backend=settings.REDIS_URL, set_as_current=False)
     try:
         processes.append(_start(web_argv, env, tmp_path / "web.log"))
         processes.append(_start(worker_argv, env, tmp_path / "worker.log"))
@@ -200,3 +201,6 @@ def test_compose_processes_serve_health_and_round_trip_tasks(tmp_path):
         _stop(processes)
         client.close()
     assert all(proc.returncode is not None for proc in processes)
+    from celery import current_app
+
+    assert current_app.conf.task_always_eager, "the probe client must not replace the suite's eager Celery app"
