@@ -175,8 +175,8 @@ def test_points_expire_task_expires_only_due_customers_and_is_idempotent(setting
         point_earn_for_order(order=PlacedOrderFactory(user=fresh, subtotal=100000))
 
     with time_machine.travel(start + timedelta(days=11), tick=False):
-        first = points_expire_task.delay().get()
-        second = points_expire_task.delay().get()
+        first = points_expire_task.apply().get()
+        second = points_expire_task.apply().get()
 
     assert (first, second) == (1, 0)
     assert list(PointEntry.objects.filter(kind="expire").values_list("user_id", "amount")) == [(due.pk, -1000)]

@@ -132,8 +132,8 @@ def test_due_subscription_produces_exactly_one_order_when_beat_task_runs_twice()
     CartLineFactory(cart__user=subscription.user)  # the customer's own cart stays as it was
 
     with time_machine.travel(_day(1), tick=False):
-        first = subscriptions_run_due_task.delay().get()
-        second = subscriptions_run_due_task.delay().get()
+        first = subscriptions_run_due_task.apply().get()
+        second = subscriptions_run_due_task.apply().get()
 
     assert (first, second) == (1, 0)
     order = Order.objects.get(user=subscription.user)
@@ -163,7 +163,7 @@ def test_due_subscription_out_of_stock_records_failed_run_and_moves_on():
     due = subscription.next_due_date
 
     with time_machine.travel(_day(1), tick=False):
-        placed = subscriptions_run_due_task.delay().get()
+        placed = subscriptions_run_due_task.apply().get()
 
     assert placed == 0
     run = SubscriptionRun.objects.get(subscription=subscription)
@@ -178,7 +178,7 @@ def test_paused_subscription_is_not_ordered():
     subscription = _subscribe()
     subscription_pause(subscription=subscription)
     with time_machine.travel(_day(1), tick=False):
-        assert subscriptions_run_due_task.delay().get() == 0
+        assert subscriptions_run_due_task.apply().get() == 0
     assert not Order.objects.exists()
 
 
@@ -192,8 +192,8 @@ def test_reminder_signal_is_sent_once_the_day_before(django_capture_on_commit_ca
     signals.subscription_reminder_due.connect(receiver)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            first = subscriptions_remind_task.delay().get()
-            second = subscriptions_remind_task.delay().get()
+            first = subscriptions_remind_task.apply().get()
+            second = subscriptions_remind_task.apply().get()
     finally:
         signals.subscription_reminder_due.disconnect(receiver)
 
