@@ -25,10 +25,17 @@ def register(provider: PageContextProvider) -> PageContextProvider:
 
 
 def collect(request: HttpRequest) -> dict[str, Any]:
+    # A page that renders several templates with the request (product panels, partials) runs the context
+    # processors once per template; on GET/HEAD nothing changes in between, so compute the shell context once.
+    memo = getattr(request, "_page_context_memo", None)
+    if memo is not None and request.method in ("GET", "HEAD"):
+        return memo
     context: dict[str, Any] = {}
     for provider in _providers:
         try:
             context.update(provider(request))
         except Exception:
             logger.exception("page context provider %s failed", getattr(provider, "__qualname__", provider))
+    if request.method in ("GET", "HEAD"):
+        request._page_context_memo = context
     return context

@@ -50,7 +50,7 @@ def _cached_fragment(
     cache_key = "catalog:fragment:" + hashlib.sha256(raw.encode()).hexdigest()
     html = cache.get(cache_key)
     if html is None:
-        html = render_to_string(template, build(), request)
+        html = render_to_string(template, build())  # no request: visitor-independent, no context processors
         cache.set(cache_key, html, GRID_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 (our own rendered, auto-escaped template output)
 
@@ -81,7 +81,8 @@ def _list_page(
         context = {**context, "querystring": querystring}
         if products is not None:
             context["page_obj"] = _page(request, products())
-        cached = {"title": str(title), "html": render_to_string(f"{template}#{partial}", context, request)}
+        # Rendered without the request: the fragment is shared by every visitor, so no context processors run.
+        cached = {"title": str(title), "html": render_to_string(f"{template}#{partial}", context)}
         cache.set(cache_key, cached, GRID_CACHE_SECONDS)
     html = mark_safe(cached["html"])  # noqa: S308 (our own rendered, auto-escaped template output)
     if partial == "product-grid":

@@ -302,3 +302,28 @@ def test_search_with_two_words_needs_both_and_ranks_name_matches_first():
     ProductFactory(name="라벤더 캔들", sold_count=99)
     results = _names(product_search(query="세탁 라벤더", filters=ProductFilters(sort="relevance")))
     assert results == ["라벤더 고농축 세탁세제", "무향 세탁세제"]
+
+
+def test_product_page_computes_the_shell_context_once_even_with_panels_rendering_templates(client):
+    from django.template.loader import render_to_string
+
+    from config import page_context
+
+    calls = []
+
+    def counting_provider(request):
+        calls.append(request.path)
+        return {}
+
+    def templated_panel(request, product):
+        return render_to_string("shop/partials/_add_to_cart.html", {"product": product}, request)
+
+    page_context.register(counting_provider)
+    hooks.register_product_panel(templated_panel)
+    try:
+        product = ProductFactory()
+        assert client.get(reverse("shop:product", kwargs={"pk": product.pk})).status_code == 200
+    finally:
+        hooks.unregister_product_panel(templated_panel)
+        page_context._providers.remove(counting_provider)
+    assert len(calls) == 1
