@@ -228,7 +228,7 @@ def events_record(*, visitor_id: UUID, user: Any, events: list[CleanEvent], now:
 # feed.flush_events moves the rows to PostgreSQL in large bulk inserts, so the beacon never waits for the
 # database. With the buffer off (development, tests) or Redis unreachable, rows are inserted at once.
 BUFFER_KEY = "feed:events:buffer"
-FLUSH_CHUNK = 2000
+FLUSH_CHUNK = 200  # batches (up to 50 events each) per bulk insert
 
 
 def buffering_enabled() -> bool:
@@ -275,47 +275,48 @@ def events_store(*, rows: list[TrackedEvent]) -> int:
 
 
 def _buffer_values(*, visitor_id: UUID, user_id: int | None, events: list[CleanEvent], now: datetime) -> list[str]:
-    received = int(now.timestamp() * 1000)
-    return [
-        json.dumps(
-            [
-                str(visitor_id),
-                user_id,
-                e.type,
-                e.path,
-                e.category,
-                e.product,
-                e.store,
-                e.q,
-                e.dwell,
-                e.utm,
-                e.ref,
-                int(e.occurred_at.timestamp() * 1000),
-                received,
-            ],
-            ensure_ascii=False,
-        )
+    """One buffer entry per batch: [visitor, user, received_ms, [[type, path, category, product, store, q,
+    dwell, utm, ref, occurred_ms], ...]] (one json.dumps and one list element for the whole batch)."""
+    rows = [
+        [
+            e.type,
+            e.path,
+            e.category,
+            e.product,
+            e.store,
+            e.q,
+            e.dwell,
+            e.utm,
+            e.ref,
+            int(e.occurred_at.timestamp() * 1000),
+        ]
         for e in events
     ]
+    return [json.dumps([str(visitor_id), user_id, int(now.timestamp() * 1000), rows], ensure_ascii=False)]
 
 
-def _from_buffer(value: bytes) -> TrackedEvent:
-    vid, user_id, kind, path, category, product, store, q, dwell, utm, ref, occurred, received = json.loads(value)
-    return TrackedEvent(
-        visitor_id=UUID(vid),
-        user_id=user_id,
-        type=kind,
-        path=path,
-        category_id=category,
-        product_id=product,
-        store_id=store,
-        query=q,
-        dwell_seconds=dwell,
-        utm_source=utm,
-        referrer=ref,
-        occurred_at=datetime.fromtimestamp(occurred / 1000, tz=UTC),
-        received_at=datetime.fromtimestamp(received / 1000, tz=UTC),
-    )
+def _from_buffer(value: bytes) -> list[TrackedEvent]:
+    vid, user_id, received, rows = json.loads(value)
+    visitor_id = UUID(vid)
+    received_at = datetime.fromtimestamp(received / 1000, tz=UTC)
+    return [
+        TrackedEvent(
+            visitor_id=visitor_id,
+            user_id=user_id,
+            type=kind,
+            path=path,
+            category_id=category,
+            product_id=product,
+            store_id=store,
+            query=q,
+            dwell_seconds=dwell,
+            utm_source=utm,
+            referrer=ref,
+            occurred_at=datetime.fromtimestamp(occurred / 1000, tz=UTC),
+            received_at=received_at,
+        )
+        for kind, path, category, product, store, q, dwell, utm, ref, occurred in rows
+    ]
 
 
 def events_flush(*, limit: int = 50_000) -> int:
@@ -334,7 +335,7 @@ def events_flush(*, limit: int = 50_000) -> int:
         if not chunk:
             break
         try:
-            stored += events_store(rows=[_from_buffer(v) for v in chunk])
+            stored += events_store(rows=[row for value in chunk for row in _from_buffer(value)])
         except Exception:
             client.lpush(key, *reversed(chunk))
             raise
