@@ -1,3 +1,6 @@
+from functools import lru_cache
+from urllib.parse import quote
+
 from django.core.files.storage import default_storage
 from django.db import models
 from django.urls import reverse
@@ -5,6 +8,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.money import discount_rate as money_discount_rate
+
+_URL_MARKER = "987654321987"
+
+
+@lru_cache(maxsize=16)
+def _url_parts(name: str, kwarg: str) -> tuple[str, str]:
+    """(before, after) of a route around its one argument: product grids build 24+ URLs without 24 reverse()s."""
+    before, _, after = reverse(name, kwargs={kwarg: _URL_MARKER}).partition(_URL_MARKER)
+    return before, after
+
+
+def _fast_url(name: str, kwarg: str, value: object) -> str:
+    before, after = _url_parts(name, kwarg)
+    return f"{before}{quote(str(value), safe='')}{after}"
 
 
 class Category(models.Model):
@@ -51,7 +68,7 @@ class Category(models.Model):
 
     def placeholder_url(self, variant: int = 0) -> str:
         """Generated picture for products of this category that have no image (drawn on first request)."""
-        url = reverse("shop:category_placeholder", kwargs={"slug": self.slug})
+        url = _fast_url("shop:category_placeholder", "slug", self.slug)
         return f"{url}?v={variant}" if variant else url
 
 
@@ -119,7 +136,7 @@ class Product(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("shop:product", kwargs={"pk": self.pk})
+        return _fast_url("shop:product", "pk", self.pk)
 
     @property
     def discount_rate(self) -> int:

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.cache import cache
 
 CATALOG_VERSION_KEY = "catalog:version"
-GRID_CACHE_SECONDS = 30
+GRID_CACHE_SECONDS = 120
 
 
 def catalog_version_bump(**_: Any) -> str:
