@@ -1,8 +1,10 @@
 """Wiring: page-shell context, shop signals and hooks, log-in merge. Each receiver calls one service."""
 
+import dataclasses
 import logging
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -26,9 +28,18 @@ def greeting_context(request: HttpRequest) -> dict[str, Any]:
     greeting = selectors.greeting_for(user=user, visitor_id=visitor_id, now=now)
     if greeting is not None and request.COOKIES.get(DISMISS_COOKIE) == greeting.dismiss_key:
         greeting = None
+    if (
+        greeting is not None
+        and greeting.benefit_rule_id is not None
+        and selectors.greeting_benefit_claimed_today(greeting_id=greeting.greeting_id, user=user, now=now)
+    ):
+        greeting = dataclasses.replace(greeting, benefit_rule_id=None, benefit_name="", benefit_label="")
     has_benefit = greeting is not None and (greeting.benefit_rule_id is not None or greeting.benefit_held_back)
     if has_benefit and visitor_id is not None:
         try:
+            seen_key = f"gx:{greeting.greeting_id}:{visitor_id}:{timezone.localdate(now).isoformat()}"
+            if not cache.add(seen_key, 1, 24 * 3600):
+                return {"greeting": greeting}  # already recorded today: no write on every page view
             services.greeting_exposure_record(
                 greeting_id=greeting.greeting_id,
                 user=user,

@@ -151,6 +151,17 @@ def feed_unread_count(*, user: Any, visitor_id: UUID | None, now: datetime) -> i
     )
 
 
+def greeting_benefit_claimed_today(*, greeting_id: int, user: Any, now: datetime) -> bool:
+    """Has this customer already taken today's benefit of this greeting (so the button can go away)?"""
+    if user is None:
+        return False
+    from feed.models import Exposure
+
+    return Exposure.objects.filter(
+        greeting_id=greeting_id, user=user, bucket=timezone.localdate(now).toordinal(), claimed_at__isnull=False
+    ).exists()
+
+
 @dataclass(frozen=True)
 class SocialProof:
     viewers: int

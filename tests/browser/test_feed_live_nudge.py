@@ -143,3 +143,40 @@ def test_without_websockets_the_page_polls_and_still_shows_the_nudge(live_server
         first.screenshot(path=artifacts_dir / "polled-toast-phone.png")
     finally:
         context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_greeting_benefit_is_claimed_in_one_tap_on_a_phone(live_server, phone_page, artifacts_dir):
+    import datetime as dt
+
+    from feed.models import Greeting
+    from tests.accounts.factories import UserFactory
+    from tests.feed.factories import FeedCouponRuleFactory
+
+    importlib.import_module("feed.migrations.0002_default_greetings").seed(apps, None)
+    rule = FeedCouponRuleFactory(name="오늘의 인사 쿠폰", per_customer_limit=1)
+    Greeting.objects.create(
+        name="혜택 인사", template="{nickname}님, 오늘 장보기에 보태 쓰세요", priority=500, benefit=rule
+    )
+    user = UserFactory(
+        username="haneul", nickname="하늘", password="pw-1234-long", date_joined=dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    )
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    host = live_server.url.split("//", 1)[1].split(":")[0]
+    phone_page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
+    )
+    phone_page.goto(f"{live_server.url}/feed/")
+    greeting = phone_page.locator('[data-testid="greeting-text"]')
+    assert greeting.inner_text() == "하늘님, 오늘 장보기에 보태 쓰세요"
+    phone_page.screenshot(path=artifacts_dir / "greeting-benefit-phone.png")
+    phone_page.get_by_role("button", name="쿠폰 받기").click()
+    phone_page.wait_for_load_state()
+    assert "쿠폰함에 넣어 드렸어요" in phone_page.content()
+    assert phone_page.get_by_role("button", name="쿠폰 받기").count() == 0  # taken today: the button goes away
+    assert user.coupons.filter(rule=rule, source="greeting").count() == 1
+    phone_page.screenshot(path=artifacts_dir / "greeting-claimed-phone.png", full_page=True)
