@@ -16,6 +16,7 @@ from config.errors import DomainError
 from shop.cart_session import SESSION_BUY_NOW, request_cart, request_cart_or_create
 from shop.selectors.cart import FREE_SHIPPING_THRESHOLD, SHIPPING_FEE_PER_STORE, cart_info
 from shop.services.cart import (
+    LINE_NOT_FOUND,
     MAX_QUANTITY,
     QUANTITY_TOO_SMALL,
     cart_add,
@@ -108,18 +109,17 @@ def cart_add_view(request: HttpRequest) -> HttpResponse:
     return redirect(_back(request))
 
 
-def _line_action(request: HttpRequest, action) -> HttpResponse:
+def _line_action(request: HttpRequest, line_id: int, action) -> HttpResponse:
+    """Run one change on the shopper's own cart line; errors are shown on that line, never as a 500."""
     cart_obj = request_cart(request)
     errors: dict[int, str] = {}
     notices: list[str] = []
-    line_id = _int(request.resolver_match.kwargs.get("line_id")) if request.resolver_match else None
     try:
-        if cart_obj is None or line_id is None:
-            raise DomainError(_("장바구니에 없는 상품이에요. 새로고침해 주세요."))
+        if cart_obj is None:
+            raise DomainError(LINE_NOT_FOUND)
         notices = action(cart_obj, line_id) or []
     except DomainError as exc:
-        if line_id is not None:
-            errors[line_id] = exc.message
+        errors[line_id] = exc.message
         if not request.htmx:
             messages.error(request, exc.message)
     if not request.htmx:
@@ -143,17 +143,17 @@ def cart_line_update(request: HttpRequest, line_id: int) -> HttpResponse:
             raise DomainError(QUANTITY_TOO_SMALL)
         return cart_line_set_quantity(cart=cart_obj, line_id=line_id, quantity=quantity).notices
 
-    return _line_action(request, change)
+    return _line_action(request, line_id, change)
 
 
 @require_POST
 def cart_line_remove_view(request: HttpRequest, line_id: int) -> HttpResponse:
-    return _line_action(request, lambda cart_obj, line_id: cart_line_remove(cart=cart_obj, line_id=line_id))
+    return _line_action(request, line_id, lambda cart_obj, line_id: cart_line_remove(cart=cart_obj, line_id=line_id))
 
 
 @require_POST
 def cart_line_select_view(request: HttpRequest, line_id: int) -> HttpResponse:
     selected = request.POST.get("selected") in ("1", "on", "true")
     return _line_action(
-        request, lambda cart_obj, line_id: cart_line_select(cart=cart_obj, line_id=line_id, selected=selected)
+        request, line_id, lambda cart_obj, line_id: cart_line_select(cart=cart_obj, line_id=line_id, selected=selected)
     )
