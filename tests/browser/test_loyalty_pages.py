@@ -107,7 +107,7 @@ def test_wishlist_subscription_frequent_and_review_pages(device, request, live_s
     photo.write_bytes(buffer.getvalue())
     page.goto(live_server.url + "/my/reviews/")
     page.locator("[data-testid^=write-review-]").first.click()
-    page.get_by_label("★★★★☆").check()
+    page.get_by_label("4점").check()
     page.fill("textarea[name=body]", "두 번째 구매예요. 여전히 향이 좋아요.")
     page.set_input_files("input[name=photos]", str(photo))
     snap("review-form")
