@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -49,15 +49,6 @@ def coupon_wallet(*, user: User, now: datetime | None = None) -> Wallet:
     wallet.used.sort(key=lambda coupon: coupon.used_at, reverse=True)
     wallet.expired.sort(key=lambda coupon: coupon.expires_at, reverse=True)
     return wallet
-
-
-def coupon_usable_count(*, user: User, now: datetime | None = None) -> int:
-    now = now or timezone.now()
-    return (
-        IssuedCoupon.objects.filter(user=user, used_at__isnull=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .count()
-    )
 
 
 @dataclass(frozen=True)
