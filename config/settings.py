@@ -149,6 +149,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "shop-subscriptions-remind": {"task": "shop.subscriptions_remind", "schedule": crontab(hour=10, minute=0)},
     # Orders (shop): unpaid bank transfers past their deadline and unanswered card payments give their stock back.
     "shop-orders-expire-unpaid": {"task": "shop.orders_expire_unpaid", "schedule": crontab(minute="*/10")},
+    "shop-carts-delete-abandoned": {"task": "shop.carts_delete_abandoned", "schedule": crontab(hour=4, minute=30)},
     # Feed: buffered behaviour events to PostgreSQL every 2 s; carts left alone get their nudge.
     "feed-flush-events": {"task": "feed.flush_events", "schedule": 2.0},
     "feed-abandoned-carts": {"task": "feed.abandoned_carts", "schedule": 300.0},

@@ -73,3 +73,11 @@ def orders_expire_unpaid_task() -> int:
     cancelled = orders_expire_unpaid()
     logger.info("unpaid orders cancelled: %d", cancelled)
     return cancelled
+
+
+@shared_task(name="shop.carts_delete_abandoned")
+def carts_delete_abandoned_task() -> int:
+    """Delete visitors' carts nobody touched for a month (members' carts stay). Idempotent; one DELETE."""
+    from shop.services.cart import carts_delete_abandoned
+
+    return carts_delete_abandoned()

@@ -6,6 +6,7 @@ Each service locks the cart row first, so two tabs changing the same cart take t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -190,3 +191,20 @@ def cart_lines_remove_products(*, cart_id: int, product_ids: list[int]) -> None:
 def cart_attribution_set(*, cart: Cart, source: str) -> None:
     """Remember where the shopper came from (e.g. a house-tour pin); the order copies it."""
     Cart.objects.filter(pk=cart.pk).update(attribution_source=source[:80])
+
+
+ABANDONED_GUEST_CART_DAYS = 30
+
+
+def carts_delete_abandoned(*, now=None, older_than_days: int = ABANDONED_GUEST_CART_DAYS) -> int:
+    """Delete visitors' (not members') carts untouched for `older_than_days`; returns how many carts went.
+
+    Members' carts are kept: they are the member's, and they merge nothing anymore. Running twice deletes
+    nothing more.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=older_than_days)
+    stale = Cart.objects.filter(user__isnull=True, updated_at__lt=cutoff)
+    deleted = stale.count()
+    CartLine.objects.filter(cart__in=stale).delete()
+    stale.delete()
+    return deleted

@@ -232,3 +232,23 @@ def test_product_of_a_closed_shop_cannot_be_added(client):
     _add(client, product)
 
     assert not CartLine.objects.exists()
+
+
+def test_abandoned_guest_carts_are_deleted_but_member_carts_stay():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shop.models import Cart
+    from shop.tasks import carts_delete_abandoned_task
+    from tests.shop.checkout_factories import CartFactory
+
+    old = timezone.now() - timedelta(days=31)
+    guest_old = CartFactory(user=None, updated_at=old)
+    CartLineFactory(cart=guest_old)
+    guest_fresh = CartFactory(user=None)
+    member_old = CartFactory(updated_at=old)
+
+    assert carts_delete_abandoned_task() == 1
+    assert carts_delete_abandoned_task() == 0
+    assert set(Cart.objects.values_list("pk", flat=True)) == {guest_fresh.pk, member_old.pk}
