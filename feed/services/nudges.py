@@ -147,6 +147,12 @@ def nudges_check_batch(
         for spec in touched.values()
         if sums[spec.id][0] >= spec.min_count and sums[spec.id][1] >= spec.min_dwell_seconds
     ]
+    if ready:
+        # Rules that fired for this recipient within their cooldown are skipped without touching the database
+        # (a shortcut only: nudge_fire still decides under the visitor lock).
+        who = _recipient_key(user=user, visitor_id=visitor_id)
+        cooling = cache.get_many([_cooldown_key(spec.id, who) for spec in ready])
+        ready = [spec for spec in ready if cooling.get(_cooldown_key(spec.id, who), 0) <= now.timestamp()]
     if not ready:
         return None
     ready.sort(key=lambda s: (-s.priority, s.id))
@@ -159,6 +165,14 @@ def nudges_check_batch(
         if exposure is not None:
             return exposure
     return None
+
+
+def _recipient_key(*, user: Any, visitor_id: UUID) -> str:
+    return f"u{user.pk}" if user is not None else f"v{visitor_id}"
+
+
+def _cooldown_key(rule_id: int, who: str) -> str:
+    return f"nf:{rule_id}:{who}"
 
 
 def in_quiet_hours(now: datetime) -> bool:
@@ -261,6 +275,13 @@ def nudge_fire(*, rule: NudgeRule, visitor_id: UUID, user: Any, now: datetime) -
                 relaxed_commit()
     except IntegrityError:
         return None
+    try:
+        until = int(now.timestamp()) + rule.cooldown_minutes * 60  # compared with django's clock, not the TTL
+        cache.set(
+            _cooldown_key(rule.pk, _recipient_key(user=user, visitor_id=visitor_id)), until, rule.cooldown_minutes * 60
+        )
+    except Exception:
+        logger.warning("cooldown shortcut not cached", exc_info=True)
     return exposure
 
 

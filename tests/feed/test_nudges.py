@@ -257,3 +257,17 @@ def test_rule_outside_its_active_dates_does_not_fire(client):
     with time_machine.travel(DAYTIME, tick=False):
         post_events(client, bag_views(rule.category_id), visitor_id=new_visitor())
     assert not FeedItem.objects.exists()
+
+
+@pytest.mark.django_db
+def test_after_the_cooldown_the_rule_can_fire_again(client):
+    rule = BagNudgeRuleFactory(is_promotional=False, coupon_rule=None, cooldown_minutes=60, window_minutes=30)
+    visitor = new_visitor()
+    with time_machine.travel(DAYTIME, tick=False):
+        post_events(client, bag_views(rule.category_id), visitor_id=visitor)
+    with time_machine.travel(DAYTIME + dt.timedelta(minutes=30), tick=False):
+        post_events(client, bag_views(rule.category_id), visitor_id=visitor)
+    assert FeedItem.objects.count() == 1
+    with time_machine.travel(DAYTIME + dt.timedelta(minutes=61), tick=False):
+        post_events(client, bag_views(rule.category_id), visitor_id=visitor)
+    assert FeedItem.objects.count() == 2
