@@ -4,9 +4,11 @@
    a separate PostgreSQL database (BENCH_DATABASE_URL, default donggeu_bench, created if missing; falls back to a
    SQLite file with a warning when PostgreSQL is not reachable). Re-runs reuse what is there.
 2. Serves the mall the way production would: DJANGO_DEBUG=0 with a generated secret, collected static files,
-   persistent DB connections, Redis cache when BENCH_REDIS_URL/REDIS_URL is set, and one daphne process per CPU
-   core on consecutive ports (daphne is single-threaded per process; the load generator spreads its clients over
-   the ports the way a proxy would).
+   Redis cache when BENCH_REDIS_URL/REDIS_URL is set. By default (--server gunicorn) the plain HTTP pages are
+   served by gunicorn on the WSGI app (config/wsgi.py) with gthread workers and persistent DB connections, as a
+   production deployment would; WebSockets stay on daphne (config/asgi.py), which pages never need.
+   `--server daphne` instead starts one daphne process per core on consecutive ports (the load generator spreads
+   its clients over them the way a proxy would) with a new DB connection per request (see _env).
 3. Drives load from a SEPARATE process (bench/loadgen.py: threads + http.client, no extra dependency) at 16
    concurrent closed-loop clients, page by page (home, category, product, search) for a bounded time, and prints
    requests/s, p50 and p99. Results go to bench/results/pages.json (git-ignored).
@@ -36,6 +38,7 @@ PRODUCT_SCALE = 50  # x ~204 hand-written products = ~10,200
 ORDER_COUNT = 100_000
 CUSTOMERS = 3_000
 BASE_PORT = 8810
+GUNICORN_THREADS = 4
 
 
 def _log(message: str) -> None:
@@ -66,7 +69,7 @@ def _database_url() -> str:
         return fallback
 
 
-def _env(database_url: str) -> dict[str, str]:
+def _env(database_url: str, server: str = "gunicorn") -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
@@ -75,9 +78,10 @@ def _env(database_url: str) -> dict[str, str]:
             "DJANGO_SECRET_KEY": env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(64),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
-            # 0, not a persistent connection: Django's ASGI handler runs every request in its own thread, so
-            # CONN_MAX_AGE > 0 leaves one idle connection per past request until PostgreSQL refuses new ones.
-            "DJANGO_CONN_MAX_AGE": "0",
+            # Under daphne: 0, not a persistent connection: Django's ASGI handler runs every request in its own
+            # thread, so CONN_MAX_AGE > 0 leaves one idle connection per past request until PostgreSQL refuses new
+            # ones. Under gunicorn each worker thread is long-lived and keeps one connection (workers x threads).
+            "DJANGO_CONN_MAX_AGE": "0" if server == "daphne" else "60",
             "DJANGO_LOG_LEVEL": "WARNING",
             "DJANGO_MEDIA_ROOT": str(BASE_DIR / "bench" / "results" / "media"),
             "PYTHONUNBUFFERED": "1",
@@ -232,15 +236,25 @@ def _port_free(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
-def _serve(env: dict[str, str], workers: int) -> list[subprocess.Popen]:
+def _server_command(server: str, port: int, workers: int, threads: int) -> list[str]:
+    if server == "daphne":
+        return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", str(workers), "--worker-class", "gthread" if threads > 1 else "sync"]
+    command += ["--threads", str(threads), "--keep-alive", "5", "--backlog", "256", "--log-level", "warning"]
+    return command
+
+
+def _serve(env: dict[str, str], server: str, workers: int, threads: int) -> tuple[list[subprocess.Popen], list[int]]:
+    """daphne: one single-threaded process per worker, each on its own port; gunicorn: one master on one port."""
+    ports = [BASE_PORT + i for i in range(workers)] if server == "daphne" else [BASE_PORT]
     procs = []
-    for i in range(workers):
-        port = BASE_PORT + i
+    for port in ports:
         if not _port_free(port):
             raise RuntimeError(f"port {port} is busy; stop what runs there or set another BASE_PORT")
         procs.append(
             subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+                _server_command(server, port, workers, threads),
                 cwd=BASE_DIR,
                 env=env,
                 stdout=subprocess.DEVNULL,
@@ -248,9 +262,9 @@ def _serve(env: dict[str, str], workers: int) -> list[subprocess.Popen]:
             )
         )
     deadline = time.time() + 60
-    for i in range(workers):
-        _wait_for(BASE_PORT + i, deadline)
-    return procs
+    for port in ports:
+        _wait_for(port, deadline)
+    return procs, ports
 
 
 def main() -> None:
@@ -259,22 +273,31 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20.0, help="measured seconds per page")
     parser.add_argument("--warmup", type=float, default=3.0)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="daphne processes")
+    parser.add_argument("--server", choices=["gunicorn", "daphne"], default="gunicorn")
+    parser.add_argument("--workers", type=int, default=0, help="server processes (default: one per CPU core)")
+    parser.add_argument("--threads", type=int, default=GUNICORN_THREADS, help="threads per gunicorn worker")
+    parser.add_argument("--pages", default="home,category,product,search")
     args = parser.parse_args()
+    args.workers = args.workers or os.cpu_count() or 2
     if args.command == "seed":
         seed()
         return
 
-    env = _env(_database_url())
+    env = _env(_database_url(), args.server)
     _log("migrating and seeding (first run takes a few minutes)")
     _manage(env, "migrate", "--noinput", "-v", "0")
     subprocess.run([sys.executable, "-m", "bench.pages", "seed"], cwd=BASE_DIR, env=env, check=True)  # noqa: S603
     _manage(env, "collectstatic", "--noinput", "-v", "0")
-    _log(f"starting {args.workers} daphne process(es) on ports {BASE_PORT}..{BASE_PORT + args.workers - 1}")
-    procs = _serve(env, args.workers)
+    if args.server == "daphne":
+        server = f"daphne x{args.workers} processes (ASGI, DJANGO_CONN_MAX_AGE=0)"
+    else:
+        kind = f"gthread x{args.threads} threads" if args.threads > 1 else "sync"
+        server = f"gunicorn {args.workers} workers, {kind} (WSGI, DJANGO_CONN_MAX_AGE=60)"
+    _log(f"starting {server}")
+    procs, ports = _serve(env, args.server, args.workers, args.threads)
     load_before = os.getloadavg()
     try:
-        ports = ",".join(str(BASE_PORT + i) for i in range(args.workers))
+        ports = ",".join(str(port) for port in ports)
         out = subprocess.run(  # noqa: S603
             [
                 sys.executable,
@@ -290,6 +313,8 @@ def main() -> None:
                 str(args.warmup),
                 "--database-url",
                 env["DATABASE_URL"],
+                "--pages",
+                args.pages,
             ],
             cwd=BASE_DIR,
             env=env,
@@ -309,13 +334,14 @@ def main() -> None:
     results["setup"] = {
         "load_average_before": load_before,
         "load_average_after": os.getloadavg(),
-        "server": f"daphne x{args.workers} (DJANGO_DEBUG=0)",
+        "server": f"{server}, DJANGO_DEBUG=0",
         "database": env["DATABASE_URL"].split("@")[-1],
         "cache": "redis" if env.get("REDIS_URL") else "locmem",
         "cpu_count": os.cpu_count(),
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    print(f"server: {server}; {args.clients} concurrent clients, {args.seconds:.0f} s per page")
     print(f"{'page':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for page, row in results["pages"].items():
         print(f"{page:<10}{row['rps']:>9.1f}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['errors']:>8}")
