@@ -13,7 +13,7 @@ TIME_SLOTS = [
 
 # (name, template, audience, audience_days, priority, slots)
 GREETINGS = [
-    ("생일 축하", "{nickname}님, 생일 축하해요! 오늘은 {shop}이 제일 먼저 축하할게요", "birthday", None, 100, []),
+    ("생일 축하", "{nickname}님, 생일 축하해요! 오늘은 {shop}에서 제일 먼저 축하할게요", "birthday", None, 100, []),
     ("가입 첫날", "{nickname}님, 오늘부터 우리 1일이네요. 반가워요!", "day_one", None, 90, []),
     ("100일마다", "{nickname}님과 함께한 지 {days_together}일이에요. 늘 고마워요", "every_100th_day", None, 80, []),
     ("오랜만이에요", "{nickname}님, 오랜만이에요! 다시 와 주셔서 반가워요", "back_after", 30, 70, []),
@@ -23,7 +23,7 @@ GREETINGS = [
     ("저녁 인사", "{nickname}님, 오늘 하루도 수고했어요", "members", None, 10, ["evening"]),
     ("늦은 밤 인사", "{nickname}님, 늦은 시간까지 고생 많았어요. 푹 쉬어요", "members", None, 10, ["night", "dawn"]),
     ("아침 손님 인사", "좋은 아침이에요! {shop}에 오신 걸 환영해요", "anonymous", None, 5, ["morning"]),
-    ("손님 인사", "어서 오세요, 동네 이웃들이 꾸려 가는 {shop}이에요", "anonymous", None, 1, []),
+    ("손님 인사", "어서 오세요, 동네 이웃들이 꾸려 가는 {shop}에 잘 오셨어요", "anonymous", None, 1, []),
     ("기본 인사", "{nickname}님, 오늘도 반가워요", "members", None, 0, []),
 ]
 
