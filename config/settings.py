@@ -93,7 +93,9 @@ TEMPLATES = [
 
 SQLITE_PATH = env.str("DJANGO_SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3"))
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0 if DEBUG else 60)
+# 0 by default: under ASGI (daphne) every request runs on a fresh thread, so persistent connections pile up
+# until PostgreSQL refuses new ones. Raise it only for WSGI workers (gunicorn); use PgBouncer to pool under ASGI.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the dev server and background writes share the file.
