@@ -5,7 +5,7 @@
    SQLite file with a warning when PostgreSQL is not reachable). Re-runs reuse what is there.
 2. Serves the mall the way production would: DJANGO_DEBUG=0 with a generated secret, collected static files,
    Redis cache when BENCH_REDIS_URL/REDIS_URL is set. By default (--server gunicorn) the plain HTTP pages are
-   served by gunicorn on the WSGI app (config/wsgi.py) with gthread workers and persistent DB connections, as a
+   served by gunicorn on the WSGI app (config/wsgi.py), one sync worker per core, persistent DB connections, as a
    production deployment would; WebSockets stay on daphne (config/asgi.py), which pages never need.
    `--server daphne` instead starts one daphne process per core on consecutive ports (the load generator spreads
    its clients over them the way a proxy would) with a new DB connection per request (see _env).
@@ -38,7 +38,7 @@ PRODUCT_SCALE = 50  # x ~204 hand-written products = ~10,200
 ORDER_COUNT = 100_000
 CUSTOMERS = 3_000
 BASE_PORT = 8810
-GUNICORN_THREADS = 4
+GUNICORN_THREADS = 1  # sync workers: measured better tails than gthread x4 on 2 cores (see --threads)
 
 
 def _log(message: str) -> None:
