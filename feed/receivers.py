@@ -25,7 +25,7 @@ def greeting_context(request: HttpRequest) -> dict[str, Any]:
     now = timezone.now()
     visitor_id = getattr(request, "visitor_id", None)
     user = _user(request)
-    greeting = selectors.greeting_for(user=user, visitor_id=visitor_id, now=now, use_cache=True)
+    greeting = selectors.greeting_for(user=user, visitor_id=visitor_id, now=now)
     if greeting is not None and request.COOKIES.get(DISMISS_COOKIE) == greeting.dismiss_key:
         greeting = None
     if (
@@ -72,18 +72,6 @@ def merge_visitor_on_login(sender: Any, request: HttpRequest | None = None, user
 
 def nudge_rules_changed(sender: Any, **kwargs: Any) -> None:
     services.rules_invalidate()
-
-
-def greetings_changed(sender: Any, **kwargs: Any) -> None:
-    services.greetings_invalidate()
-
-
-def coupon_rule_saved(sender: Any, instance: Any = None, **kwargs: Any) -> None:
-    """A coupon rule is part of the cached greetings only when a greeting offers it as its benefit."""
-    from feed.models import Greeting
-
-    if instance is not None and Greeting.objects.filter(benefit_id=instance.pk).exists():
-        services.greetings_invalidate()
 
 
 def order_paid_received(sender: Any, order: Any = None, **kwargs: Any) -> None:

@@ -1,13 +1,11 @@
 """Reads for feed pages and the page shell: the greeting, the feed list, the unread badge, social proof."""
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -15,17 +13,8 @@ from django.utils.translation import gettext as _
 
 from feed import audiences, counters
 from feed.models import FeedItem, Greeting, Visitor
-from feed.services.greetings import GREETINGS_VERSION_KEY
 from feed.services.items import MALL_NAME, render_placeholders_html
 from feed.services.nudges import in_control_group
-
-logger = logging.getLogger(__name__)
-
-# The page shell asks for the greeting on every page view. The active greetings of a day (with their time slots
-# and benefit rule) are the same for everyone, so they are cached for a short while under a version token that
-# every admin edit of a greeting, time slot or coupon rule replaces (feed.services.greetings_invalidate). Which
-# greeting applies (clock, weekday, audience, visitor) is still decided per request, so greetings follow the clock.
-GREETINGS_CACHE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -59,42 +48,14 @@ def greetings_active(*, today) -> QuerySet[Greeting]:
     )
 
 
-def greetings_active_cached(*, today) -> list[Greeting]:
-    """greetings_active(today) as a list, from the cache when no greeting setting changed since it was stored.
-
-    One cache round trip on a hit; falls back to the database when the cache is down."""
-    day_key = f"feed:greetings:active:{today.isoformat()}"
-    try:
-        found = cache.get_many([GREETINGS_VERSION_KEY, day_key])
-        version = found.get(GREETINGS_VERSION_KEY)
-        stored = found.get(day_key)
-        if version is not None and stored is not None and stored[0] == version:
-            return stored[1]
-        if version is None:
-            version = uuid4().hex
-            if not cache.add(GREETINGS_VERSION_KEY, version, None):
-                version = cache.get(GREETINGS_VERSION_KEY)
-    except Exception:
-        logger.warning("greeting cache unavailable", exc_info=True)
-        return list(greetings_active(today=today))
-    greetings = list(greetings_active(today=today))
-    if version is not None:
-        try:
-            cache.set(day_key, (version, greetings), GREETINGS_CACHE_SECONDS)
-        except Exception:
-            logger.warning("greeting cache unavailable", exc_info=True)
-    return greetings
-
-
 def greeting_for(
-    *, user: Any = None, visitor_id: UUID | None = None, now: datetime | None = None, use_cache: bool = False
+    *, user: Any = None, visitor_id: UUID | None = None, now: datetime | None = None
 ) -> GreetingView | None:
     """The highest-priority active greeting whose time slot, weekday and audience hold (Seoul time).
 
     `user` is None for an anonymous visitor. Placeholders are filled with escaped values; unknown ones
     become empty. Two queries (greetings + their time slots), plus one for the visitor when a
-    "back after N days" greeting is a candidate. With use_cache (the page shell) the greetings and their time
-    slots usually come from the cache instead (greetings_active_cached).
+    "back after N days" greeting is a candidate.
     """
     now = now or timezone.now()
     local = timezone.localtime(now)
@@ -105,8 +66,7 @@ def greeting_for(
     previous_seen = None
     loaded_visitor = False
     context = None
-    candidates = greetings_active_cached(today=today) if use_cache else greetings_active(today=today)
-    for greeting in candidates:
+    for greeting in greetings_active(today=today):
         if greeting.day_kind == Greeting.DayKind.WEEKDAY and is_weekend:
             continue
         if greeting.day_kind == Greeting.DayKind.WEEKEND and not is_weekend:

@@ -1,7 +1,7 @@
 """Feed writes. Other apps (crm campaigns, reminders) call `feed_item_create`; nothing else writes feed rows."""
 
 from feed.services.events import events_parse, events_record, tracking_allowed
-from feed.services.greetings import greeting_benefit_claim, greeting_exposure_record, greetings_invalidate
+from feed.services.greetings import greeting_benefit_claim, greeting_exposure_record
 from feed.services.items import (
     feed_item_claim,
     feed_item_click,
@@ -24,7 +24,6 @@ __all__ = [
     "feed_push_item",
     "greeting_benefit_claim",
     "greeting_exposure_record",
-    "greetings_invalidate",
     "nudge_fire",
     "order_paid_record",
     "rules_invalidate",

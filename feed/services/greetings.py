@@ -3,9 +3,8 @@
 import logging
 from datetime import datetime, timedelta
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,23 +16,6 @@ logger = logging.getLogger(__name__)
 
 GREETING_BENEFIT_UNAVAILABLE = "지금은 받을 수 있는 인사말 혜택이 없어요."
 GREETING_LOGIN_TO_CLAIM = "로그인하면 인사말 혜택을 받을 수 있어요."
-GREETINGS_VERSION_KEY = "feed:greetings:version"  # see feed.selectors.greetings_active_cached
-
-
-def greetings_invalidate() -> None:
-    """A greeting, time slot or coupon rule changed: the cached active greetings are stale from now on.
-
-    Replaces the version token now and again after commit, so a page rendered while the change was still
-    uncommitted cannot keep the old list cached under the new token."""
-
-    def bump() -> None:
-        try:
-            cache.set(GREETINGS_VERSION_KEY, uuid4().hex, None)
-        except Exception:
-            logger.warning("could not invalidate the greeting cache", exc_info=True)
-
-    bump()
-    transaction.on_commit(bump)
 
 
 def _day_bucket(now: datetime) -> int:
