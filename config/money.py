@@ -1,9 +1,11 @@
 """Money is an integer number of won; these helpers format it the way Korean malls do."""
 
+from django.utils.translation import gettext
+
 
 def format_won(amount: int | None) -> str:
-    """12900 -> '12,900원' (the usual form on product cards and totals)."""
-    return f"{int(amount or 0):,}원"
+    """12900 -> '12,900원' (the usual form on product cards and totals); '₩12,900' in English."""
+    return gettext("%(amount)s원") % {"amount": f"{int(amount or 0):,}"}
 
 
 def format_krw(amount: int | None) -> str:

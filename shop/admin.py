@@ -1,9 +1,13 @@
-"""Django admin for shop, in Korean. Sections per area; each helper keeps to its own section."""
+"""Django admin for shop, in Korean. Sections per area; each area keeps to its own section."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from shop.models import Category, Product, ProductImage, Store
+
+# Orders (payments, saved addresses) and loyalty (coupons, points, subscriptions, reviews) register their admin
+# classes in their own modules; importing them here is what makes admin autodiscovery find them.
+from shop import admin_loyalty, admin_orders  # noqa: F401  isort: skip
 
 # --- catalog: categories, corner shops, products -------------------------------------------------------------
 
@@ -99,10 +103,3 @@ class ProductAdmin(ChangedFieldsOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("할인율"))
     def discount_display(self, obj: Product) -> str:
         return f"{obj.discount_rate}%" if obj.discount_rate else "-"
-
-
-# --- orders: orders, payments, saved addresses (shop/admin_orders.py) ---------------------------------------
-from shop import admin_orders  # noqa: E402, F401
-
-# --- loyalty: coupons, points, subscriptions, reviews (shop/admin_loyalty.py) -----------------------------------
-from shop import admin_loyalty  # noqa: E402, F401

@@ -55,7 +55,7 @@ class ProductImageFactory(factory.django.DjangoModelFactory):
     sort_order = 0
 
 
-# --- loyalty (helper 4): coupons, points, subscriptions, reviews, wishlist ---
+# --- loyalty: coupons, points, subscriptions, reviews, wishlist ---
 from datetime import timedelta  # noqa: E402
 
 from django.utils import timezone  # noqa: E402
@@ -80,7 +80,7 @@ class CouponRuleFactory(factory.django.DjangoModelFactory):
 class PlacedOrderFactory(factory.django.DjangoModelFactory):
     """A plain order row for loyalty tests (points, reviews, reorder); totals add up, no lines by default.
 
-    Orders whose invariants matter (stock, payment) come from helper 3's checkout service instead.
+    Orders whose invariants matter (stock, payment) come from the checkout service instead.
     """
 
     class Meta:
