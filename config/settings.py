@@ -127,8 +127,24 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "donggeu"}}
+    # Django's default of 300 entries would keep evicting the catalog's cached pages (hundreds of sort/page/filter
+    # combinations), so the embedded cache holds more.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "donggeu",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Per process, never shared, in front of the shared cache: page-shell fragments that only change with a deploy
+# (footer, tab bar: {% cache ... using="local" %}) and, for a few seconds, the shared catalog grids, so a page
+# view does not pay a Redis round trip for each of them.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "donggeu-local",
+    "OPTIONS": {"MAX_ENTRIES": 2_000},
+}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

@@ -49,14 +49,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = [i for i in items if "browser" not in i.keywords] + [i for i in items if "browser" in i.keywords]
 
 
+def _empty_caches() -> None:
+    from django.core.cache import cache, caches
+
+    from config import local_memo
+
+    cache.clear()
+    caches["local"].clear()
+    local_memo.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path) -> Iterator[None]:
-    from django.core.cache import cache
-
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
+    _empty_caches()
     return
 
 
@@ -82,13 +90,17 @@ def count_queries() -> Callable[[Callable[[], object]], int]:
 def assert_constant_queries() -> Callable[..., None]:
     """assert_constant_queries(render, grow): render(), grow the data, render() again: same query count.
 
-    On failure it prints every statement of both runs so the new query is easy to find.
+    Both runs start from empty caches (shared, per-process and memo), so they compare the same, worst, path and a
+    cache cannot hide a query that grows with the data. On failure it prints every statement of both runs so the
+    new query is easy to find.
     """
 
     def check(render: Callable[[], object], grow: Callable[[], object]) -> None:
+        _empty_caches()
         with _capture() as small:
             render()
         grow()
+        _empty_caches()
         with _capture() as large:
             render()
         if len(small.captured_queries) != len(large.captured_queries):
