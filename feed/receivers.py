@@ -5,11 +5,13 @@ import logging
 from typing import Any
 
 from django.core.cache import cache
+from django.db.models.signals import post_save
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import local_memo
 from feed import selectors, services
 
 logger = logging.getLogger(__name__)
@@ -21,11 +23,23 @@ def _user(request: HttpRequest):
     return user if user is not None and user.is_authenticated else None
 
 
-def greeting_context(request: HttpRequest) -> dict[str, Any]:
+def shell_context(request: HttpRequest) -> dict[str, Any]:
+    """The greeting strip and the unread badge; their per-visitor cached values come in one cache round trip."""
+    prefetched = selectors.shell_cache_get(user=_user(request), visitor_id=getattr(request, "visitor_id", None))
+    context: dict[str, Any] = {}
+    for part in (greeting_context, unread_context):
+        try:
+            context.update(part(request, prefetched))
+        except Exception:  # one broken part must not take the other (or the page) down
+            logger.exception("page shell part %s failed", part.__name__)
+    return context
+
+
+def greeting_context(request: HttpRequest, prefetched: dict[str, Any]) -> dict[str, Any]:
     now = timezone.now()
     visitor_id = getattr(request, "visitor_id", None)
     user = _user(request)
-    greeting = selectors.greeting_for(user=user, visitor_id=visitor_id, now=now)
+    greeting = selectors.greeting_for(user=user, visitor_id=visitor_id, now=now, prefetched=prefetched)
     if greeting is not None and request.COOKIES.get(DISMISS_COOKIE) == greeting.dismiss_key:
         greeting = None
     if (
@@ -38,6 +52,9 @@ def greeting_context(request: HttpRequest) -> dict[str, Any]:
     if has_benefit and visitor_id is not None:
         try:
             seen_key = f"gx:{greeting.greeting_id}:{visitor_id}:{timezone.localdate(now).isoformat()}"
+            if local_memo.has(seen_key):  # this process already checked it: not even a cache round trip
+                return {"greeting": greeting}
+            local_memo.set(seen_key, True, seconds=3600)
             if not cache.add(seen_key, 1, 24 * 3600):
                 return {"greeting": greeting}  # already recorded today: no write on every page view
             services.greeting_exposure_record(
@@ -52,10 +69,13 @@ def greeting_context(request: HttpRequest) -> dict[str, Any]:
     return {"greeting": greeting}
 
 
-def unread_context(request: HttpRequest) -> dict[str, Any]:
+def unread_context(request: HttpRequest, prefetched: dict[str, Any]) -> dict[str, Any]:
     return {
         "feed_unread_count": selectors.feed_unread_count(
-            user=_user(request), visitor_id=getattr(request, "visitor_id", None), now=timezone.now()
+            user=_user(request),
+            visitor_id=getattr(request, "visitor_id", None),
+            now=timezone.now(),
+            prefetched=prefetched,
         )
     }
 
@@ -72,6 +92,18 @@ def merge_visitor_on_login(sender: Any, request: HttpRequest | None = None, user
 
 def nudge_rules_changed(sender: Any, **kwargs: Any) -> None:
     services.rules_invalidate()
+
+
+def greetings_changed(sender: Any, **kwargs: Any) -> None:
+    services.greetings_invalidate()
+
+
+def feed_item_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    services.unread_count_forget(user_id=instance.user_id, visitor_id=instance.visitor_id)
+
+
+def visitor_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    services.visitor_previous_seen_forget(instance.pk)
 
 
 def order_paid_received(sender: Any, order: Any = None, **kwargs: Any) -> None:
@@ -111,6 +143,8 @@ def connect_shop() -> None:
     except ImportError:  # shop's signals module not there yet
         return
     signals.order_paid.connect(order_paid_received, dispatch_uid="feed.order_paid")
+    # A greeting shows its benefit's name and state, so an edited coupon rule refreshes the greeting cache.
+    post_save.connect(greetings_changed, sender="shop.CouponRule", dispatch_uid="feed.benefit_saved")
     reminder = getattr(signals, "subscription_reminder_due", None)
     if reminder is not None:
         reminder.connect(subscription_reminder_received, dispatch_uid="feed.subscription_reminder")
@@ -124,22 +158,13 @@ def connect_shop() -> None:
 def track_context(request: HttpRequest) -> dict[str, Any]:
     """What the tracking script should report for this page: category/product/store ids and the page kind.
 
-    Resolved from the URL (one small query on category, product and store pages), so catalog templates need
-    no tracking markup."""
+    The ids come from shop (cached under its catalog version), so catalog templates need no tracking markup."""
     match = getattr(request, "resolver_match", None)
     track: dict[str, Any] = {"page": "", "category": "", "product": "", "store": ""}
     if match is None or match.namespace != "shop":
         return {"feed_track": track}
-    from shop.models import Category, Product, Store
+    from shop.selectors.catalog import page_tracking_ids
 
-    name, kwargs = match.url_name, match.kwargs
-    track["page"] = name or ""
-    if name == "category" and "slug" in kwargs:
-        track["category"] = Category.objects.filter(slug=kwargs["slug"]).values_list("pk", flat=True).first() or ""
-    elif name == "product" and "pk" in kwargs:
-        row = Product.objects.filter(pk=kwargs["pk"]).values_list("pk", "category_id", "store_id").first()
-        if row:
-            track["product"], track["category"], track["store"] = row
-    elif name == "store" and "slug" in kwargs:
-        track["store"] = Store.objects.filter(slug=kwargs["slug"]).values_list("pk", flat=True).first() or ""
+    track["page"] = match.url_name or ""
+    track.update(page_tracking_ids(url_name=match.url_name or "", kwargs=match.kwargs))
     return {"feed_track": track}

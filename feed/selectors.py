@@ -1,20 +1,28 @@
 """Reads for feed pages and the page shell: the greeting, the feed list, the unread badge, social proof."""
 
+import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from config import local_memo
 from feed import audiences, counters
 from feed.models import FeedItem, Greeting, Visitor
-from feed.services.items import MALL_NAME, render_placeholders_html
+from feed.services.greetings import GREETINGS_VERSION_KEY, GREETINGS_VERSION_SECONDS
+from feed.services.items import MALL_NAME, UNREAD_CACHE_SECONDS, render_placeholders_html, unread_cache_key
 from feed.services.nudges import in_control_group
+from feed.services.visitors import PREVIOUS_SEEN_CACHE_SECONDS, previous_seen_cache_key
+
+logger = logging.getLogger(__name__)
+_greetings_memo: dict[str, list[Greeting]] = {}
 
 
 @dataclass(frozen=True)
@@ -37,19 +45,80 @@ def _days_together(user: Any, today) -> int | None:
     return (today - timezone.localdate(user.date_joined)).days + 1
 
 
-def greetings_active(*, today) -> QuerySet[Greeting]:
-    return (
-        Greeting.objects.filter(is_active=True)
-        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today))
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .select_related("benefit")
-        .prefetch_related("time_slots")
-        .order_by("-priority", "pk")
-    )
+def _greetings_version() -> str:
+    version = cache.get(GREETINGS_VERSION_KEY)
+    if version is None:
+        cache.add(GREETINGS_VERSION_KEY, uuid4().hex, GREETINGS_VERSION_SECONDS)
+        version = cache.get(GREETINGS_VERSION_KEY)
+    return version
+
+
+def greetings_active(*, today: date) -> list[Greeting]:
+    """Switched-on greetings valid today, highest priority first, with their benefit and time slots loaded.
+
+    Every page shows a greeting, so the rows are kept in process memory under a version token that lives in the
+    shared cache (read through config.local_memo): feed.services.greetings_invalidate() (wired to admin edits)
+    drops the token and every process reloads within a few seconds. Without a cache the rows are read from the database each time.
+    """
+    try:
+        version = local_memo.get(GREETINGS_VERSION_KEY, _greetings_version)
+    except Exception:
+        logger.warning("greeting cache unavailable; reading greetings from the database", exc_info=True)
+        version = None
+    greetings = _greetings_memo.get(version) if version else None
+    if greetings is None:
+        greetings = list(
+            Greeting.objects.filter(is_active=True)
+            .select_related("benefit")
+            .prefetch_related("time_slots")
+            .order_by("-priority", "pk")
+        )
+        if version:
+            _greetings_memo.clear()
+            _greetings_memo[version] = greetings
+    return [
+        g
+        for g in greetings
+        if (g.starts_on is None or g.starts_on <= today) and (g.ends_on is None or g.ends_on >= today)
+    ]
+
+
+def shell_cache_get(*, user: Any, visitor_id: UUID | None) -> dict[str, Any]:
+    """The cached per-visitor values every page needs (previous visit, unread count) in one cache round trip."""
+    is_user = user is not None and getattr(user, "is_authenticated", False)
+    keys = [key for key in (unread_cache_key(user_id=user.pk if is_user else None, visitor_id=visitor_id),) if key]
+    if visitor_id is not None:
+        keys.append(previous_seen_cache_key(visitor_id))
+    try:
+        return cache.get_many(keys) if keys else {}
+    except Exception:
+        logger.warning("shell cache unavailable", exc_info=True)
+        return {}
+
+
+def _previous_seen(visitor_id: UUID, prefetched: dict[str, Any] | None = None) -> datetime | None:
+    """The visitor's last visit before today; it changes at most once a day, so it is cached (see visitors)."""
+    key = previous_seen_cache_key(visitor_id)
+    try:
+        cached = prefetched[key] if prefetched and key in prefetched else cache.get(key)
+    except Exception:
+        cached = None
+    if cached is not None:
+        return cached[0]
+    value = Visitor.objects.filter(pk=visitor_id).values_list("previous_seen", flat=True).first()
+    try:
+        cache.set(key, (value,), PREVIOUS_SEEN_CACHE_SECONDS)
+    except Exception:
+        logger.warning("could not cache the previous visit of %s", visitor_id, exc_info=True)
+    return value
 
 
 def greeting_for(
-    *, user: Any = None, visitor_id: UUID | None = None, now: datetime | None = None
+    *,
+    user: Any = None,
+    visitor_id: UUID | None = None,
+    now: datetime | None = None,
+    prefetched: dict[str, Any] | None = None,
 ) -> GreetingView | None:
     """The highest-priority active greeting whose time slot, weekday and audience hold (Seoul time).
 
@@ -76,7 +145,7 @@ def greeting_for(
             continue
         if greeting.audience == "back_after" and not loaded_visitor and visitor_id is not None:
             loaded_visitor = True
-            previous_seen = Visitor.objects.filter(pk=visitor_id).values_list("previous_seen", flat=True).first()
+            previous_seen = _previous_seen(visitor_id, prefetched)
             context = None
         if context is None:
             context = audiences.AudienceContext(
@@ -140,15 +209,31 @@ def feed_items_for(*, user: Any, visitor_id: UUID | None, now: datetime, limit: 
     )
 
 
-def feed_unread_count(*, user: Any, visitor_id: UUID | None, now: datetime) -> int:
+def feed_unread_count(
+    *, user: Any, visitor_id: UUID | None, now: datetime, prefetched: dict[str, Any] | None = None
+) -> int:
+    """The header badge on every page: cached per recipient, dropped by every write that changes it."""
     recipient = _recipient_filter(user=user, visitor_id=visitor_id)
     if recipient is None:
         return 0
-    return (
+    is_user = user is not None and getattr(user, "is_authenticated", False)
+    key = unread_cache_key(user_id=user.pk if is_user else None, visitor_id=visitor_id)
+    try:
+        cached = prefetched[key] if prefetched and key in prefetched else cache.get(key)
+    except Exception:
+        cached = None
+    if cached is not None:
+        return cached
+    count = (
         FeedItem.objects.filter(recipient, read_at__isnull=True)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .count()
     )
+    try:
+        cache.set(key, count, UNREAD_CACHE_SECONDS)
+    except Exception:
+        logger.warning("could not cache the unread count", exc_info=True)
+    return count
 
 
 def greeting_benefit_claimed_today(*, greeting_id: int, user: Any, now: datetime) -> bool:

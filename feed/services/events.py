@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from config.errors import DomainError
 from feed import counters
 from feed.models import TrackedEvent, Visitor
+from feed.services.visitors import visitor_previous_seen_forget
 
 logger = logging.getLogger(__name__)
 
@@ -169,6 +170,8 @@ def visitor_touch(*, visitor_id: UUID, user: Any, now: datetime, due: bool | Non
     if user is not None and visitor.user_id != user.pk:
         updates["user"] = user
     Visitor.objects.filter(pk=visitor_id).update(**updates)
+    if "previous_seen" in updates:
+        visitor_previous_seen_forget(visitor_id)
 
 
 def events_record(*, visitor_id: UUID, user: Any, events: list[CleanEvent], now: datetime) -> int:

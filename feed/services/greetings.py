@@ -5,10 +5,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import local_memo
 from config.errors import DomainError
 from feed.models import Exposure, FeedItem, Greeting
 
@@ -16,6 +18,19 @@ logger = logging.getLogger(__name__)
 
 GREETING_BENEFIT_UNAVAILABLE = "지금은 받을 수 있는 인사말 혜택이 없어요."
 GREETING_LOGIN_TO_CLAIM = "로그인하면 인사말 혜택을 받을 수 있어요."
+
+
+GREETINGS_VERSION_KEY = "feed:greetings:version"
+GREETINGS_VERSION_SECONDS = 300  # an edit the signals miss (a queryset update) still shows within five minutes
+
+
+def greetings_invalidate() -> None:
+    """Make every process reload the greetings on its next page (after an admin edits a greeting, slot or benefit)."""
+    local_memo.forget(GREETINGS_VERSION_KEY)
+    try:
+        cache.delete(GREETINGS_VERSION_KEY)
+    except Exception:
+        logger.warning("could not invalidate the greeting cache", exc_info=True)
 
 
 def _day_bucket(now: datetime) -> int:

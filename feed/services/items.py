@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from asgiref.sync import async_to_sync
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
@@ -21,10 +22,38 @@ logger = logging.getLogger(__name__)
 PLACEHOLDER = re.compile(r"\{(\w{1,30})\}")
 MALL_NAME = "동네가게"
 
+UNREAD_CACHE_SECONDS = 60  # bounds how long a write the signals miss can leave the header badge wrong
+
 FEED_ITEM_NOT_FOUND = "찾을 수 없는 소식이에요."
 FEED_ITEM_EXPIRED = "기간이 지난 소식이에요."
 FEED_ITEM_NOTHING_TO_CLAIM = "받을 쿠폰이 없어요."
 FEED_ITEM_LOGIN_TO_CLAIM = "로그인하면 쿠폰을 바로 받을 수 있어요."
+
+
+def unread_cache_key(*, user_id: int | None, visitor_id: UUID | None) -> str | None:
+    """The header badge's cached count: per customer when logged in, else per visitor cookie."""
+    if user_id is not None:
+        return f"feed:unread:u{user_id}"
+    if visitor_id is not None:
+        return f"feed:unread:v{visitor_id}"
+    return None
+
+
+def unread_count_forget(*, user_id: int | None = None, visitor_id: UUID | None = None) -> None:
+    """Drop the cached badge counts of this recipient, now and again when the transaction commits."""
+    keys = [f"feed:unread:u{user_id}"] if user_id is not None else []
+    keys += [f"feed:unread:v{visitor_id}"] if visitor_id is not None else []
+    if not keys:
+        return
+
+    def drop() -> None:
+        try:
+            cache.delete_many(keys)
+        except Exception:
+            logger.warning("could not drop the cached unread counts", exc_info=True)
+
+    drop()
+    transaction.on_commit(drop)
 
 
 def render_placeholders(template: str, values: dict[str, Any]) -> str:
@@ -178,7 +207,9 @@ def feed_item_mark_read(*, item_id: int, user: Any, visitor_id: UUID | None, now
         qs = FeedItem.objects.filter(user=user)
     else:
         qs = FeedItem.objects.filter(user__isnull=True, visitor_id=visitor_id)
-    return qs.filter(read_at__isnull=True).update(read_at=now)
+    changed = qs.filter(read_at__isnull=True).update(read_at=now)
+    unread_count_forget(user_id=user.pk if user is not None else None, visitor_id=visitor_id)
+    return changed
 
 
 def feed_item_seen(*, item_id: int, user: Any, visitor_id: UUID | None, now: datetime) -> int:
@@ -198,6 +229,7 @@ def feed_item_click(*, item_id: int, user: Any, visitor_id: UUID | None, now: da
     if item is None:
         raise DomainError(_(FEED_ITEM_NOT_FOUND), code="not_found", http_status=404)
     FeedItem.objects.filter(pk=item.pk, read_at__isnull=True).update(read_at=now)
+    unread_count_forget(user_id=item.user_id, visitor_id=item.visitor_id)
     if item.exposure_id:
         Exposure.objects.filter(pk=item.exposure_id, clicked_at__isnull=True).update(clicked_at=now)
     return item
@@ -231,6 +263,7 @@ def feed_item_claim(*, item_id: int, user: Any, visitor_id: UUID | None, now: da
             source = IssuedCoupon.Source.GREETING
         issued = coupon_issue(rule=item.claimable_rule, user=user, source=source, source_ref=f"feed:{item.pk}")
         FeedItem.objects.filter(pk=item.pk).update(coupon=issued, read_at=item.read_at or now)
+        unread_count_forget(user_id=item.user_id, visitor_id=item.visitor_id)
         if item.exposure_id:
             Exposure.objects.filter(pk=item.exposure_id, claimed_at__isnull=True).update(claimed_at=now, user=user)
         item.coupon = issued

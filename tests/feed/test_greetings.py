@@ -115,7 +115,8 @@ def test_back_after_thirty_days_greeting_uses_the_previous_visit():
     with time_machine.travel(seoul(2026, 3, 4, 15, 0), tick=False):
         greeting = greeting_for(user=user, visitor_id=visitor.pk, now=timezone.now())
     assert greeting.text == "다시님, 오랜만이에요! 다시 와 주셔서 반가워요"
-    Visitor.objects.filter(pk=visitor.pk).update(previous_seen=seoul(2026, 3, 1, 12, 0))
+    visitor.previous_seen = seoul(2026, 3, 1, 12, 0)  # an edit through the model, as the admin makes it
+    visitor.save(update_fields=["previous_seen"])
     with time_machine.travel(seoul(2026, 3, 4, 15, 0), tick=False):
         assert greeting_for(user=user, visitor_id=visitor.pk, now=timezone.now()).text.startswith("다시님, 나른한")
 
@@ -153,3 +154,16 @@ def test_control_group_sees_no_benefit_but_is_recorded_for_uplift(client):
     assert held_back > 0
     assert greeting.exposures.filter(is_control=True).count() == held_back
     assert greeting.exposures.filter(is_control=False).count() == shown
+
+
+def test_an_admin_edit_of_a_greeting_shows_on_the_next_page_although_greetings_are_cached():
+    user = UserFactory(nickname="솔", date_joined=seoul(2025, 1, 10, 9, 0))
+    with time_machine.travel(seoul(2026, 3, 4, 19, 30), tick=False):
+        assert greeting_for(user=user, now=timezone.now()).text == "솔님, 오늘 하루도 수고했어요"
+        evening = Greeting.objects.get(template="{nickname}님, 오늘 하루도 수고했어요")
+        evening.template = "{nickname}님, 저녁 맛있게 드세요"
+        evening.save()
+        assert greeting_for(user=user, now=timezone.now()).text == "솔님, 저녁 맛있게 드세요"
+        evening.time_slots.clear()
+        evening.time_slots.add(TimeSlot.objects.get(key="morning"))
+        assert greeting_for(user=user, now=timezone.now()).text != "솔님, 저녁 맛있게 드세요"

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
@@ -26,7 +27,8 @@ DEAD_REDIS = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    }
+    },
+    "local": settings.CACHES["local"],  # the per-process cache settings.py always adds
 }
 
 
