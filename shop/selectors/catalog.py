@@ -232,3 +232,39 @@ def product_search(*, query: str, filters: ProductFilters) -> QuerySet[Product]:
         output_field=IntegerField(),
     )
     return matches.annotate(rank=name_first).order_by(F("rank").desc(), "-sold_count", "-pk")
+
+
+def page_tracking_ids(*, url_name: str, kwargs: dict[str, Any]) -> dict[str, int | str]:
+    """Category, product and shop ids behind a catalog URL, for the tracking script on every page.
+
+    Cached under the catalog version (and kept in process memory), so a page view normally costs no query or
+    cache round trip for them.
+    """
+    from config import local_memo
+    from shop.services.catalog import catalog_version_get
+
+    ids: dict[str, int | str] = {"category": "", "product": "", "store": ""}
+    lookup = {"category": "slug", "product": "pk", "store": "slug"}.get(url_name)
+    if lookup is None or lookup not in kwargs:
+        return ids
+    cache_key = f"catalog:track:{catalog_version_get()}:{url_name}:{kwargs[lookup]}"
+    return local_memo.get(cache_key, lambda: _tracking_ids_load(cache_key, url_name, kwargs), seconds=60)
+
+
+def _tracking_ids_load(cache_key: str, url_name: str, kwargs: dict[str, Any]) -> dict[str, int | str]:
+    from django.core.cache import cache
+
+    cached = cache.get(cache_key)
+    if cached is not None:
+        return cached
+    ids: dict[str, int | str] = {"category": "", "product": "", "store": ""}
+    if url_name == "category":
+        ids["category"] = Category.objects.filter(slug=kwargs["slug"]).values_list("pk", flat=True).first() or ""
+    elif url_name == "product":
+        row = Product.objects.filter(pk=kwargs["pk"]).values_list("pk", "category_id", "store_id").first()
+        if row:
+            ids["product"], ids["category"], ids["store"] = row
+    else:
+        ids["store"] = Store.objects.filter(slug=kwargs["slug"]).values_list("pk", flat=True).first() or ""
+    cache.set(cache_key, ids, 3600)
+    return ids

@@ -7,11 +7,15 @@ refreshing a rating) send no signal; for those the fragment's short lifetime (GR
 a card may show yesterday's sold-out badge. The product page and the cart always read live rows.
 """
 
+import logging
 import time
 from typing import Any
 
 from django.core.cache import cache
 
+from config import local_memo
+
+logger = logging.getLogger(__name__)
 CATALOG_VERSION_KEY = "catalog:version"
 GRID_CACHE_SECONDS = 120
 
@@ -20,12 +24,22 @@ def catalog_version_bump(**_: Any) -> str:
     """New catalog version (a time stamp, so a cache flush can never bring an old version back)."""
     version = str(time.time_ns())
     cache.set(CATALOG_VERSION_KEY, version, timeout=None)
+    local_memo.set(CATALOG_VERSION_KEY, version)
     return version
 
 
 def catalog_version_get() -> str:
-    version = cache.get(CATALOG_VERSION_KEY)
-    return version if version is not None else catalog_version_bump()
+    """The current version; other processes' edits show here within config.local_memo.LOCAL_SECONDS."""
+
+    def load() -> str:
+        version = cache.get(CATALOG_VERSION_KEY)
+        return version if version is not None else catalog_version_bump()
+
+    try:
+        return local_memo.get(CATALOG_VERSION_KEY, load)
+    except Exception:  # the shared cache is down: pages still render, from this process's own copies
+        logger.warning("catalog version unavailable", exc_info=True)
+        return "unavailable"
 
 
 def connect_catalog_cache_signals() -> None:

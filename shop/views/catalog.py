@@ -6,10 +6,11 @@ a cache hit costs no product query at all.
 """
 
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.files.storage import default_storage
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,7 +29,9 @@ from shop.selectors import catalog as selectors
 from shop.services.catalog import GRID_CACHE_SECONDS, catalog_version_get
 from shop.views.reviews import review_section_context
 
+logger = logging.getLogger(__name__)
 PAGE_SIZE = 24
+NEAR_CACHE_SECONDS = 30  # a grid in process memory may lag the shared copy by this much (stock badges)
 SORT_LABELS = {
     selectors.SORT_POPULAR: _("인기순"),
     selectors.SORT_NEW: _("신상품순"),
@@ -42,16 +45,34 @@ def _page(request: HttpRequest, qs) -> Page:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _near_or_shared(cache_key: str, render: Callable[[], Any]) -> Any:
+    """This process's copy (NEAR_CACHE_SECONDS), else the copy shared by all processes, else render and share."""
+    near = caches["local"]
+    value = near.get(cache_key)
+    if value is not None:
+        return value
+    try:
+        value = cache.get(cache_key)
+    except Exception:  # the shared cache is down: render, and keep this process's copy for a moment
+        logger.warning("shared cache unavailable for %s", cache_key, exc_info=True)
+        value = render()
+    if value is None:
+        value = render()
+        try:
+            cache.set(cache_key, value, GRID_CACHE_SECONDS)
+        except Exception:
+            logger.warning("shared cache unavailable for %s", cache_key, exc_info=True)
+    near.set(cache_key, value, NEAR_CACHE_SECONDS)
+    return value
+
+
 def _cached_fragment(
     request: HttpRequest, template: str, key: tuple[Any, ...], build: Callable[[], dict]
 ) -> SafeString:
     """Render `template` (a partial) with build()'s context, or reuse the copy cached for this catalog version."""
     raw = "|".join(str(part) for part in (catalog_version_get(), get_language(), template, *key))
     cache_key = "catalog:fragment:" + hashlib.sha256(raw.encode()).hexdigest()
-    html = cache.get(cache_key)
-    if html is None:
-        html = render_to_string(template, build())  # no request: visitor-independent, no context processors
-        cache.set(cache_key, html, GRID_CACHE_SECONDS)
+    html = _near_or_shared(cache_key, lambda: render_to_string(template, build()))  # no request: no processors
     return mark_safe(html)  # noqa: S308 (our own rendered, auto-escaped template output)
 
 
@@ -75,15 +96,16 @@ def _list_page(
         str(part) for part in (catalog_version_get(), get_language(), template, partial, *key, querystring, page_param)
     )
     cache_key = "catalog:page:" + hashlib.sha256(raw.encode()).hexdigest()
-    cached = cache.get(cache_key)
-    if cached is None:
+
+    def render_shared() -> dict[str, str]:
         title, context, products = load()
         context = {**context, "querystring": querystring}
         if products is not None:
             context["page_obj"] = _page(request, products())
         # Rendered without the request: the fragment is shared by every visitor, so no context processors run.
-        cached = {"title": str(title), "html": render_to_string(f"{template}#{partial}", context)}
-        cache.set(cache_key, cached, GRID_CACHE_SECONDS)
+        return {"title": str(title), "html": render_to_string(f"{template}#{partial}", context)}
+
+    cached = _near_or_shared(cache_key, render_shared)
     html = mark_safe(cached["html"])  # noqa: S308 (our own rendered, auto-escaped template output)
     if partial == "product-grid":
         response = HttpResponse(html)

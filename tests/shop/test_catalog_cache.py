@@ -1,0 +1,71 @@
+"""Catalog pages under load: a returning visitor's page view is served from caches, and edits still show at once."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.test import override_settings
+
+from feed.models import FeedItem
+from feed.services import feed_item_create
+from tests.shop.factories import CategoryFactory, ProductFactory, StoreFactory
+
+pytestmark = pytest.mark.django_db
+
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    },
+    "local": settings.CACHES["local"],
+}
+
+
+@pytest.fixture
+def shelf():
+    category = CategoryFactory(slug="detergent", name="세제")
+    store = StoreFactory(slug="golmok")
+    ProductFactory.create_batch(3, category=category, store=store, name="세탁세제")
+    return category
+
+
+def test_a_returning_visitor_views_a_category_page_without_any_query(client, count_queries, shelf):
+    assert client.get("/c/detergent/").status_code == 200  # first view: renders, fills the caches, sets cookies
+
+    assert count_queries(lambda: client.get("/c/detergent/")) == 0
+    page = client.get("/c/detergent/").content.decode()
+    assert page.count("세탁세제") >= 3
+    assert 'id="greeting-slot"' in page
+
+
+def test_a_product_edit_shows_on_the_next_category_view(client, shelf):
+    product = ProductFactory(category=shelf, name="무향 세탁세제")
+    assert "무향 세탁세제" in client.get("/c/detergent/").content.decode()
+
+    product.name = "라벤더 세탁세제"
+    product.save()
+
+    page = client.get("/c/detergent/").content.decode()
+    assert "라벤더 세탁세제" in page
+    assert "무향 세탁세제" not in page
+
+
+def test_a_new_feed_item_shows_in_the_badge_on_the_next_page(client, shelf):
+    client.get("/c/detergent/")
+    visitor_id = client.cookies["dg_vid"].value
+    assert client.get("/c/detergent/").context["feed_unread_count"] == 0
+
+    feed_item_create(kind=FeedItem.Kind.MD_MESSAGE, title="새 세제가 들어왔어요", visitor_id=visitor_id)
+
+    assert client.get("/c/detergent/").context["feed_unread_count"] == 1
+
+
+def test_with_redis_down_category_pages_still_render(client, shelf):
+    with override_settings(CACHES=DEAD_REDIS):
+        caches._settings = None
+        try:
+            response = client.get("/c/detergent/")
+            assert response.status_code == 200
+            assert response.content.decode().count("세탁세제") >= 3
+        finally:
+            caches._settings = None
