@@ -24,6 +24,8 @@ RUN DJANGO_DEBUG=0 \
  && chown -R donggeu:donggeu /app/media /var/lib/donggeu
 
 USER donggeu
-EXPOSE 8000
+EXPOSE 8000 8001
 
-CMD ["daphne", "--bind", "0.0.0.0", "--port", "8000", "--proxy-headers", "config.asgi:application"]
+# Pages and APIs; docker-compose.yml runs the same image as `ws` (daphne, WebSockets), `worker` and `beat`.
+ENV WEB_CONCURRENCY=2
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--forwarded-allow-ips", "*", "--access-logfile", "-"]

@@ -20,7 +20,8 @@ from tests.config.helpers import BASE_DIR, free_port
 
 COMPOSE = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
-APP_SERVICES = ("web", "worker", "beat")
+APP_SERVICES = ("web", "ws", "worker", "beat")
+NGINX_CONF = (BASE_DIR / "deploy" / "nginx.conf").read_text()
 
 
 def env_names_read_by_settings() -> set[str]:
@@ -40,9 +41,9 @@ def env_example() -> dict[str, str]:
 # --- the compose file ----------------------------------------------------------------------------------------------
 
 
-def test_compose_has_the_five_services_each_with_a_healthcheck():
-    assert {"postgres", "redis", "web", "worker", "beat"} <= set(SERVICES)
-    for name in ("postgres", "redis", *APP_SERVICES):
+def test_compose_has_every_service_each_with_a_healthcheck():
+    assert {"postgres", "redis", "web", "ws", "proxy", "worker", "beat"} <= set(SERVICES)
+    for name in ("postgres", "redis", "proxy", *APP_SERVICES):
         assert "healthcheck" in SERVICES[name], name
         assert SERVICES[name]["healthcheck"]["test"], name
 
@@ -58,10 +59,16 @@ def test_compose_app_services_read_env_file_and_point_at_the_compose_databases()
         assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
 
-def test_compose_commands_run_daphne_and_celery_worker_and_beat():
+def test_compose_commands_run_gunicorn_daphne_and_celery_worker_and_beat():
     web = " ".join(SERVICES["web"]["command"])
-    assert web.startswith("daphne ")
-    assert web.endswith("config.asgi:application")
+    assert web.startswith("gunicorn config.wsgi:application --bind 0.0.0.0:8000")
+    assert SERVICES["web"]["environment"]["DJANGO_CONN_MAX_AGE"] == "60"
+    ws = " ".join(SERVICES["ws"]["command"])
+    assert ws.startswith("daphne ")
+    assert "--port 8001" in ws
+    assert ws.endswith("config.asgi:application")
+    assert "/healthz" in " ".join(SERVICES["ws"]["healthcheck"]["test"])
+    assert "8001" in " ".join(SERVICES["ws"]["healthcheck"]["test"])
     assert " ".join(SERVICES["worker"]["command"]).startswith("celery -A config worker")
     beat = " ".join(SERVICES["beat"]["command"])
     assert beat.startswith("celery -A config beat")
@@ -69,6 +76,23 @@ def test_compose_commands_run_daphne_and_celery_worker_and_beat():
     assert "celerybeat@" in SERVICES["beat"]["healthcheck"]["test"][1]
     assert "/healthz" in " ".join(SERVICES["web"]["healthcheck"]["test"])
     assert SERVICES["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
+
+
+def test_proxy_sends_websockets_to_daphne_and_the_rest_to_gunicorn():
+    proxy = SERVICES["proxy"]
+    assert "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in proxy["volumes"]
+    assert proxy["ports"] == ["${WEB_PORT:-8000}:80"]
+    assert {name: dep["condition"] for name, dep in proxy["depends_on"].items()} == {
+        "web": "service_healthy",
+        "ws": "service_healthy",
+    }
+    assert "server web:8000;" in NGINX_CONF
+    assert "server ws:8001;" in NGINX_CONF
+    ws_location = NGINX_CONF.split("location /ws/ {")[1].split("}")[0]
+    assert "proxy_pass http://ws;" in ws_location
+    assert "proxy_set_header Upgrade $http_upgrade;" in ws_location
+    rest = NGINX_CONF.split("location / {")[1].split("}")[0]
+    assert "proxy_pass http://web;" in rest
 
 
 def test_dockerfile_default_command_is_the_web_command():
@@ -96,7 +120,9 @@ def _service_argv(name: str, port: int, tmp: Path) -> list[str]:
     argv = list(SERVICES[name]["command"])
     replacements = {
         "0.0.0.0": "127.0.0.1",  # noqa: S104 (the compose value being replaced)
+        "0.0.0.0:8000": f"127.0.0.1:{port}",
         "8000": str(port),
+        "8001": str(port),
         "/var/lib/donggeu/celerybeat-schedule": str(tmp / "beat"),
     }
     argv = [replacements.get(arg, arg) for arg in argv]
@@ -144,10 +170,11 @@ def _wait_for(check, timeout: float, what: str):
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_compose_processes_serve_health_and_round_trip_tasks(tmp_path):
-    """daphne, a worker and beat, started with docker-compose.yml's own commands on the local PostgreSQL and Redis:
-    /healthz answers 200 over daphne, a task goes through the broker to the worker and back, beat's heartbeat is
-    run by the worker, and beat answers its healthcheck ping."""
+    """gunicorn, daphne, a worker and beat, started with docker-compose.yml's own commands on the local PostgreSQL
+    and Redis: /healthz answers 200 over gunicorn and over daphne, a task goes through the broker to the worker and
+    back, beat's heartbeat is run by the worker, and beat answers its healthcheck ping."""
     port = free_port()
+    ws_port = free_port()
     run_id = uuid.uuid4().hex[:8]
     # The application database (not pytest's test_ copy): the probes only run SELECT 1.
     env = {
@@ -162,22 +189,25 @@ def test_compose_processes_serve_health_and_round_trip_tasks(tmp_path):
     worker_argv = [*_service_argv("worker", port, tmp_path), "--hostname", f"celery@h-{run_id}", "--without-mingle"]
     beat_argv = [*_service_argv("beat", port, tmp_path), "--hostname", f"celerybeat@h-{run_id}"]
     web_argv = _service_argv("web", port, tmp_path)
+    ws_argv = _service_argv("ws", ws_port, tmp_path)
     processes: list[subprocess.Popen] = []
     # Not the current app: shared tasks elsewhere in the suite must keep resolving to the eager config app.
     client = Celery("probe", broker=settings.REDIS_URL, backend=settings.REDIS_URL, set_as_current=False)
     try:
         processes.append(_start(web_argv, env, tmp_path / "web.log"))
+        processes.append(_start(ws_argv, env, tmp_path / "ws.log"))
         processes.append(_start(worker_argv, env, tmp_path / "worker.log"))
         processes.append(_start(beat_argv, env, tmp_path / "beat.log"))
 
-        def healthz():
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+        def healthz(on_port: int):
+            with urllib.request.urlopen(f"http://127.0.0.1:{on_port}/healthz", timeout=5) as response:
                 return response.status, json.loads(response.read())
 
-        status, body = _wait_for(healthz, 60, "daphne answering /healthz")
-        assert status == 200, body
-        assert body["parts"]["database"]["backend"] == "postgresql"
-        assert {body["parts"][p]["backend"] for p in ("cache", "broker", "channel_layer")} == {"redis"}
+        for server, on_port in (("gunicorn", port), ("daphne", ws_port)):
+            status, body = _wait_for(lambda p=on_port: healthz(p), 60, f"{server} answering /healthz")
+            assert status == 200, body
+            assert body["parts"]["database"]["backend"] == "postgresql"
+            assert {body["parts"][p]["backend"] for p in ("cache", "broker", "channel_layer")} == {"redis"}
 
         result = client.send_task("config.ping", kwargs={"echo": run_id})
         assert result.get(timeout=60) == {"echo": run_id, "worker": f"celery@h-{run_id}"}
