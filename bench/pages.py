@@ -4,7 +4,7 @@
    a separate PostgreSQL database (BENCH_DATABASE_URL, default donggeu_bench, created if missing; falls back to a
    SQLite file with a warning when PostgreSQL is not reachable). Re-runs reuse what is there.
 2. Serves the mall the way production would: DJANGO_DEBUG=0 with a generated secret, collected static files,
-   Redis cache when BENCH_REDIS_URL/REDIS_URL is set. By default (--server gunicorn) the plain HTTP pages are
+   the Redis cache (BENCH_REDIS_URL or REDIS_URL, else the local Redis, database 8, emptied first). By default (--server gunicorn) the plain HTTP pages are
    served by gunicorn on the WSGI app (config/wsgi.py), one sync worker per core, persistent DB connections, as a
    production deployment would; WebSockets stay on daphne (config/asgi.py), which pages never need.
    `--server daphne` instead starts one daphne process per core on consecutive ports (the load generator spreads
@@ -34,6 +34,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = BASE_DIR / "bench" / "results" / "pages.json"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/donggeu_bench"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/8"
 PRODUCT_SCALE = 50  # x ~204 hand-written products = ~10,200
 ORDER_COUNT = 100_000
 CUSTOMERS = 3_000
@@ -45,7 +46,7 @@ def _log(message: str) -> None:
     print(f"[bench.pages] {message}", flush=True)
 
 
-def _database_url() -> str:
+def bench_database_url() -> str:
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     if not url.startswith("postgres"):
         return url
@@ -87,11 +88,27 @@ def _env(database_url: str, server: str = "gunicorn") -> dict[str, str]:
             "PYTHONUNBUFFERED": "1",
         }
     )
-    redis_url = env.get("BENCH_REDIS_URL", env.get("REDIS_URL", ""))
+    redis_url = env.get("BENCH_REDIS_URL", env.get("REDIS_URL", "")) or _local_redis()
     if redis_url:
         env["REDIS_URL"] = redis_url
+    else:
+        env.pop("REDIS_URL", None)
+        _log("WARNING: no Redis: each server process keeps its own local-memory cache, unlike production")
     env.pop("CELERY_BROKER_URL", None)
     return env
+
+
+def _local_redis() -> str:
+    """Production caches in Redis: use the machine's own (a database of its own, emptied first) when it runs."""
+    try:
+        import redis
+
+        client = redis.Redis.from_url(DEFAULT_REDIS, socket_connect_timeout=1)
+        client.flushdb()
+        return DEFAULT_REDIS
+    except Exception as exc:
+        _log(f"Redis at {DEFAULT_REDIS} not usable ({exc})")
+        return ""
 
 
 def _manage(env: dict[str, str], *args: str) -> None:
@@ -283,7 +300,7 @@ def main() -> None:
         seed()
         return
 
-    env = _env(_database_url(), args.server)
+    env = _env(bench_database_url(), args.server)
     _log("migrating and seeding (first run takes a few minutes)")
     _manage(env, "migrate", "--noinput", "-v", "0")
     subprocess.run([sys.executable, "-m", "bench.pages", "seed"], cwd=BASE_DIR, env=env, check=True)  # noqa: S603
@@ -345,6 +362,10 @@ def main() -> None:
     print(f"{'page':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for page, row in results["pages"].items():
         print(f"{page:<10}{row['rps']:>9.1f}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['errors']:>8}")
+    print("first render of each distinct URL (before measuring, one client, caches cold):")
+    for page, row in results["pages"].items():
+        first = row["first_render"]
+        print(f"  {page:<10}{first['urls']:>6} URLs  p50 {first['p50_ms']:.1f} ms  p99 {first['p99_ms']:.1f} ms")
     print(f"load average (1/5/15 min) before {load_before}, after {os.getloadavg()}: other work on the machine")
     print(f"written to {RESULTS.relative_to(BASE_DIR)}")
 

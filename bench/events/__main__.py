@@ -3,13 +3,14 @@
 
     python -m bench.events            (make bench-events)
 
-Needs DATABASE_URL (PostgreSQL) and REDIS_URL. Starts daphne (DJANGO_DEBUG=0) on a free port against that
-database, then:
-1. throughput: BENCH_SERVERS daphne processes (default: one per CPU, the way it scales out) and a separate
-   load process posts beacon batches of 20 events to POST /api/events/ over
+Uses DATABASE_URL (PostgreSQL) and REDIS_URL, by default the machine's own (bench.pages' database, Redis db 9).
+Serves the mall as docker-compose.yml does (DJANGO_DEBUG=0):
+gunicorn sync workers for HTTP (BENCH_WORKERS, default one per CPU) and daphne for WebSockets, then:
+1. throughput: a separate load process posts beacon batches of 20 events to POST /api/events/ over
    keep-alive connections for BENCH_SECONDS (default 15) with BENCH_THREADS (default 16) threads;
-2. latency: a real WebSocket client (the `websockets` package) joins ws/feed/ as a fresh visitor, then posts
-   a batch that meets a nudge rule's threshold and times post -> nudge received, BENCH_SAMPLES times.
+2. latency: a real WebSocket client (the `websockets` package) joins ws/feed/ on daphne as a fresh visitor,
+   then posts a batch that meets a nudge rule's threshold to gunicorn and times post -> nudge received (through
+   the Redis channel layer), BENCH_SAMPLES times.
 Prints the figures and writes bench/results/events.json.
 """
 
@@ -39,8 +40,13 @@ def _free_port() -> int:
 
 def _env() -> dict[str, str]:
     env = dict(os.environ)
-    if not env.get("DATABASE_URL", "").startswith("postgres") or not env.get("REDIS_URL"):
-        sys.exit("bench.events needs DATABASE_URL (PostgreSQL) and REDIS_URL, as in production.")
+    if not env.get("DATABASE_URL"):  # the machine's own PostgreSQL and Redis, as bench.pages uses them
+        from bench.pages import bench_database_url
+
+        env["DATABASE_URL"] = bench_database_url()
+    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
+    if not env["DATABASE_URL"].startswith("postgres"):
+        sys.exit("bench.events needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), as in production.")
     env.update(
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
@@ -48,7 +54,7 @@ def _env() -> dict[str, str]:
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="config.settings",
-        # Under ASGI every request runs in its own thread, so persistent connections would pile up per thread
+        # daphne (WebSockets): under ASGI every request runs in its own thread, so persistent connections would pile up
         # until PostgreSQL refuses more: connect per request (what Django's docs advise without a pooler).
         DJANGO_CONN_MAX_AGE=env.get("DJANGO_CONN_MAX_AGE", "0"),
         FEED_EVENT_BUFFER=env.get("FEED_EVENT_BUFFER", "1"),  # production: beacon -> Redis list -> bulk flush
@@ -77,14 +83,7 @@ def _prepare(env: dict[str, str]) -> int:
     return int(out.stdout.strip().splitlines()[-1])
 
 
-def _start_server(env: dict[str, str], port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open("/tmp/bench-events-daphne.log", "w"),  # noqa: SIM115
-    )
+def _wait_healthy(proc: subprocess.Popen, port: int, name: str, log: str) -> subprocess.Popen:
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -93,7 +92,36 @@ def _start_server(env: dict[str, str], port: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.3)
     proc.kill()
-    raise SystemExit("daphne did not start: see /tmp/bench-events-daphne.log")
+    raise SystemExit(f"{name} did not start: see {log}")
+
+
+def _start_http(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+    """docker-compose.yml's `web`: gunicorn sync workers on the WSGI app, one kept DB connection per worker."""
+    log = "/tmp/bench-events-gunicorn.log"
+    proc = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"),
+            *("--workers", str(workers), "--keep-alive", "5", "--backlog", "256", "--log-level", "warning"),
+        ],
+        cwd=ROOT,
+        env={**env, "DJANGO_CONN_MAX_AGE": "60"},
+        stdout=subprocess.DEVNULL,
+        stderr=open(log, "w"),  # noqa: SIM115
+    )
+    return _wait_healthy(proc, port, "gunicorn", log)
+
+
+def _start_ws(env: dict[str, str], port: int) -> subprocess.Popen:
+    """docker-compose.yml's `ws`: daphne on the ASGI app, for the live feed's WebSockets."""
+    log = "/tmp/bench-events-daphne.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(log, "w"),  # noqa: SIM115
+    )
+    return _wait_healthy(proc, port, "daphne", log)
 
 
 def _post(port: int, visitor: str, category: int) -> None:
@@ -108,7 +136,7 @@ def _post(port: int, visitor: str, category: int) -> None:
         response.read()
 
 
-async def _latency(port: int, category: int, samples: int) -> list[float]:
+async def _latency(http_port: int, ws_port: int, category: int, samples: int) -> list[float]:
     import websockets
 
     timings: list[float] = []
@@ -119,15 +147,15 @@ async def _latency(port: int, category: int, samples: int) -> list[float]:
     for _ in range(samples):
         visitor = str(uuid.uuid4())
         async with websockets.connect(
-            f"ws://127.0.0.1:{port}/ws/feed/",
-            origin=f"http://127.0.0.1:{port}",
+            f"ws://127.0.0.1:{ws_port}/ws/feed/",
+            origin=f"http://127.0.0.1:{ws_port}",
             additional_headers={"Cookie": f"dg_vid={visitor}"},
         ) as ws:
             ready = json.loads(await asyncio.wait_for(ws.recv(), 5))
             assert ready["type"] == "feed.ready", ready
             started = time.perf_counter()
             try:
-                await loop.run_in_executor(None, _post, port, visitor, category)
+                await loop.run_in_executor(None, _post, http_port, visitor, category)
                 post_ms.append((time.perf_counter() - started) * 1000)
             except OSError as exc:  # urllib's HTTPError included: count it, keep measuring
                 failed.append(str(exc))
@@ -157,11 +185,10 @@ def main() -> None:
     seconds = float(os.environ.get("BENCH_SECONDS", "15"))
     threads = int(os.environ.get("BENCH_THREADS", "16"))
     samples = int(os.environ.get("BENCH_SAMPLES", "100"))
-    servers = int(os.environ.get("BENCH_SERVERS", str(os.cpu_count() or 1)))
+    workers = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 1)))
     category = _prepare(env)
-    ports = [_free_port() for _ in range(servers)]
-    running = [_start_server(env, p) for p in ports]
-    port = ports[0]
+    http_port, ws_port = _free_port(), _free_port()
+    running = [_start_http(env, http_port, workers), _start_ws(env, ws_port)]
     flusher = subprocess.Popen(
         [sys.executable, "-m", "bench.events.flusher"],
         cwd=ROOT,
@@ -171,7 +198,7 @@ def main() -> None:
     )
     try:
         load = subprocess.run(
-            [sys.executable, "-m", "bench.events.load", ",".join(map(str, ports)), str(seconds), str(threads)],
+            [sys.executable, "-m", "bench.events.load", str(http_port), str(seconds), str(threads)],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -179,7 +206,7 @@ def main() -> None:
         )
         throughput = json.loads(load.stdout.strip().splitlines()[-1])
         events_per_second = throughput["batches_ok"] * 20 / throughput["seconds"]
-        timings = asyncio.run(_latency(port, category, samples))
+        timings = asyncio.run(_latency(http_port, ws_port, category, samples))
         flusher.send_signal(signal.SIGTERM)
         stored = json.loads(flusher.communicate(timeout=120)[0].strip().splitlines()[-1])["stored"]
     finally:
@@ -187,7 +214,8 @@ def main() -> None:
             server.kill()
             server.wait(timeout=10)
     result = {
-        "server": f"daphne x{servers} processes, DJANGO_DEBUG=0, PostgreSQL + Redis, CONN_MAX_AGE=0",
+        "server": f"gunicorn {workers} sync workers (HTTP, CONN_MAX_AGE=60) + daphne (WebSocket), DJANGO_DEBUG=0,"
+        " PostgreSQL + Redis",
         "cpu_count": os.cpu_count(),
         "load_average_1m_at_end": round(os.getloadavg()[0], 2),
         "batch_size": 20,
