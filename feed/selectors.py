@@ -58,7 +58,7 @@ def greetings_active(*, today: date) -> list[Greeting]:
 
     Every page shows a greeting, so the rows are kept in process memory under a version token that lives in the
     shared cache (read through config.local_memo): feed.services.greetings_invalidate() (wired to admin edits)
-    drops the token and every process reloads within a few seconds. Without a cache the rows are read from the database each time.
+    drops the token and every process reloads within a few seconds. With the cache down they are read each time.
     """
     try:
         version = local_memo.get(GREETINGS_VERSION_KEY, _greetings_version)
@@ -123,8 +123,9 @@ def greeting_for(
     """The highest-priority active greeting whose time slot, weekday and audience hold (Seoul time).
 
     `user` is None for an anonymous visitor. Placeholders are filled with escaped values; unknown ones
-    become empty. Two queries (greetings + their time slots), plus one for the visitor when a
-    "back after N days" greeting is a candidate.
+    become empty. No query once the greetings and the visitor's previous visit are cached (`prefetched` carries
+    values already read in the page's one cache round trip); cold, two for the greetings and their time slots and
+    one for the visitor when a "back after N days" greeting is a candidate.
     """
     now = now or timezone.now()
     local = timezone.localtime(now)
