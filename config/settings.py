@@ -143,7 +143,7 @@ else:
 CACHES["local"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "donggeu-local",
-    "OPTIONS": {"MAX_ENTRIES": 2_000},
+    "OPTIONS": {"MAX_ENTRIES": 1_000},  # grids are ~25 KB: at most ~25 MB per process
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

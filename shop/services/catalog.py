@@ -3,8 +3,9 @@
 Rendered product grids (category, shop, search, home sections) are cached across visitors because nothing in a
 card is personal. Every catalog edit that goes through the ORM's save/delete (admin, services, demo data) bumps
 the version, so the next request renders afresh. Bulk `.update()` calls (checkout decrementing stock, reviews
-refreshing a rating) send no signal; for those the fragment's short lifetime (GRID_CACHE_SECONDS) bounds how long
-a card may show yesterday's sold-out badge. The product page and the cart always read live rows.
+refreshing a rating) send no signal; for those the fragment's short lifetime (GRID_CACHE_SECONDS, plus up to
+shop.views.catalog.NEAR_CACHE_SECONDS in a server process's own memory) bounds how long a card may show an old
+sold-out badge. The product page and the cart always read live rows.
 """
 
 import logging
