@@ -137,6 +137,7 @@ def seed() -> None:
         seed_catalog(rng=rng, scale=PRODUCT_SCALE, log=_log)
     _log(f"catalog ready: {Product.objects.count():,} products ({time.perf_counter() - started:.0f}s)")
     _seed_orders(rng)
+    _seed_reviews(rng)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -231,6 +232,54 @@ def _seed_orders(rng) -> None:
             "(SELECT SUM(quantity) FROM shop_orderline WHERE product_id = shop_product.id), 0)"
         )
     _log(f"orders ready: {ORDER_COUNT:,} ({time.perf_counter() - started:.0f}s)")
+
+
+REVIEW_SHARE = 0.08  # of delivered order lines, so popular products carry many reviews and the tail a few or none
+REVIEW_BODIES = [
+    "생각보다 양이 많아서 오래 쓸 것 같아요. 다음에도 살게요.",
+    "배송이 빨랐고 포장도 꼼꼼했어요.",
+    "향이 은은해서 가족 모두 좋아해요.",
+    "가격 대비 괜찮아요. 정기배송으로 바꿨어요.",
+    "MD님 추천대로 샀는데 만족해요!",
+]
+
+
+def _seed_reviews(rng) -> None:
+    """Reviews on a share of the historical order lines, then each product's count and average, as the review
+    service keeps them (bulk rows, like the orders)."""
+    from django.db import connection, transaction
+
+    from shop.models import OrderLine, Review
+
+    if Review.objects.filter(order_line__order__number__startswith="B").exists():
+        _log(f"reviews ready: {Review.objects.count():,}")
+        return
+    started = time.perf_counter()
+    lines = list(
+        OrderLine.objects.filter(order__number__startswith="B").values_list("pk", "product_id", "order__user_id")
+    )
+    picked = rng.sample(lines, int(len(lines) * REVIEW_SHARE))
+    with transaction.atomic():
+        Review.objects.bulk_create(
+            [
+                Review(
+                    order_line_id=line_id,
+                    product_id=product_id,
+                    user_id=user_id,
+                    rating=rng.choices((5, 4, 3, 2, 1), weights=(55, 25, 10, 5, 5))[0],
+                    body=rng.choice(REVIEW_BODIES),
+                )
+                for line_id, product_id, user_id in picked
+            ],
+            batch_size=5_000,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE shop_product SET review_count = r.n, rating_average = r.avg FROM ("
+                " SELECT product_id, COUNT(*) AS n, ROUND(AVG(rating), 1) AS avg FROM shop_review"
+                " WHERE is_visible GROUP BY product_id) r WHERE r.product_id = shop_product.id"
+            )
+    _log(f"reviews ready: {len(picked):,} ({time.perf_counter() - started:.0f}s)")
 
 
 # ----------------------------------------------------------------------------------------------------- serving

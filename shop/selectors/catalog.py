@@ -194,6 +194,14 @@ def product_get(*, pk: int) -> Product:
     return product
 
 
+PRODUCT_LIVE_FIELDS = ("price", "list_price", "stock", "review_count", "rating_average")
+
+
+def product_live_fields(*, pk: int) -> dict[str, Any] | None:
+    """What may change without a catalog edit (checkout stock, review ratings), read fresh; None when not for sale."""
+    return Product.objects.filter(pk=pk, is_active=True, store__is_active=True).values(*PRODUCT_LIVE_FIELDS).first()
+
+
 def product_search(*, query: str, filters: ProductFilters) -> QuerySet[Product]:
     """Products matching `query` in name or description, best match first.
 

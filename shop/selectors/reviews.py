@@ -34,12 +34,17 @@ class RatingSummary:
 
 
 def rating_summary(*, product: Product) -> RatingSummary:
-    """Star distribution of the visible reviews (one grouped query); count and average from the product row."""
-    counts = dict(
-        Review.objects.filter(product=product, is_visible=True)
-        .values_list("rating")
-        .annotate(n=Count("pk"))
-        .values_list("rating", "n")
+    """Star distribution of the visible reviews (one grouped query, none when the product row counts no reviews);
+    count and average from the product row."""
+    counts = (
+        dict(
+            Review.objects.filter(product=product, is_visible=True)
+            .values_list("rating")
+            .annotate(n=Count("pk"))
+            .values_list("rating", "n")
+        )
+        if product.review_count
+        else {}
     )
     total = sum(counts.values())
     distribution = [

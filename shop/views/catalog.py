@@ -153,13 +153,28 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def product(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        obj = selectors.product_get(pk=pk)
-    except Product.DoesNotExist:
-        raise Http404 from None
+    obj = _product_for_page(pk)
     context = {"product": obj, "panels": product_panels(request, obj)}
     context.update(review_section_context(request=request, product=obj))  # the #reviews section (shop.views.reviews)
     return render(request, "shop/product.html", context)
+
+
+def _product_for_page(pk: int) -> Product:
+    """The product with its shop, team, category and images, cached under the catalog version (every edit of those
+    rows bumps it), with stock, prices and rating read fresh in one query, so a sale or a review shows at once."""
+    live = selectors.product_live_fields(pk=pk)
+    if live is None:
+        raise Http404
+    raw = f"{catalog_version_get()}|product|{pk}"
+    try:
+        obj = _near_or_shared(
+            "catalog:product:" + hashlib.sha256(raw.encode()).hexdigest(), lambda: selectors.product_get(pk=pk)
+        )
+    except Product.DoesNotExist:  # switched off between the two reads
+        raise Http404 from None
+    for field, value in live.items():
+        setattr(obj, field, value)
+    return obj
 
 
 @require_safe

@@ -113,8 +113,10 @@ def _mark_voted(request: HttpRequest, reviews: list[Review]) -> list[Review]:
 
 
 def review_section_context(*, request: HttpRequest, product: Product) -> dict[str, Any]:
-    """The product page's review section: star summary and the newest reviews (fixed number of queries)."""
-    reviews = _mark_voted(request, list(reviews_for_product(product=product)[:REVIEWS_ON_PRODUCT_PAGE]))
+    """The product page's review section: star summary and the newest reviews (fixed number of queries; none for
+    a product whose row counts no reviews, which services.reviews keeps up to date)."""
+    newest = reviews_for_product(product=product)[:REVIEWS_ON_PRODUCT_PAGE] if product.review_count else []
+    reviews = _mark_voted(request, list(newest))
     return {
         "review_summary": rating_summary(product=product),
         "reviews": reviews,

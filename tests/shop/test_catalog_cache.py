@@ -7,6 +7,7 @@ from django.test import override_settings
 
 from feed.models import FeedItem
 from feed.services import feed_item_create
+from shop.models import Product
 from tests.shop.factories import CategoryFactory, ProductFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +70,21 @@ def test_with_redis_down_category_pages_still_render(client, shelf):
             assert response.content.decode().count("세탁세제") >= 3
         finally:
             caches._settings = None
+
+
+def test_the_product_page_reads_stock_and_rating_fresh_although_the_product_is_cached(client, shelf):
+    product = ProductFactory(category=shelf, name="무향 세탁세제", stock=50)
+    assert "넉넉해요" in client.get(f"/p/{product.pk}/").content.decode()
+
+    Product.objects.filter(pk=product.pk).update(stock=3)  # what a checkout does: no save(), no catalog version bump
+
+    assert "3개 남았어요" in client.get(f"/p/{product.pk}/").content.decode()
+
+
+def test_a_product_switched_off_is_gone_from_its_page_at_once(client, shelf):
+    product = ProductFactory(category=shelf)
+    assert client.get(f"/p/{product.pk}/").status_code == 200
+
+    Product.objects.filter(pk=product.pk).update(is_active=False)
+
+    assert client.get(f"/p/{product.pk}/").status_code == 404
