@@ -41,8 +41,14 @@ def unread_cache_key(*, user_id: int | None, visitor_id: UUID | None) -> str | N
 
 def unread_count_forget(*, user_id: int | None = None, visitor_id: UUID | None = None) -> None:
     """Drop the cached badge counts of this recipient, now and again when the transaction commits."""
-    keys = [f"feed:unread:u{user_id}"] if user_id is not None else []
-    keys += [f"feed:unread:v{visitor_id}"] if visitor_id is not None else []
+    keys = [
+        key
+        for key in (
+            unread_cache_key(user_id=user_id, visitor_id=None),
+            unread_cache_key(user_id=None, visitor_id=visitor_id),
+        )
+        if key
+    ]
     if not keys:
         return
 

@@ -251,12 +251,15 @@ def page_tracking_ids(*, url_name: str, kwargs: dict[str, Any]) -> dict[str, int
     from config import local_memo
     from shop.services.catalog import catalog_version_get
 
-    ids: dict[str, int | str] = {"category": "", "product": "", "store": ""}
     lookup = {"category": "slug", "product": "pk", "store": "slug"}.get(url_name)
     if lookup is None or lookup not in kwargs:
-        return ids
+        return _no_tracking_ids()
     cache_key = f"catalog:track:{catalog_version_get()}:{url_name}:{kwargs[lookup]}"
     return local_memo.get(cache_key, lambda: _tracking_ids_load(cache_key, url_name, kwargs), seconds=60)
+
+
+def _no_tracking_ids() -> dict[str, int | str]:
+    return {"category": "", "product": "", "store": ""}
 
 
 def _tracking_ids_load(cache_key: str, url_name: str, kwargs: dict[str, Any]) -> dict[str, int | str]:
@@ -265,7 +268,7 @@ def _tracking_ids_load(cache_key: str, url_name: str, kwargs: dict[str, Any]) ->
     cached = cache.get(cache_key)
     if cached is not None:
         return cached
-    ids: dict[str, int | str] = {"category": "", "product": "", "store": ""}
+    ids = _no_tracking_ids()
     if url_name == "category":
         ids["category"] = Category.objects.filter(slug=kwargs["slug"]).values_list("pk", flat=True).first() or ""
     elif url_name == "product":

@@ -6,7 +6,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.conf import settings
+
 BASE_DIR = Path(__file__).resolve().parents[2]
+# CACHES with the shared cache pointing at a port where no Redis listens (plus the per-process cache settings.py
+# always adds): for "pages still render with Redis down" tests under override_settings(CACHES=...).
+DEAD_REDIS_CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    },
+    "local": settings.CACHES["local"],
+}
 STACK_VARS = (
     "DATABASE_URL",
     "REDIS_URL",

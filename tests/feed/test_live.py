@@ -8,7 +8,6 @@ import pytest
 import time_machine
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
@@ -18,18 +17,11 @@ from feed.selectors import social_proof_for
 from feed.services import feed_item_create, order_paid_record
 from feed.services.items import item_payload
 from tests.accounts.factories import UserFactory
+from tests.config.helpers import DEAD_REDIS_CACHES
 from tests.feed.factories import BagNudgeRuleFactory, FeedItemFactory
 from tests.feed.helpers import bag_views, ms, new_visitor, post_events
 
 SEOUL = ZoneInfo("Asia/Seoul")
-DEAD_REDIS = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    },
-    "local": settings.CACHES["local"],  # the per-process cache settings.py always adds
-}
 
 
 def roundtrip(payload):
@@ -121,7 +113,7 @@ def test_order_paid_sets_last_ordered_and_credits_recent_exposures(client):
 @pytest.mark.django_db
 def test_with_redis_down_pages_still_greet_and_tracking_fails_soft(client):
     rule = BagNudgeRuleFactory()
-    with override_settings(CACHES=DEAD_REDIS):
+    with override_settings(CACHES=DEAD_REDIS_CACHES):
         from django.core.cache import caches
 
         caches._settings = None

@@ -1,25 +1,16 @@
 """Catalog pages under load: a returning visitor's page view is served from caches, and edits still show at once."""
 
 import pytest
-from django.conf import settings
 from django.core.cache import caches
 from django.test import override_settings
 
 from feed.models import FeedItem
 from feed.services import feed_item_create
 from shop.models import Product
+from tests.config.helpers import DEAD_REDIS_CACHES
 from tests.shop.factories import CategoryFactory, ProductFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
-
-DEAD_REDIS = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    },
-    "local": settings.CACHES["local"],
-}
 
 
 @pytest.fixture
@@ -62,7 +53,7 @@ def test_a_new_feed_item_shows_in_the_badge_on_the_next_page(client, shelf):
 
 
 def test_with_redis_down_category_pages_still_render(client, shelf):
-    with override_settings(CACHES=DEAD_REDIS):
+    with override_settings(CACHES=DEAD_REDIS_CACHES):
         caches._settings = None
         try:
             response = client.get("/c/detergent/")
