@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "channels",
+    "django_celery_beat",
     "accounts",
     "shop",
     "feed",

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from crm import views
+from crm.views import avatars
 
 app_name = "crm"
 
 urlpatterns = [
-    path("avatar/<int:pk>.png", views.member_avatar, name="member_avatar"),
+    path("avatar/<int:pk>.png", avatars.member_avatar, name="member_avatar"),
 ]

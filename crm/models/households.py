@@ -1,0 +1,66 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class HouseholdEssential(models.Model):
+    """One essential (필수품) category a household buys here, as one run computed it.
+
+    A customer without a household counts as a household of one: `user_id` is set instead of `household_id`.
+    Essential categories a household never bought here have no row (it buys them elsewhere).
+    """
+
+    class Status(models.TextChoices):
+        OK = "ok", _("넉넉해요")
+        DUE = "due", _("곧 떨어져요")
+        OVERDUE = "overdue", _("떨어졌을 때예요")
+
+    run = models.ForeignKey(
+        "crm.SegmentationRun",
+        verbose_name=_("계산 회차"),
+        related_name="household_essentials",
+        on_delete=models.CASCADE,
+    )
+    household_id = models.BigIntegerField(_("가구"), null=True, blank=True)
+    user_id = models.BigIntegerField(_("1인 고객"), null=True, blank=True)
+    category = models.ForeignKey(
+        "shop.Category", verbose_name=_("필수품 카테고리"), related_name="+", on_delete=models.CASCADE
+    )
+    purchase_days = models.PositiveIntegerField(_("산 날 수"), default=0)
+    first_bought_on = models.DateField(_("처음 산 날"))
+    last_bought_on = models.DateField(_("마지막으로 산 날"))
+    median_interval_days = models.FloatField(_("구매 간격 중앙값(일)"), null=True, blank=True)
+    cycle_days = models.PositiveSmallIntegerField(
+        _("보충 주기(일)"), null=True, blank=True, help_text=_("가구의 구매 간격 중앙값, 없으면 카테고리 주기")
+    )
+    is_regular = models.BooleanField(_("꾸준히 사요"), default=False)
+    due_on = models.DateField(_("다시 필요한 날"), null=True, blank=True)
+    status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.OK)
+    reminded_on = models.DateField(_("알림 보낸 날"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("가구 필수품")
+        verbose_name_plural = _("가구 필수품")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(household_id__isnull=False, user_id__isnull=True)
+                | Q(household_id__isnull=True, user_id__isnull=False),
+                name="household_essential_one_owner",
+            ),
+            models.UniqueConstraint(
+                fields=["run", "household_id", "category"],
+                condition=Q(household_id__isnull=False),
+                name="household_essential_once",
+            ),
+            models.UniqueConstraint(
+                fields=["run", "user_id", "category"],
+                condition=Q(user_id__isnull=False),
+                name="solo_essential_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["run", "status"], name="household_essential_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id or self.user_id}:{self.category_id} @ run {self.run_id}"
