@@ -62,3 +62,18 @@ def order_for_idempotency_key(*, user: User, key: str) -> Order | None:
 
 def addresses_for_user(*, user: User) -> list[Address]:
     return list(Address.objects.filter(user=user).order_by("-is_default", "-created_at", "-pk")[:5])
+
+
+def default_addresses_for_users(*, user_ids: list[int]) -> dict[int, Address]:
+    """Each user's default shipping address (users without one are absent). One query for any number of users:
+    the back office reads contact data for a page or a CSV chunk at once."""
+    if not user_ids:
+        return {}
+    return {address.user_id: address for address in Address.objects.filter(user_id__in=user_ids, is_default=True)}
+
+
+def orders_recent_for_customer(*, user: User, limit: int = 10) -> list[Order]:
+    """A customer's latest orders for staff (the back office's customer page): status, total and lines with their
+    shop names (snapshots on the line). Two queries whatever the number of orders or lines."""
+    orders = Order.objects.filter(user=user).order_by("-placed_at", "-pk")[:limit]
+    return list(orders.prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("pk"))))

@@ -1,0 +1,539 @@
+"""Customers in the back office: a team's (or one segment's) customer list, its CSV lines, and the 360 page.
+
+Every read starts from the seat (crm.selectors.access): a member sees only customers in segments their team owns,
+an admin working inside a team sees the customers of that team's segments and may open any customer's page. The
+list reads the current run's CustomerProfile rows joined to the user in one query; contact data is masked here,
+when a row is shaped, unless the seat may SEE_CONTACT.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from itertools import islice
+from typing import Any
+
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Concat, Replace
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+from accounts.models import Household, User
+from crm.masking import mask_address, mask_email, mask_phone
+from crm.models import (
+    CustomerNote,
+    CustomerProfile,
+    CustomerTag,
+    Lifecycle,
+    RfmSegment,
+    Segment,
+    SegmentMembership,
+)
+from crm.selectors.access import SEE_CONTACT, Seat, visible_customer_ids
+from feed.models import FeedItem
+from shop.models import Address, Category, Order
+from shop.selectors.orders import default_addresses_for_users, orders_recent_for_customer
+
+PAGE_SIZE = 50
+EXPORT_CHUNK_SIZE = 2000
+SEARCH_MAX_LENGTH = 50
+PHONE_TAIL_MIN_DIGITS = 3
+
+# --- sorting ------------------------------------------------------------------------------------------------------
+LIFECYCLE_ORDER = list(Lifecycle.values)
+RFM_ORDER = list(RfmSegment.values)
+
+
+def _rank(field_name: str, values: list[str]) -> Case:
+    """Order a choice column by its meaning (잠재 -> 휴면, 챔피언 -> 떠난 고객), not alphabetically."""
+    return Case(
+        *(When(**{field_name: value}, then=Value(i)) for i, value in enumerate(values)),
+        default=Value(len(values)),
+        output_field=IntegerField(),
+    )
+
+
+SORT_COLUMNS: dict[str, tuple[Any, ...]] = {
+    "nickname": (F("user__nickname"),),
+    "name": (F("user__last_name"), F("user__first_name")),
+    "lifecycle": (_rank("lifecycle", LIFECYCLE_ORDER),),
+    "rfm": (_rank("rfm_segment", RFM_ORDER),),
+    "r": (F("r_score"),),
+    "f": (F("f_score"),),
+    "m": (F("m_score"),),
+    "orders": (F("frequency"),),
+    "spend": (F("monetary"),),
+    "last_order": (F("last_order_at"),),
+    "essentials": (F("essentials_share"),),
+    "overdue": (F("essentials_overdue"),),
+    "last_seen": (F("last_seen_at"),),
+    "joined": (F("joined_at"),),
+}
+DEFAULT_SORT = "-spend"
+SORT_CHOICES = [*SORT_COLUMNS, *(f"-{key}" for key in SORT_COLUMNS)]
+
+
+def sort_normalize(value: str | None) -> str:
+    """A whitelisted sort key ("spend", "-last_seen"), or the default for anything else."""
+    value = (value or "").strip()
+    return value if value in SORT_CHOICES else DEFAULT_SORT
+
+
+def _order_by(sort: str) -> list[Any]:
+    descending = sort.startswith("-")
+    expressions = SORT_COLUMNS[sort.lstrip("-")]
+    ordered = [e.desc(nulls_last=True) if descending else e.asc(nulls_last=True) for e in expressions]
+    return [*ordered, F("user_id").asc()]
+
+
+# --- filters ------------------------------------------------------------------------------------------------------
+YES, NO = "yes", "no"
+YES_NO = (YES, NO)
+
+
+@dataclass(frozen=True)
+class CustomerFilters:
+    """The list's filters. Empty strings mean "any"; values are always whitelisted (see from_params)."""
+
+    lifecycle: str = ""
+    rfm: str = ""
+    consent: str = ""  # yes / no: marketing consent
+    overdue: str = ""  # yes / no: at least one essential overdue
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> CustomerFilters:
+        """Read filters from a query string, dropping unknown values (pages ignore a bad filter; the API
+        validates first and answers 400)."""
+
+        def pick(name: str, allowed: tuple[str, ...] | list[str]) -> str:
+            value = str(params.get(name) or "").strip()
+            return value if value in allowed else ""
+
+        return cls(
+            lifecycle=pick("lifecycle", Lifecycle.values),
+            rfm=pick("rfm", RfmSegment.values),
+            consent=pick("consent", YES_NO),
+            overdue=pick("overdue", YES_NO),
+        )
+
+    def as_dict(self) -> dict[str, str]:
+        """The filters that are set, e.g. {"lifecycle": "vip"} (for the audit log and query strings)."""
+        return {key: value for key, value in asdict(self).items() if value}
+
+    def apply(self, qs: QuerySet[CustomerProfile]) -> QuerySet[CustomerProfile]:
+        if self.lifecycle:
+            qs = qs.filter(lifecycle=self.lifecycle)
+        if self.rfm:
+            qs = qs.filter(rfm_segment=self.rfm)
+        if self.consent:
+            qs = qs.filter(marketing_consent=self.consent == YES)
+        if self.overdue == YES:
+            qs = qs.filter(essentials_overdue__gt=0)
+        elif self.overdue == NO:
+            qs = qs.filter(essentials_overdue=0)
+        return qs
+
+
+def search_normalize(value: str | None) -> str:
+    return (value or "").strip()[:SEARCH_MAX_LENGTH]
+
+
+def _search(qs: QuerySet[CustomerProfile], text: str) -> QuerySet[CustomerProfile]:
+    """Nickname, real name (김하늘 or 하늘), username or e-mail contain the text; or, for 3+ digits, the phone
+    number ends with them (staff ask a caller for the last four digits)."""
+    text = search_normalize(text)
+    if not text:
+        return qs
+    condition = (
+        Q(user__nickname__icontains=text)
+        | Q(user__username__icontains=text)
+        | Q(user__email__icontains=text)
+        | Q(user__first_name__icontains=text)
+        | Q(full_name__icontains=text)
+    )
+    digits = re.sub(r"[\s\-]", "", text)
+    if digits.isdigit() and len(digits) >= PHONE_TAIL_MIN_DIGITS:
+        qs = qs.annotate(phone_digits=Replace(Replace("user__phone", Value("-"), Value("")), Value(" "), Value("")))
+        condition |= Q(phone_digits__endswith=digits)
+    return qs.annotate(full_name=Concat("user__last_name", "user__first_name")).filter(condition)
+
+
+# --- the list -----------------------------------------------------------------------------------------------------
+def customer_rows(
+    *,
+    seat: Seat,
+    run_id: int | None,
+    segment: Segment | None = None,
+    search: str = "",
+    filters: CustomerFilters | None = None,
+    sort: str = "",
+) -> QuerySet[CustomerProfile]:
+    """The run's profiles this seat may list, with the user joined: one query per page (plus the count).
+
+    Without `segment`: every customer of the team's active segments (for members and admins alike: the team view
+    is the team's customers). With `segment`: that segment's members; the segment must belong to the seat's team
+    (else nothing), and a member still sees only customers visible to the team. Unknown sort keys fall back to
+    DEFAULT_SORT; filters are already whitelisted by CustomerFilters.
+    """
+    if run_id is None or (segment is not None and segment.team_id != seat.team.pk):
+        return CustomerProfile.objects.none()
+    qs = CustomerProfile.objects.filter(run_id=run_id)
+    if segment is not None:
+        qs = qs.filter(user_id__in=SegmentMembership.objects.filter(run_id=run_id, segment=segment).values("user_id"))
+    if segment is None or not seat.is_admin:
+        qs = qs.filter(user_id__in=visible_customer_ids(seat=seat, run_id=run_id))
+    qs = (filters or CustomerFilters()).apply(qs)
+    qs = _search(qs, search)
+    return qs.select_related("user").order_by(*_order_by(sort_normalize(sort)))
+
+
+CHIP_TONES = {
+    Lifecycle.VIP: "ok",
+    Lifecycle.REGULAR: "ok",
+    Lifecycle.AT_RISK: "warn",
+    Lifecycle.DORMANT: "danger",
+    RfmSegment.CHAMPIONS: "ok",
+    RfmSegment.LOYAL: "ok",
+    RfmSegment.POTENTIAL_LOYALIST: "ok",
+    RfmSegment.NEED_ATTENTION: "warn",
+    RfmSegment.ABOUT_TO_SLEEP: "warn",
+    RfmSegment.AT_RISK: "warn",
+    RfmSegment.CANT_LOSE: "danger",
+    RfmSegment.HIBERNATING: "danger",
+    RfmSegment.LOST: "danger",
+}
+
+
+def lifecycle_tone(value: str) -> str:
+    return CHIP_TONES.get(Lifecycle(value), "") if value in Lifecycle.values else ""
+
+
+def rfm_tone(value: str) -> str:
+    return CHIP_TONES.get(RfmSegment(value), "") if value in RfmSegment.values else ""
+
+
+def full_name(user: User) -> str:
+    """Korean order, family name first ("김하늘")."""
+    return f"{user.last_name}{user.first_name}".strip()
+
+
+def essentials_percent(share: float | None) -> int | None:
+    return None if share is None else round(share * 100)
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """One line of the customer table (page, CSV and API), contact data already masked for the seat."""
+
+    customer_id: int
+    nickname: str
+    name: str
+    username: str
+    phone: str
+    lifecycle: str
+    lifecycle_label: str
+    lifecycle_tone: str
+    rfm_segment: str
+    rfm_label: str
+    rfm_tone: str
+    r_score: int | None
+    f_score: int | None
+    m_score: int | None
+    orders: int
+    spend: int
+    last_order_at: datetime | None
+    essentials_share: int | None  # percent
+    essentials_overdue: int
+    last_seen_at: datetime | None
+    marketing_consent: bool
+
+
+def customer_row(profile: CustomerProfile, *, show_contact: bool) -> CustomerRow:
+    """Shape a profile (with its user joined) for display. No query."""
+    user = profile.user
+    return CustomerRow(
+        customer_id=profile.user_id,
+        nickname=user.display_name,
+        name=full_name(user),
+        username=user.username,
+        phone=user.phone if show_contact else mask_phone(user.phone),
+        lifecycle=profile.lifecycle,
+        lifecycle_label=profile.get_lifecycle_display(),
+        lifecycle_tone=lifecycle_tone(profile.lifecycle),
+        rfm_segment=profile.rfm_segment,
+        rfm_label=profile.get_rfm_segment_display() if profile.rfm_segment else "",
+        rfm_tone=rfm_tone(profile.rfm_segment),
+        r_score=profile.r_score,
+        f_score=profile.f_score,
+        m_score=profile.m_score,
+        orders=profile.frequency,
+        spend=profile.monetary,
+        last_order_at=profile.last_order_at,
+        essentials_share=essentials_percent(profile.essentials_share),
+        essentials_overdue=profile.essentials_overdue,
+        last_seen_at=profile.last_seen_at,
+        marketing_consent=profile.marketing_consent,
+    )
+
+
+def customer_rows_shaped(profiles: list[CustomerProfile] | Any, *, seat: Seat) -> list[CustomerRow]:
+    show_contact = seat.can(SEE_CONTACT)
+    return [customer_row(profile, show_contact=show_contact) for profile in profiles]
+
+
+# --- CSV ------------------------------------------------------------------------------------------------------
+def _csv_safe(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe: nicknames and
+    names are typed by customers."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _csv_time(value: datetime | None) -> str:
+    return localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def export_header() -> list[str]:
+    return [
+        _("고객 번호"),
+        _("닉네임"),
+        _("이름"),
+        _("아이디"),
+        _("이메일"),
+        _("휴대폰"),
+        _("기본 배송지"),
+        _("고객 단계"),
+        _("RFM 세그먼트"),
+        "R",
+        "F",
+        "M",
+        _("주문 수"),
+        _("누적 결제 금액(원)"),
+        _("마지막 주문"),
+        _("필수품 점유율(%)"),
+        _("떨어졌을 필수품"),
+        _("마지막 방문"),
+        _("마케팅 수신 동의"),
+    ]
+
+
+def _address_text(address: Address | None, *, show_contact: bool) -> str:
+    if address is None:
+        return ""
+    if show_contact:
+        return f"({address.postal_code}) {address.address1} {address.address2}".strip()
+    return mask_address(address.address1, address.address2)
+
+
+def customer_export_lines(rows: QuerySet[CustomerProfile], *, seat: Seat) -> Iterator[list[Any]]:
+    """The header, then one CSV line per profile of `rows` (a customer_rows queryset), streamed.
+
+    Reads the profiles with .iterator(chunk_size=EXPORT_CHUNK_SIZE) (a server-side cursor on PostgreSQL) and the
+    default addresses of each chunk in one more query, so memory stays at one chunk whatever the export's size.
+    Contact columns are masked unless the seat may SEE_CONTACT.
+    """
+    show_contact = seat.can(SEE_CONTACT)
+    yield export_header()
+    profiles = rows.iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    yes, no = _("예"), _("아니요")
+    while chunk := list(islice(profiles, EXPORT_CHUNK_SIZE)):
+        addresses = default_addresses_for_users(user_ids=[p.user_id for p in chunk])
+        for profile in chunk:
+            row = customer_row(profile, show_contact=show_contact)
+            user = profile.user
+            yield [
+                _csv_safe(value)
+                for value in (
+                    row.customer_id,
+                    row.nickname,
+                    row.name,
+                    row.username,
+                    user.email if show_contact else mask_email(user.email),
+                    row.phone,
+                    _address_text(addresses.get(profile.user_id), show_contact=show_contact),
+                    row.lifecycle_label,
+                    row.rfm_label,
+                    row.r_score or "",
+                    row.f_score or "",
+                    row.m_score or "",
+                    row.orders,
+                    row.spend,
+                    _csv_time(row.last_order_at),
+                    "" if row.essentials_share is None else row.essentials_share,
+                    row.essentials_overdue,
+                    _csv_time(row.last_seen_at),
+                    yes if row.marketing_consent else no,
+                )
+            ]
+
+
+# --- the customer 360 ---------------------------------------------------------------------------------------------
+RECENT_ORDERS = 10
+RECENT_FEED_ITEMS = 20
+RECENT_NOTES = 50
+ACTIVITY_DAYS = 30
+ACTIVITY_LIMIT = 30
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str
+    email: str
+    address: str
+    masked: bool
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    order: Order
+    store_names: list[str]
+    item_count: int
+
+
+@dataclass(frozen=True)
+class FeedItemView:
+    item: FeedItem
+    is_read: bool
+    is_clicked: bool
+
+
+@dataclass
+class Customer360:
+    """Everything the customer page and the API summary show, read in a fixed number of queries."""
+
+    customer: User
+    household: Household | None
+    profile: CustomerProfile | None
+    row: CustomerRow | None
+    contact: Contact
+    top_categories: list[Category]
+    orders: list[OrderSummary]
+    activity: list[Any]
+    feed_items: list[FeedItemView]
+    segments: list[Segment]
+    notes: list[CustomerNote]
+    tags: list[CustomerTag]
+    essentials: Any = None
+    age_band_label: str = ""
+    gender_label: str = ""
+
+
+def customer_for_seat(*, seat: Seat, customer_id: int, run_id: int | None) -> User | None:
+    """The customer if this seat may open their record, else None (callers answer 404, never 403).
+
+    Admins: any user. Members: only customers of their team's active segments in the current run. One query.
+    """
+    users = User.objects.select_related("household").filter(pk=customer_id)
+    if not seat.is_admin:
+        users = users.filter(pk__in=visible_customer_ids(seat=seat, run_id=run_id))
+    return users.first()
+
+
+def _top_categories(profile: CustomerProfile | None) -> list[Category]:
+    ids = [int(pk) for pk in (profile.top_category_ids if profile else []) if str(pk).isdigit()]
+    if not ids:
+        return []
+    by_id = Category.objects.in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _activity(customer: User) -> list[Any]:
+    """Recent behaviour through feed's selector (helper H3's recent_activity_for_user), newest first."""
+    from feed import selectors as feed_selectors
+
+    recent = getattr(feed_selectors, "recent_activity_for_user", None)
+    if recent is None:
+        return []
+    return list(recent(user=customer, days=ACTIVITY_DAYS))[:ACTIVITY_LIMIT]
+
+
+def _essentials(*, run_id: int | None, customer: User, today: date) -> Any:
+    """Helper H2's household essentials view, when it is installed (None otherwise)."""
+    try:
+        from crm.selectors.households import household_essentials_view
+    except ImportError:
+        return None
+    if run_id is None:
+        return None
+    return household_essentials_view(run_id=run_id, customer=customer, today=today)
+
+
+def age_band_label(age_band: int | None) -> str:
+    return _("%(band)d대") % {"band": age_band} if age_band else ""
+
+
+def customer_360(*, seat: Seat, customer: User, run_id: int | None, today: date) -> Customer360:
+    """The 360 view of a customer the caller already checked with customer_for_seat.
+
+    Notes and tags are the seat's team's only; segments are the team's segments the customer is in now. A fixed
+    number of queries whatever the number of orders, notes, tags or feed items (profile, address, categories,
+    orders + lines, feed items, segments, notes, tags, plus feed's and the essentials view's own).
+    """
+    profile = CustomerProfile.objects.filter(run_id=run_id, user=customer).first() if run_id is not None else None
+    if profile is not None:
+        profile.user = customer  # already loaded: no second query when the row is shaped
+    show_contact = seat.can(SEE_CONTACT)
+    address = default_addresses_for_users(user_ids=[customer.pk]).get(customer.pk)
+    contact = Contact(
+        phone=customer.phone if show_contact else mask_phone(customer.phone),
+        email=customer.email if show_contact else mask_email(customer.email),
+        address=_address_text(address, show_contact=show_contact),
+        masked=not show_contact,
+    )
+    orders = [
+        OrderSummary(
+            order=order,
+            store_names=list(dict.fromkeys(line.store_name for line in order.lines.all())),
+            item_count=sum(line.quantity for line in order.lines.all()),
+        )
+        for order in orders_recent_for_customer(user=customer, limit=RECENT_ORDERS)
+    ]
+    feed_items = [
+        FeedItemView(
+            item=item,
+            is_read=item.read_at is not None,
+            is_clicked=bool(item.exposure_id and item.exposure and item.exposure.clicked_at),
+        )
+        for item in FeedItem.objects.filter(user=customer)
+        .select_related("exposure")
+        .order_by("-created_at", "-pk")[:RECENT_FEED_ITEMS]
+    ]
+    segments = (
+        list(
+            Segment.objects.filter(
+                team=seat.team,
+                is_active=True,
+                memberships__run_id=run_id,
+                memberships__user=customer,
+            ).order_by("name", "pk")
+        )
+        if run_id is not None
+        else []
+    )
+    notes = list(
+        CustomerNote.objects.filter(team=seat.team, customer=customer)
+        .select_related("author")
+        .order_by("-created_at", "-pk")[:RECENT_NOTES]
+    )
+    tags = list(CustomerTag.objects.filter(team=seat.team, customer=customer).order_by("label", "pk"))
+    gender = User.Gender(customer.gender).label if customer.gender in User.Gender.values else ""
+    return Customer360(
+        customer=customer,
+        household=customer.household,
+        profile=profile,
+        row=customer_row(profile, show_contact=show_contact) if profile else None,
+        contact=contact,
+        top_categories=_top_categories(profile),
+        orders=orders,
+        activity=_activity(customer),
+        feed_items=feed_items,
+        segments=segments,
+        notes=notes,
+        tags=tags,
+        essentials=_essentials(run_id=run_id, customer=customer, today=today),
+        age_band_label=age_band_label(profile.age_band if profile else None),
+        gender_label=str(gender),
+    )
