@@ -172,6 +172,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Feed: buffered behaviour events to PostgreSQL every 2 s; carts left alone get their nudge.
     "feed-flush-events": {"task": "feed.flush_events", "schedule": 2.0},
     "feed-abandoned-carts": {"task": "feed.abandoned_carts", "schedule": 300.0},
+    # Feed behaviour data: tomorrow's event partitions and the retention (whole old days dropped) after midnight;
+    # per-customer daily rollups of today every 15 min (crm's incremental segmentation reads them) and of the
+    # previous two days once after midnight (late beacons are accepted up to 24 h after the fact).
+    "feed-events-maintain": {"task": "feed.events_maintain", "schedule": crontab(hour=0, minute=20)},
+    "feed-activity-rollup-today": {"task": "feed.activity_rollup_today", "schedule": crontab(minute="*/15")},
+    "feed-activity-rollup-previous": {"task": "feed.activity_rollup_previous", "schedule": crontab(hour=0, minute=40)},
 }
 # Feed: write-behind buffer for tracked events (Redis list, flushed by the beat task above); nudge daily cap,
 # social-proof minimum and the attribution window for orders after a nudge or greeting benefit.
@@ -179,6 +185,9 @@ FEED_EVENT_BUFFER = env.bool("FEED_EVENT_BUFFER", default=False) and bool(REDIS_
 FEED_NUDGE_DAILY_CAP = env.int("FEED_NUDGE_DAILY_CAP", default=3)
 FEED_SOCIAL_PROOF_MIN_VIEWERS = env.int("FEED_SOCIAL_PROOF_MIN_VIEWERS", default=3)
 FEED_ATTRIBUTION_DAYS = env.int("FEED_ATTRIBUTION_DAYS", default=7)
+# Raw behaviour events are kept this many days (whole days dropped nightly); the daily rollups stay. The privacy
+# page (/privacy/) states the figure.
+FEED_EVENT_RETENTION_DAYS = env.int("FEED_EVENT_RETENTION_DAYS", default=90)
 # Heartbeat (config/tasks.py): beat -> broker -> worker -> cache, so the whole scheduling chain is observable.
 BEAT_HEARTBEAT_SECONDS = env.int("BEAT_HEARTBEAT_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE["config-heartbeat"] = {"task": "config.heartbeat", "schedule": BEAT_HEARTBEAT_SECONDS}

@@ -166,6 +166,50 @@ class TrackedEvent(models.Model):
         return f"{self.type} {self.occurred_at:%Y-%m-%d %H:%M}"
 
 
+class DailyActivity(models.Model):
+    """One customer's behaviour on one Seoul day: a row per category they looked at, plus one whole-day totals row
+    (category_id = ALL_CATEGORIES, i.e. 0: category ids are positive, and a NULL would not be unique on SQLite).
+
+    Built set-based from TrackedEvent by services.rollups.activity_rollup (only events with a user). Raw events
+    expire after FEED_EVENT_RETENTION_DAYS; these rows stay for the life of the account (deleted with the user).
+    Per-category rows count the category's own page and the product pages in it, and the dwell measured there.
+    `updated_at` changes only when a rollup changed the row's figures, so crm's incremental run can ask "whose
+    behaviour changed since my last run".
+    """
+
+    ALL_CATEGORIES = 0
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("회원"), related_name="+", on_delete=models.CASCADE
+    )
+    day = models.DateField(_("날짜(서울)"))
+    category_id = models.BigIntegerField(
+        _("카테고리"), default=ALL_CATEGORIES, help_text=_("0이면 하루 전체 합계예요.")
+    )
+    page_views = models.PositiveIntegerField(_("페이지 보기"), default=0)
+    category_views = models.PositiveIntegerField(_("카테고리 보기"), default=0)
+    product_views = models.PositiveIntegerField(_("상품 보기"), default=0)
+    searches = models.PositiveIntegerField(_("검색"), default=0)
+    cart_adds = models.PositiveIntegerField(_("장바구니 담기"), default=0)
+    dwell_seconds = models.PositiveIntegerField(_("머문 초"), default=0)
+    last_seen_at = models.DateTimeField(_("마지막 행동"))
+    updated_at = models.DateTimeField(_("집계 바뀐 때"))
+
+    class Meta:
+        verbose_name = _("하루 행동 요약")
+        verbose_name_plural = _("하루 행동 요약")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day", "category_id"], name="dailyactivity_user_day_category")
+        ]
+        indexes = [
+            models.Index(fields=["category_id", "day"], name="dailyactivity_category_day"),
+            models.Index(fields=["updated_at"], name="dailyactivity_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day} #{self.category_id}"
+
+
 class NudgeRule(models.Model):
     """When a visitor's recent behaviour matches, say something helpful (optionally with a coupon)."""
 

@@ -2,20 +2,20 @@
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from config import local_memo
 from feed import audiences, counters
-from feed.models import FeedItem, Greeting, Visitor
+from feed.models import DailyActivity, FeedItem, Greeting, Visitor
 from feed.services.greetings import GREETINGS_VERSION_KEY, GREETINGS_VERSION_SECONDS
 from feed.services.items import MALL_NAME, UNREAD_CACHE_SECONDS, render_placeholders_html, unread_cache_key
 from feed.services.nudges import in_control_group
@@ -263,3 +263,123 @@ def social_proof_for(*, product_id: int, now: datetime) -> SocialProof:
     if last is not None and 0 <= now.timestamp() - last < 24 * 3600:
         minutes = max(1, int((now.timestamp() - last) // 60))
     return SocialProof(viewers=viewers if viewers >= minimum else 0, ordered_minutes_ago=minutes)
+
+
+# --- Behaviour for crm ------------------------------------------------------------------------------------------------
+# crm reads customers' behaviour only through the functions below. They read the daily rollups (DailyActivity, kept for
+# the life of the account and refreshed every 15 minutes by feed.activity_rollup_today) or the visitor rows, never
+# the raw events, which expire after FEED_EVENT_RETENTION_DAYS.
+
+
+def activity_by_user_queryset(*, since: date, category_ids: list[int] | None = None) -> QuerySet:
+    """Each customer's behaviour summed over the Seoul days from `since` (inclusive) to today, one row per customer
+    (an unevaluated values queryset, meant for a subquery):
+    `user_id`, `views` (page + category + product views), `page_view_count`, `category_view_count`,
+    `product_view_count`, `search_count`, `cart_add_count`, `dwell_seconds_total`, `last_active_at` (their latest
+    event in the rows summed) and `active_days`.
+
+    Without `category_ids` the whole-day totals are summed. With them, only the rows of those categories: `views`
+    then counts those categories' pages and the product pages in them, `dwell_seconds_total` the time spent there
+    (searches, cart adds and other pages carry no category, so they are 0). Pass a category's children yourself if
+    they count. Customers with no rows in the range are absent (so "viewed at most N times" must use NOT IN / an
+    outer join). Up to 15 minutes behind the raw events. Example, "viewed 가방 at least 3 times in the last 7 days":
+    `User.objects.filter(pk__in=activity_by_user_queryset(since=today - timedelta(days=6),
+    category_ids=bag_ids).filter(views__gte=3).values("user_id"))`.
+    """
+    rows = DailyActivity.objects.filter(day__gte=since)
+    if category_ids is None:
+        rows = rows.filter(category_id=DailyActivity.ALL_CATEGORIES)
+    else:
+        rows = rows.filter(category_id__in=[c for c in category_ids if c != DailyActivity.ALL_CATEGORIES])
+    return (
+        rows.order_by()
+        .values("user_id")
+        .annotate(
+            views=Sum(F("page_views") + F("category_views") + F("product_views")),
+            page_view_count=Sum("page_views"),
+            category_view_count=Sum("category_views"),
+            product_view_count=Sum("product_views"),
+            search_count=Sum("searches"),
+            cart_add_count=Sum("cart_adds"),
+            dwell_seconds_total=Sum("dwell_seconds"),
+            last_active_at=Max("last_seen_at"),
+            active_days=Count("day", distinct=True),
+        )
+    )
+
+
+def last_seen_by_user_queryset() -> QuerySet:
+    """When each customer was last here, one row per customer: `user_id`, `last_seen_at`.
+
+    Read from the visitor rows (one per browser, stamped at most every 5 minutes while a customer browses, and at
+    log-in), so it is fresher than the rollups and survives the raw events' retention. Customers who turned tracking
+    off (or send Do Not Track) are not stamped, so they are absent or show their last visit before that.
+    """
+    return (
+        Visitor.objects.filter(user__isnull=False).order_by().values("user_id").annotate(last_seen_at=Max("last_seen"))
+    )
+
+
+def activity_changed_since_queryset(*, since: datetime) -> QuerySet:
+    """Ids of the customers whose rolled-up behaviour changed at or after `since` (for crm's incremental run):
+    `values_list("user_id", flat=True)`, distinct. A rollup that finds nothing new leaves `updated_at` alone."""
+    return (
+        DailyActivity.objects.filter(updated_at__gte=since, category_id=DailyActivity.ALL_CATEGORIES)
+        .order_by()
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class DayActivity:
+    """One day of a customer's behaviour, ready for crm's customer 360 page."""
+
+    day: date
+    views: int
+    searches: int
+    cart_adds: int
+    dwell_seconds: int
+    last_seen_at: datetime
+    categories: list[str]  # names of the categories they looked at, most viewed first
+
+
+def recent_activity_for_user(*, user: Any, days: int = 30, today: date | None = None) -> list[DayActivity]:
+    """The customer's behaviour on each of the last `days` Seoul days they were active, newest first.
+
+    Two queries whatever the number of days and categories: the user's rollup rows, then the categories' names.
+    A category since deleted shows as its number."""
+    from shop.models import Category
+
+    today = today or timezone.localdate()
+    rows = list(
+        DailyActivity.objects.filter(user=user, day__gt=today - timedelta(days=days), day__lte=today).order_by(
+            "-day", "category_id"
+        )
+    )
+    category_ids = {r.category_id for r in rows if r.category_id != DailyActivity.ALL_CATEGORIES}
+    names = dict(Category.objects.filter(pk__in=category_ids).values_list("pk", "name")) if category_ids else {}
+    per_day: dict[date, list[DailyActivity]] = {}
+    for row in rows:
+        per_day.setdefault(row.day, []).append(row)
+    result = []
+    for day, day_rows in per_day.items():
+        totals = next((r for r in day_rows if r.category_id == DailyActivity.ALL_CATEGORIES), None)
+        viewed = sorted(
+            (r for r in day_rows if r.category_id != DailyActivity.ALL_CATEGORIES),
+            key=lambda r: (-(r.category_views + r.product_views), r.category_id),
+        )
+        if totals is None:  # a totals row always comes with its category rows; be safe anyway
+            continue
+        result.append(
+            DayActivity(
+                day=day,
+                views=totals.page_views + totals.category_views + totals.product_views,
+                searches=totals.searches,
+                cart_adds=totals.cart_adds,
+                dwell_seconds=totals.dwell_seconds,
+                last_seen_at=totals.last_seen_at,
+                categories=[names.get(r.category_id, f"#{r.category_id}") for r in viewed],
+            )
+        )
+    return result
