@@ -1,0 +1,92 @@
+"""Back-office forms: the segment editor, the lifecycle thresholds and the audit log's filters."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from config.errors import DomainError
+from crm.models import AuditLog, LifecycleThresholds, Segment
+from crm.services.conditions import conditions_clean
+from crm.services.thresholds import THRESHOLD_FIELDS
+
+DEFINITION_NOT_JSON = _("조건을 읽을 수 없어요. 조건을 다시 골라 주세요.")
+DEFINITION_NOT_OBJECT = _("조건 형식이 올바르지 않아요. 조건을 다시 골라 주세요.")
+
+
+def definition_parse(raw: str | None) -> dict[str, Any]:
+    """The editor's JSON text as a dict; raises forms.ValidationError with a Korean message when it is not one."""
+    try:
+        value = json.loads(raw or "")
+    except (TypeError, ValueError) as exc:
+        raise forms.ValidationError(DEFINITION_NOT_JSON, code="definition_json") from exc
+    if not isinstance(value, dict):
+        raise forms.ValidationError(DEFINITION_NOT_OBJECT, code="definition_shape")
+    return value
+
+
+def definition_validate(raw: str | None) -> dict[str, Any]:
+    """Parse and validate with the engine's rules; the cleaned definition, or forms.ValidationError."""
+    value = definition_parse(raw)
+    try:
+        return conditions_clean(value)
+    except DomainError as exc:
+        raise forms.ValidationError(exc.message, code="definition_invalid") from exc
+
+
+class SegmentForm(forms.Form):
+    """Name, description and the condition tree (as JSON: the builder script writes it; without the script people
+    can still type it, and the server validates it either way)."""
+
+    name = forms.CharField(
+        label=_("세그먼트 이름"),
+        max_length=Segment._meta.get_field("name").max_length,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("예: 세제 떨어질 때 된 단골")}),
+    )
+    description = forms.CharField(
+        label=_("설명"),
+        max_length=Segment._meta.get_field("description").max_length,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("팀원들이 알아보기 쉽게 한 줄로 적어 주세요")}),
+    )
+    definition = forms.CharField(
+        label=_("조건 (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "class": "crm-json"}),
+        error_messages={"required": _("조건을 하나 이상 골라 주세요.")},
+    )
+    is_active = forms.BooleanField(label=_("사용 중"), required=False, initial=True)
+
+    def clean_definition(self) -> dict[str, Any]:
+        return definition_validate(self.cleaned_data.get("definition"))
+
+
+class LifecycleThresholdsForm(forms.ModelForm):
+    class Meta:
+        model = LifecycleThresholds
+        fields = THRESHOLD_FIELDS
+        widgets = {name: forms.NumberInput(attrs={"class": "num", "inputmode": "numeric"}) for name in THRESHOLD_FIELDS}
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(
+        label=_("본 사람"), required=False, max_length=150, widget=forms.TextInput(attrs={"placeholder": _("아이디")})
+    )
+    action = forms.ChoiceField(label=_("한 일"), required=False, choices=[("", _("모두")), *AuditLog.Action.choices])
+    customer = forms.CharField(
+        label=_("고객"),
+        required=False,
+        max_length=150,
+        widget=forms.TextInput(attrs={"placeholder": _("아이디 또는 번호")}),
+    )
+    date_from = forms.DateField(label=_("부터"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("까지"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("끝나는 날은 시작하는 날보다 뒤여야 해요."))
+        return data
