@@ -192,6 +192,9 @@ FEED_EVENT_RETENTION_DAYS = env.int("FEED_EVENT_RETENTION_DAYS", default=90)
 BEAT_HEARTBEAT_SECONDS = env.int("BEAT_HEARTBEAT_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE["config-heartbeat"] = {"task": "config.heartbeat", "schedule": BEAT_HEARTBEAT_SECONDS}
 CELERY_IMPORTS = ("config.tasks",)
+# CRM household essentials: "세제 떨어질 때 됐죠?" feed reminders for the current run, daily at 10:00 Seoul.
+CELERY_BEAT_SCHEDULE["crm-essentials-remind"] = {"task": "crm.essentials_remind", "schedule": crontab(hour=10, minute=0)}
+CELERY_IMPORTS += ("crm.tasks_households",)
 # Beat answers `celery inspect ping -d celerybeat@<host>` (its container healthcheck) while it keeps ticking.
 CELERY_BEAT_ENABLE_REMOTE_CONTROL = True
 

@@ -38,6 +38,11 @@ urlpatterns = [
     path("my/wishlist/", wishlist_views.wishlist, name="wishlist"),
     path("my/wishlist/<int:product_id>/toggle/", wishlist_views.wishlist_toggle_view, name="wishlist_toggle"),
     path("my/frequent/", reorder_views.frequent, name="frequent"),
+    path(
+        "my/frequent/category/<int:category_id>/reorder/",
+        reorder_views.category_reorder_view,
+        name="category_reorder",
+    ),
     path("orders/<str:number>/reorder/", reorder_views.order_reorder_view, name="order_reorder"),
     path("my/reviews/", review_views.my_reviews, name="my_reviews"),
     path("my/reviews/write/<int:line_id>/", review_views.review_write, name="review_write"),

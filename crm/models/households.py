@@ -37,6 +37,15 @@ class HouseholdEssential(models.Model):
     due_on = models.DateField(_("다시 필요한 날"), null=True, blank=True)
     status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.OK)
     reminded_on = models.DateField(_("알림 보낸 날"), null=True, blank=True)
+    recent_purchase_days = models.PositiveIntegerField(
+        _("최근 산 날 수"), default=0, help_text=_("점유율 계산 기간(최근 180일, 첫 주문 이후) 안에 산 날 수")
+    )
+    coverage = models.FloatField(
+        _("채움 정도"),
+        null=True,
+        blank=True,
+        help_text=_("min(1, 최근 산 날 수 / 기대 구매 횟수); 주기가 없거나 판매하지 않는 카테고리는 비어 있어요."),
+    )
 
     class Meta:
         verbose_name = _("가구 필수품")
@@ -60,6 +69,12 @@ class HouseholdEssential(models.Model):
         ]
         indexes = [
             models.Index(fields=["run", "status"], name="household_essential_status"),
+            # The reminder guard looks up "already reminded for this due date" across runs; only reminded rows.
+            models.Index(
+                fields=["category", "due_on"],
+                condition=Q(reminded_on__isnull=False),
+                name="household_essential_reminded",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,463 @@
+# ruff: noqa: S608 (SQL identifiers come from the models' Meta and this module's constants; every value is a parameter)
+"""Household essentials: what each household buys here, how regularly, when it runs out, and the feed reminder.
+
+A household is `accounts.Household`; a customer without one counts as a household of one. Inside the SQL both are
+one integer key, `hkey`: the household id (positive) or minus the user id (negative), so one window partition
+covers either kind. Everything here is set-based SQL that runs on PostgreSQL and SQLite (window functions,
+UPDATE ... FROM): the number of statements never depends on the number of customers.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from crm.models import CustomerProfile, HouseholdEssential, SegmentationRun
+from feed.models import FeedItem
+from feed.services import feed_item_create
+from shop.models import Category, Order, OrderLine, Product
+from shop.selectors.household import BOUGHT_STATUSES
+
+logger = logging.getLogger(__name__)
+
+DUE_SOON_DAYS = 5  # "due" (곧 떨어져요) when the due date is today or within the next 5 days
+SHARE_LOOKBACK_DAYS = 180  # the share-of-wallet window (shortened for households that started buying later)
+REGULAR_MIN_PURCHASE_DAYS = 3  # "regular" needs at least 3 purchase days (2 intervals) ...
+REGULAR_TOLERANCE = 0.5  # ... and most intervals within median x (1 +- 0.5) ...
+REGULAR_STEADY_SHARE = (2, 3)  # ... where "most" is at least 2 out of 3 intervals
+REMIND_OVERDUE_MAX_DAYS = 14  # past this the household surely bought it elsewhere: no reminder any more
+REMIND_HOURS = (8, 21)  # Seoul hours in which the reminder task sends (quiet at night even though not an ad)
+
+Status = HouseholdEssential.Status
+
+
+def _table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _hkey(alias: str) -> str:
+    """The household key of a user row: its household id, else minus its own id."""
+    return f"(CASE WHEN {alias}.household_id IS NULL THEN -{alias}.id ELSE {alias}.household_id END)"
+
+
+class _Sql:
+    """Collects named parameters while a statement is assembled, and knows the two dialects' date arithmetic.
+
+    Dates are handled as day numbers (days since 1970-01-01, Seoul calendar) so that intervals and due dates are
+    integer arithmetic in both databases.
+    """
+
+    def __init__(self) -> None:
+        if connection.vendor not in ("postgresql", "sqlite"):
+            raise NotImplementedError(
+                f"household essentials SQL supports PostgreSQL and SQLite, not {connection.vendor}"
+            )
+        self.params: dict[str, Any] = {}
+
+    @property
+    def postgres(self) -> bool:
+        return connection.vendor == "postgresql"
+
+    def param(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f"%({name})s"
+
+    def in_list(self, column: str, values: list[Any]) -> str:
+        if not values:
+            return "1 = 0"
+        if self.postgres:
+            return f"{column} = ANY({self.param(list(values))})"
+        return f"{column} IN ({', '.join(self.param(value) for value in values)})"
+
+    def seoul_day(self, column: str) -> str:
+        """Day number of an aware timestamp column on the Seoul calendar (Django's own time-zone conversion)."""
+        sql, tz_params = connection.ops.datetime_cast_date_sql(column, (), timezone.get_default_timezone_name())
+        for value in tz_params:
+            sql = sql.replace("%s", self.param(value), 1)
+        if self.postgres:
+            return f"({sql} - DATE '1970-01-01')"
+        return f"CAST(julianday({sql}) - 2440587.5 AS INTEGER)"
+
+    def day_to_date(self, expression: str) -> str:
+        if self.postgres:
+            return f"(DATE '1970-01-01' + CAST({expression} AS INTEGER))"
+        return f"date(({expression}) + 2440587.5)"
+
+
+def day_number(value: date) -> int:
+    return (value - date(1970, 1, 1)).days
+
+
+def _scope_sql(sql: _Sql, user_alias: str, user_ids: list[int] | None) -> str:
+    """Restrict to the households of `user_ids` (members of their households, or the solo customers themselves)."""
+    if user_ids is None:
+        return ""
+    users = _table(User)
+    return (
+        f" AND ({user_alias}.household_id IN (SELECT s.household_id FROM {users} s WHERE "
+        f"{sql.in_list('s.id', user_ids)} AND s.household_id IS NOT NULL)"
+        f" OR ({user_alias}.household_id IS NULL AND {sql.in_list(f'{user_alias}.id', user_ids)}))"
+    )
+
+
+def _tomorrow_start(today: date) -> datetime:
+    return timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+
+
+def _essentials_insert(*, run: SegmentationRun, today: date, user_ids: list[int] | None) -> int:
+    sql = _Sql()
+    lines, orders, users = _table(OrderLine), _table(Order), _table(User)
+    products, categories, essentials = _table(Product), _table(Category), _table(HouseholdEssential)
+    statuses = sql.in_list("o.status", [str(status) for status in BOUGHT_STATUSES])
+    until = sql.param(_tomorrow_start(today))
+    today_n = sql.param(day_number(today))
+    lookback = sql.param(SHARE_LOOKBACK_DAYS)
+    low, high = sql.param(1 - REGULAR_TOLERANCE), sql.param(1 + REGULAR_TOLERANCE)
+    steady_num, steady_den = REGULAR_STEADY_SHARE
+    bought_day = sql.seoul_day("o.placed_at")
+    scope_lines = _scope_sql(sql, "u", user_ids)
+    since_day = sql.seoul_day("o.placed_at")
+    scope_orders = _scope_sql(sql, "u", user_ids)
+    statuses_since = sql.in_list("o.status", [str(status) for status in BOUGHT_STATUSES])
+    until_since = sql.param(_tomorrow_start(today))
+    essential = sql.param(Category.Kind.ESSENTIAL.value)
+    # INSERT first, then the CTEs: Python's sqlite3 reports a rowcount only for statements that start with INSERT.
+    statement = f"""
+INSERT INTO {essentials} (
+    run_id, household_id, user_id, category_id, purchase_days, first_bought_on, last_bought_on,
+    median_interval_days, cycle_days, is_regular, due_on, status, reminded_on, recent_purchase_days, coverage
+)
+WITH bought AS (
+    SELECT DISTINCT {_hkey("u")} AS hkey, p.category_id AS category_id, {bought_day} AS bought_day
+    FROM {lines} l
+    JOIN {orders} o ON o.id = l.order_id
+    JOIN {users} u ON u.id = o.user_id
+    JOIN {products} p ON p.id = l.product_id
+    JOIN {categories} c ON c.id = p.category_id
+    WHERE {statuses} AND o.placed_at < {until} AND c.kind = {essential}{scope_lines}
+),
+gaps AS (
+    SELECT hkey, category_id, bought_day,
+           bought_day - LAG(bought_day) OVER (PARTITION BY hkey, category_id ORDER BY bought_day) AS gap
+    FROM bought
+),
+ranked AS (
+    SELECT hkey, category_id, gap,
+           ROW_NUMBER() OVER (PARTITION BY hkey, category_id ORDER BY gap) AS rn,
+           COUNT(*) OVER (PARTITION BY hkey, category_id) AS n
+    FROM gaps
+    WHERE gap IS NOT NULL
+),
+medians AS (
+    SELECT hkey, category_id, AVG(gap * 1.0) AS median_gap, MAX(n) AS gap_count
+    FROM ranked
+    WHERE rn = (n + 1) / 2 OR rn = (n + 2) / 2
+    GROUP BY hkey, category_id
+),
+facts AS (
+    SELECT g.hkey, g.category_id,
+           COUNT(*) AS purchase_days,
+           MIN(g.bought_day) AS first_day,
+           MAX(g.bought_day) AS last_day,
+           SUM(CASE WHEN g.bought_day > {today_n} - {lookback} THEN 1 ELSE 0 END) AS recent_days,
+           SUM(CASE WHEN g.gap >= {low} * m.median_gap AND g.gap <= {high} * m.median_gap THEN 1 ELSE 0 END)
+               AS steady_gaps,
+           MAX(m.median_gap) AS median_gap,
+           MAX(m.gap_count) AS gap_count
+    FROM gaps g
+    LEFT JOIN medians m ON m.hkey = g.hkey AND m.category_id = g.category_id
+    GROUP BY g.hkey, g.category_id
+),
+since AS (
+    SELECT {_hkey("u")} AS hkey, MIN({since_day}) AS first_day
+    FROM {orders} o
+    JOIN {users} u ON u.id = o.user_id
+    WHERE {statuses_since} AND o.placed_at < {until_since}{scope_orders}
+    GROUP BY {_hkey("u")}
+),
+calc AS (
+    SELECT f.hkey, f.category_id, f.purchase_days, f.first_day, f.last_day, f.recent_days, f.median_gap,
+           CASE WHEN f.purchase_days >= {REGULAR_MIN_PURCHASE_DAYS}
+                     AND f.steady_gaps * {steady_den} >= f.gap_count * {steady_num}
+                THEN TRUE ELSE FALSE END AS is_regular,
+           COALESCE(CAST(ROUND(f.median_gap) AS INTEGER), c.replenishment_days) AS cycle,
+           CASE WHEN c.is_active AND c.replenishment_days IS NOT NULL THEN c.replenishment_days END AS share_cycle,
+           CASE WHEN {today_n} - s.first_day + 1 < {lookback} THEN {today_n} - s.first_day + 1 ELSE {lookback} END
+               AS window_days
+    FROM facts f
+    JOIN {categories} c ON c.id = f.category_id
+    JOIN since s ON s.hkey = f.hkey
+),
+expected AS (
+    SELECT calc.*,
+           CASE WHEN share_cycle IS NULL THEN NULL
+                WHEN window_days * 1.0 / share_cycle > 1 THEN window_days * 1.0 / share_cycle
+                ELSE 1.0 END AS expected_days
+    FROM calc
+)
+SELECT {sql.param(run.pk)},
+       CASE WHEN hkey > 0 THEN hkey END,
+       CASE WHEN hkey < 0 THEN -hkey END,
+       category_id, purchase_days, {sql.day_to_date("first_day")}, {sql.day_to_date("last_day")},
+       median_gap, cycle, is_regular,
+       CASE WHEN cycle IS NULL THEN NULL ELSE {sql.day_to_date("last_day + cycle")} END,
+       CASE WHEN cycle IS NULL THEN {sql.param(Status.OK.value)}
+            WHEN last_day + cycle < {today_n} THEN {sql.param(Status.OVERDUE.value)}
+            WHEN last_day + cycle <= {today_n} + {sql.param(DUE_SOON_DAYS)} THEN {sql.param(Status.DUE.value)}
+            ELSE {sql.param(Status.OK.value)} END,
+       NULL,
+       recent_days,
+       CASE WHEN expected_days IS NULL THEN NULL
+            WHEN recent_days / expected_days > 1 THEN 1.0
+            ELSE recent_days / expected_days END
+    FROM expected
+"""
+    with connection.cursor() as cursor:
+        cursor.execute(statement, sql.params)
+        return max(cursor.rowcount, 0)
+
+
+def _profiles_fill(*, run: SegmentationRun, user_ids: list[int] | None) -> None:
+    """Copy the household figures onto the run's profile of every member (two UPDATEs)."""
+    share_categories = Category.objects.filter(
+        kind=Category.Kind.ESSENTIAL, is_active=True, replenishment_days__isnull=False
+    ).count()
+    profiles, users, orders, essentials = (
+        _table(CustomerProfile),
+        _table(User),
+        _table(Order),
+        _table(HouseholdEssential),
+    )
+
+    reset = _Sql()
+    scope = ""
+    if user_ids is not None:
+        scope = f" AND user_id IN (SELECT u.id FROM {users} u WHERE 1 = 1{_scope_sql(reset, 'u', user_ids)})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {profiles} SET essentials_bought = 0, essentials_due = 0, essentials_overdue = 0, "
+            f"essentials_share = NULL WHERE run_id = {reset.param(run.pk)}{scope}",
+            reset.params,
+        )
+
+    fill = _Sql()
+    run_param = fill.param(run.pk)
+    statuses = fill.in_list("o.status", [str(status) for status in BOUGHT_STATUSES])
+    share = f"COALESCE(e.covered, 0) / {fill.param(float(share_categories))}" if share_categories else "NULL"
+    due, overdue = fill.param(Status.DUE.value), fill.param(Status.OVERDUE.value)
+    scope_users = _scope_sql(fill, "u", user_ids)
+    scope_buyers = _scope_sql(fill, "m", user_ids)
+    statement = f"""
+UPDATE {profiles}
+SET essentials_bought = s.bought, essentials_due = s.due, essentials_overdue = s.overdue, essentials_share = s.share
+FROM (
+    SELECT u.id AS user_id,
+           COALESCE(e.bought, 0) AS bought,
+           COALESCE(e.due, 0) AS due,
+           COALESCE(e.overdue, 0) AS overdue,
+           {share} AS share
+    FROM {users} u
+    JOIN (
+        SELECT DISTINCT {_hkey("m")} AS hkey
+        FROM {orders} o
+        JOIN {users} m ON m.id = o.user_id
+        WHERE {statuses}{scope_buyers}
+    ) b ON b.hkey = {_hkey("u")}
+    LEFT JOIN (
+        SELECT CASE WHEN household_id IS NULL THEN -user_id ELSE household_id END AS hkey,
+               COUNT(*) AS bought,
+               SUM(CASE WHEN status = {due} THEN 1 ELSE 0 END) AS due,
+               SUM(CASE WHEN status = {overdue} THEN 1 ELSE 0 END) AS overdue,
+               SUM(coverage) AS covered
+        FROM {essentials}
+        WHERE run_id = {run_param}
+        GROUP BY CASE WHEN household_id IS NULL THEN -user_id ELSE household_id END
+    ) e ON e.hkey = b.hkey
+    WHERE 1 = 1{scope_users}
+) s
+WHERE {profiles}.run_id = {run_param} AND {profiles}.user_id = s.user_id
+"""
+    with connection.cursor() as cursor:
+        cursor.execute(statement, fill.params)
+
+
+def _reminders_carry_forward(*, run: SegmentationRun) -> None:
+    """A due date already reminded in any other run stays reminded in this one (one UPDATE of due rows)."""
+    sql = _Sql()
+    essentials = _table(HouseholdEssential)
+    statuses = sql.in_list("status", [Status.DUE.value, Status.OVERDUE.value])
+    reminded = f"""
+        SELECT MAX(p.reminded_on) FROM {essentials} p
+        WHERE p.reminded_on IS NOT NULL
+          AND p.category_id = {essentials}.category_id
+          AND p.due_on = {essentials}.due_on
+          AND p.run_id <> {essentials}.run_id
+          AND (p.household_id = {essentials}.household_id OR p.user_id = {essentials}.user_id)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {essentials} SET reminded_on = ({reminded}) "
+            f"WHERE run_id = {sql.param(run.pk)} AND reminded_on IS NULL AND {statuses} AND EXISTS ({reminded})",
+            sql.params,
+        )
+
+
+def _owner_scope(user_ids: list[int]) -> Q:
+    households = User.objects.filter(pk__in=user_ids, household_id__isnull=False).values("household_id")
+    return Q(household_id__in=households) | Q(user_id__in=user_ids)
+
+
+def household_essentials_compute(*, run: SegmentationRun, today: date, user_ids: list[int] | None = None) -> int:
+    """Write `run`'s HouseholdEssential rows and fill its profiles' essentials columns. Returns the rows written.
+
+    Per household (a customer without a household is a household of one) and per essential category it bought
+    here ("bought" = shop.selectors.household.BOUGHT_STATUSES, up to the end of `today`, Seoul calendar):
+    - purchase_days: distinct Seoul dates with a purchase; first/last bought on;
+    - median_interval_days: median gap between consecutive purchase days (ROW_NUMBER/COUNT over the partition);
+    - cycle_days: the rounded median when there is at least one gap, else the category's replenishment_days;
+    - is_regular: at least REGULAR_MIN_PURCHASE_DAYS (3) purchase days and at least 2 of every 3 gaps within
+      median x 0.5 .. median x 1.5 (a steady rhythm tolerates one odd gap);
+    - due_on = last_bought_on + cycle_days; status overdue when today > due_on, due when due_on is within
+      today .. today + DUE_SOON_DAYS (5), else ok (and ok without any cycle);
+    - recent_purchase_days and coverage, for the share of wallet below.
+
+    Estimated essentials share (CustomerProfile.essentials_share, the same for every member of a household):
+        window_c  = min(SHARE_LOOKBACK_DAYS (180), days since the household's first bought order here + 1)
+        expected_c = max(1, window / replenishment_days_c)
+        coverage_c = min(1, purchase days of c within the window / expected_c)
+        share = sum(coverage_c) / number of active essential categories with a replenishment cycle
+    Categories never bought here count 0 (that is what the household buys elsewhere); it uses the category's
+    cycle, not the household's own, so a household that buys double packs every 60 days scores 0.5 for a 30-day
+    category: an estimate, not a measurement. Households without any bought order get NULL (unknown).
+    essentials_bought / _due / _overdue count the household's rows (all, due, overdue).
+
+    With `user_ids` (incremental runs) only the households of those customers are recomputed: their rows in
+    `run` are deleted and written again, their members' profiles updated; everything else in the run stays.
+    Reminder marks (`reminded_on`) survive the recompute for an unchanged due date, from this run's replaced rows
+    and from any other run's rows, so a reminder is never sent twice for the same due date.
+
+    Runs inside the caller's transaction (a savepoint of its own); takes no locks beyond the rows it writes.
+    Called by the segmentation engine after the profiles are written and before memberships.
+    """
+    with transaction.atomic():
+        rows = HouseholdEssential.objects.filter(run=run)
+        kept_reminders: list[tuple[int | None, int | None, int, date, date]] = []
+        if user_ids is not None:
+            user_ids = sorted({int(pk) for pk in user_ids})
+            rows = rows.filter(_owner_scope(user_ids))
+            kept_reminders = list(
+                rows.filter(reminded_on__isnull=False, due_on__isnull=False).values_list(
+                    "household_id", "user_id", "category_id", "due_on", "reminded_on"
+                )
+            )
+        rows.delete()
+        if user_ids == []:
+            return 0
+        written = _essentials_insert(run=run, today=today, user_ids=user_ids)
+        if kept_reminders:
+            _reminders_restore(run=run, user_ids=user_ids or [], kept=kept_reminders)
+        _reminders_carry_forward(run=run)
+        _profiles_fill(run=run, user_ids=user_ids)
+    return written
+
+
+def _reminders_restore(
+    *, run: SegmentationRun, user_ids: list[int], kept: list[tuple[int | None, int | None, int, date, date]]
+) -> None:
+    """Put back the reminder marks of rows that an incremental recompute replaced (same owner, category and due
+    date). Two queries whatever the number of rows."""
+    marks = {(household, user, category, due): reminded for household, user, category, due, reminded in kept}
+    fresh = list(
+        HouseholdEssential.objects.filter(run=run, due_on__isnull=False)
+        .filter(_owner_scope(user_ids))
+        .only("pk", "household_id", "user_id", "category_id", "due_on")
+    )
+    changed = []
+    for row in fresh:
+        reminded = marks.get((row.household_id, row.user_id, row.category_id, row.due_on))
+        if reminded is not None:
+            row.reminded_on = reminded
+            changed.append(row)
+    HouseholdEssential.objects.bulk_update(changed, ["reminded_on"], batch_size=1000)
+
+
+def _reminder_text(row: HouseholdEssential) -> tuple[str, str]:
+    name = row.category.name
+    title = _("%(category)s 떨어질 때 됐죠?") % {"category": name}
+    last = row.last_bought_on.strftime("%Y.%m.%d")
+    if row.status == Status.OVERDUE:
+        body = _("%(date)s에 마지막으로 샀어요. 다 썼다면 지난번 그 상품을 한 번에 다시 담을 수 있어요.") % {
+            "date": last
+        }
+    else:
+        body = _("%(date)s에 마지막으로 샀어요. 곧 떨어질 것 같아서 미리 알려 드려요.") % {"date": last}
+    return title, body
+
+
+def essentials_remind_due(*, run: SegmentationRun, today: date) -> int:
+    """Send one feed item per household member per due or overdue essential of `run`. Returns items created.
+
+    A service reminder about the customer's own purchases, not an advertisement: no marketing consent is needed
+    and it is not marked (광고) (the task still sends only in daytime). Kind MD_MESSAGE: the shop's MD speaks, and
+    "정기배송 알림" would be wrong for customers without a subscription. The link is the category's 다시 담기 page
+    (a GET shows what would be added; only its POST button changes the cart).
+
+    Once per household, category and due date: rows already reminded (reminded_on, carried across recomputes)
+    and due dates reminded in any other run are skipped; essentials overdue for more than
+    REMIND_OVERDUE_MAX_DAYS are left alone (bought elsewhere by now). Locks the chosen rows (pk order) for the
+    transaction, so a concurrent second call waits and then finds them reminded; the feed rows and the marks
+    commit together, and the live pushes go out after the commit.
+    """
+    reminded_elsewhere = HouseholdEssential.objects.filter(
+        reminded_on__isnull=False, category_id=OuterRef("category_id"), due_on=OuterRef("due_on")
+    ).filter(Q(household_id=OuterRef("household_id")) | Q(user_id=OuterRef("user_id")))
+    with transaction.atomic():
+        rows = list(
+            HouseholdEssential.objects.filter(
+                run=run,
+                status__in=[Status.DUE, Status.OVERDUE],
+                reminded_on__isnull=True,
+                due_on__isnull=False,
+                due_on__gte=today - timedelta(days=REMIND_OVERDUE_MAX_DAYS),
+            )
+            .exclude(Exists(reminded_elsewhere))
+            .select_related("category")
+            .order_by("pk")
+            .select_for_update(of=("self",))
+        )
+        if not rows:
+            return 0
+        household_ids = {row.household_id for row in rows if row.household_id is not None}
+        solo_ids = {row.user_id for row in rows if row.user_id is not None}
+        members = User.objects.filter(Q(household_id__in=household_ids) | Q(pk__in=solo_ids), is_active=True)
+        by_household: dict[int, list[User]] = {}
+        by_user: dict[int, User] = {}
+        for member in members.order_by("pk"):
+            by_user[member.pk] = member
+            if member.household_id is not None:
+                by_household.setdefault(member.household_id, []).append(member)
+        sent = 0
+        for row in rows:
+            if row.household_id is not None:
+                recipients = by_household.get(row.household_id, [])
+            else:
+                recipients = [by_user[row.user_id]] if row.user_id in by_user else []
+            title, body = _reminder_text(row)
+            link = reverse("shop:category_reorder", kwargs={"category_id": row.category_id})
+            for member in recipients:
+                feed_item_create(
+                    kind=FeedItem.Kind.MD_MESSAGE, user=member, title=title, body=body, link=link, toast=True
+                )
+                sent += 1
+        HouseholdEssential.objects.filter(pk__in=[row.pk for row in rows]).update(reminded_on=today)
+    logger.info("essentials reminders: %d feed items for %d due essentials (run %s)", sent, len(rows), run.pk)
+    return sent
