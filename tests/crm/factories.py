@@ -88,3 +88,10 @@ class SegmentMembershipFactory(factory.django.DjangoModelFactory):
     run = factory.SubFactory(SegmentationRunFactory)
     segment = factory.SubFactory(SegmentFactory)
     user = factory.SubFactory(UserFactory)
+
+
+def customer_in_segment(*, segment: Segment, run: SegmentationRun, user=None, **profile) -> CustomerProfile:
+    """A customer profiled by `run` and a member of `segment` in that run (what a finished run leaves behind)."""
+    profile_row = CustomerProfileFactory(run=run, **({"user": user} if user is not None else {}), **profile)
+    SegmentMembershipFactory(run=run, segment=segment, user=profile_row.user)
+    return profile_row
