@@ -34,6 +34,7 @@ REGULAR_MIN_PURCHASE_DAYS = 3  # "regular" needs at least 3 purchase days (2 int
 REGULAR_TOLERANCE = 0.5  # ... and most intervals within median x (1 +- 0.5) ...
 REGULAR_STEADY_SHARE = (2, 3)  # ... where "most" is at least 2 out of 3 intervals
 REMIND_OVERDUE_MAX_DAYS = 14  # past this the household surely bought it elsewhere: no reminder any more
+USER_IDS_BATCH = 1000  # customers per pass of an incremental recompute (bounded parameter lists on SQLite)
 REMIND_HOURS = (8, 21)  # Seoul hours in which the reminder task sends (quiet at night even though not an ad)
 
 Status = HouseholdEssential.Status
@@ -342,6 +343,8 @@ def household_essentials_compute(*, run: SegmentationRun, today: date, user_ids:
 
     With `user_ids` (incremental runs) only the households of those customers are recomputed: their rows in
     `run` are deleted and written again, their members' profiles updated; everything else in the run stays.
+    Passes of USER_IDS_BATCH customers keep parameter lists bounded (a household whose members fall into two
+    passes is simply computed twice, with the same result, and counted twice in the return value).
     Reminder marks (`reminded_on`) survive the recompute for an unchanged due date, from this run's replaced rows
     and from any other run's rows, so a reminder is never sent twice for the same due date.
 
@@ -349,24 +352,31 @@ def household_essentials_compute(*, run: SegmentationRun, today: date, user_ids:
     Called by the segmentation engine after the profiles are written and before memberships.
     """
     with transaction.atomic():
-        rows = HouseholdEssential.objects.filter(run=run)
-        kept_reminders: list[tuple[int | None, int | None, int, date, date]] = []
-        if user_ids is not None:
-            user_ids = sorted({int(pk) for pk in user_ids})
-            rows = rows.filter(_owner_scope(user_ids))
-            kept_reminders = list(
-                rows.filter(reminded_on__isnull=False, due_on__isnull=False).values_list(
-                    "household_id", "user_id", "category_id", "due_on", "reminded_on"
-                )
+        if user_ids is None:
+            return _essentials_recompute(run=run, today=today, user_ids=None)
+        ids = sorted({int(pk) for pk in user_ids})
+        return sum(
+            _essentials_recompute(run=run, today=today, user_ids=ids[start : start + USER_IDS_BATCH])
+            for start in range(0, len(ids), USER_IDS_BATCH)
+        )
+
+
+def _essentials_recompute(*, run: SegmentationRun, today: date, user_ids: list[int] | None) -> int:
+    rows = HouseholdEssential.objects.filter(run=run)
+    kept_reminders: list[tuple[int | None, int | None, int, date, date]] = []
+    if user_ids is not None:
+        rows = rows.filter(_owner_scope(user_ids))
+        kept_reminders = list(
+            rows.filter(reminded_on__isnull=False, due_on__isnull=False).values_list(
+                "household_id", "user_id", "category_id", "due_on", "reminded_on"
             )
-        rows.delete()
-        if user_ids == []:
-            return 0
-        written = _essentials_insert(run=run, today=today, user_ids=user_ids)
-        if kept_reminders:
-            _reminders_restore(run=run, user_ids=user_ids or [], kept=kept_reminders)
-        _reminders_carry_forward(run=run)
-        _profiles_fill(run=run, user_ids=user_ids)
+        )
+    rows.delete()
+    written = _essentials_insert(run=run, today=today, user_ids=user_ids)
+    if kept_reminders:
+        _reminders_restore(run=run, user_ids=user_ids or [], kept=kept_reminders)
+    _reminders_carry_forward(run=run)
+    _profiles_fill(run=run, user_ids=user_ids)
     return written
 
 

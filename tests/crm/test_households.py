@@ -321,6 +321,31 @@ def test_user_ids_recompute_of_a_member_covers_the_whole_household(detergent):
     assert _row(run, detergent, household_id=household.pk).purchase_days == 2
 
 
+def test_user_ids_recompute_in_small_passes_gives_the_same_rows(detergent, monkeypatch):
+    household = HouseholdFactory()
+    mom, dad = UserFactory(household=household), UserFactory(household=household)
+    solo = UserFactory()
+    for user, days_ago in ((mom, 70), (dad, 40), (solo, 10)):
+        _bought(user, ProductFactory(category=detergent), days_ago=days_ago)
+    whole, passes = _run(), _run()
+    _profiles(whole, mom, dad, solo)
+    _profiles(passes, mom, dad, solo)
+    _compute(whole)
+    monkeypatch.setattr("crm.services.households.USER_IDS_BATCH", 1)
+
+    _compute(passes, user_ids=[solo.pk, dad.pk, mom.pk])
+
+    def snapshot(run):
+        rows = HouseholdEssential.objects.filter(run=run).order_by("household_id", "user_id")
+        profiles = CustomerProfile.objects.filter(run=run).order_by("user_id")
+        return (
+            list(rows.values_list("household_id", "user_id", "purchase_days", "due_on", "status", "coverage")),
+            list(profiles.values_list("user_id", "essentials_bought", "essentials_overdue", "essentials_share")),
+        )
+
+    assert snapshot(passes) == snapshot(whole)
+
+
 def test_recompute_of_the_whole_run_is_idempotent(detergent):
     user = UserFactory()
     _bought(user, ProductFactory(category=detergent), days_ago=40)
@@ -328,6 +353,45 @@ def test_recompute_of_the_whole_run_is_idempotent(detergent):
 
     assert _compute(run) == _compute(run) == 1
     assert HouseholdEssential.objects.filter(run=run).count() == 1
+
+
+def test_segmentation_run_end_to_end_fills_essentials_and_incremental_run_patches_them(
+    detergent, django_capture_on_commit_callbacks
+):
+    """Through the engine (crm.services.runs.segmentation_run_start): a full run, then an incremental one."""
+    from crm.selectors.runs import current_run
+    from crm.services.runs import segmentation_run_start
+
+    household = HouseholdFactory()
+    mom, dad = UserFactory(household=household), UserFactory(household=household)
+    product = ProductFactory(category=detergent)
+    for user, days_ago in ((mom, 100), (dad, 70), (mom, 40)):
+        _bought(user, product, days_ago=days_ago)
+
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        full = segmentation_run_start(kind=SegmentationRun.Kind.FULL)
+    full.refresh_from_db()
+
+    assert full.status == SegmentationRun.Status.SUCCEEDED, full.error
+    assert current_run() == full
+    assert _row(full, detergent, household_id=household.pk).status == Status.OVERDUE
+    assert CustomerProfile.objects.get(run=full, user=dad).essentials_overdue == 1
+
+    later = NOW + timedelta(hours=1)
+    with time_machine.travel(later, tick=False):
+        order = PlacedOrderFactory(user=dad, status=Order.Status.PAID, placed_at=later)
+        PlacedOrderLineFactory(order=order, product=product)
+    with (
+        time_machine.travel(later + timedelta(minutes=5), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        patch = segmentation_run_start(kind=SegmentationRun.Kind.INCREMENTAL)
+    patch.refresh_from_db()
+
+    assert patch.status == SegmentationRun.Status.SUCCEEDED, patch.error
+    row = _row(full, detergent, household_id=household.pk)
+    assert (row.purchase_days, row.last_bought_on, row.status) == (4, TODAY, Status.OK)
+    assert CustomerProfile.objects.get(run=full, user=mom).essentials_overdue == 0
 
 
 # --- the 360 section ---
