@@ -195,6 +195,26 @@ CELERY_IMPORTS = ("config.tasks",)
 # CRM household essentials: "세제 떨어질 때 됐죠?" feed reminders for the current run, daily at 10:00 Seoul.
 CELERY_BEAT_SCHEDULE["crm-essentials-remind"] = {"task": "crm.essentials_remind", "schedule": crontab(hour=10, minute=0)}
 CELERY_IMPORTS += ("crm.tasks_households",)
+# CRM segmentation (crm.tasks): a full recompute nightly and an incremental run every 15 minutes. With a broker, beat
+# keeps its schedule in the database (django-celery-beat): these entries are written there once, then admins change
+# them in Django admin (주기적 작업) without a deploy, and a restart keeps their edits (config.beat).
+CELERY_BEAT_SCHEDULE["crm-segmentation-full"] = {
+    "task": "crm.segmentation_scheduled",
+    "schedule": crontab(hour=3, minute=30),
+    "kwargs": {"kind": "full"},
+}
+CELERY_BEAT_SCHEDULE["crm-segmentation-incremental"] = {
+    "task": "crm.segmentation_scheduled",
+    "schedule": crontab(minute="*/15"),
+    "kwargs": {"kind": "incremental"},
+}
+BEAT_ADMIN_OWNED_ENTRIES = ("crm-segmentation-full", "crm-segmentation-incremental")
+if CELERY_BROKER_URL:
+    CELERY_BEAT_SCHEDULER = "config.beat:DatabaseScheduler"
+# Customers per range task of a full run (workers compute ranges in parallel), and how long a run may go without
+# reporting progress before the next start marks it failed (a dead worker never blocks runs for good).
+CRM_SEGMENTATION_CHUNK = env.int("CRM_SEGMENTATION_CHUNK", default=20_000)
+CRM_SEGMENTATION_STALE_MINUTES = env.int("CRM_SEGMENTATION_STALE_MINUTES", default=30)
 # Beat answers `celery inspect ping -d celerybeat@<host>` (its container healthcheck) while it keeps ticking.
 CELERY_BEAT_ENABLE_REMOTE_CONTROL = True
 

@@ -16,3 +16,8 @@ class CrmConfig(AppConfig):
         for model in (Team, TeamMember):
             for signal in (post_save, post_delete):
                 signal.connect(catalog_version_bump, sender=model, dispatch_uid=f"catalog_version_{model.__name__}")
+
+        # Every active segment is a feed audience ("crm_segment_<pk>") for greetings and nudge rules.
+        from crm.audiences import audiences_register
+
+        audiences_register()

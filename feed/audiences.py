@@ -2,7 +2,8 @@
 
 `register(key, label, predicate)` adds an audience; the predicate gets an `AudienceContext` and the
 greeting's `audience_days` and returns True when the greeting applies. crm registers its segments in its
-AppConfig.ready(); feed never imports crm.
+AppConfig.ready(); feed never imports crm. Audiences that come and go at run time (segments) are a `Provider`
+for a key prefix.
 """
 
 from collections.abc import Callable
@@ -26,23 +27,52 @@ Predicate = Callable[[AudienceContext, int | None], bool]
 _registry: dict[str, tuple[Any, Predicate]] = {}
 
 
+@dataclass(frozen=True)
+class Provider:
+    """A family of audiences whose keys share a prefix and come and go at run time (crm's segments:
+    "crm_segment_<pk>"). `predicate_for(key)` must be cheap (no query: it runs on every page), `exists(key)`
+    may query (form validation), `choices()` lists the current ones for admin forms."""
+
+    prefix: str
+    predicate_for: Callable[[str], Predicate | None]
+    exists: Callable[[str], bool]
+    choices: Callable[[], list[tuple[str, Any]]]
+
+
+_providers: dict[str, Provider] = {}
+
+
 def register(key: str, label: Any, predicate: Predicate) -> None:
     _registry[key] = (label, predicate)
 
 
+def register_provider(provider: Provider) -> None:
+    _providers[provider.prefix] = provider
+
+
+def _provider(key: str) -> Provider | None:
+    return next((p for prefix, p in _providers.items() if key.startswith(prefix)), None)
+
+
 def is_registered(key: str) -> bool:
-    return key in _registry
+    if key in _registry:
+        return True
+    provider = _provider(key)
+    return provider is not None and provider.exists(key)
 
 
 def choices() -> list[tuple[str, Any]]:
-    return [(key, label) for key, (label, _predicate) in _registry.items()]
+    static = [(key, label) for key, (label, _predicate) in _registry.items()]
+    return static + [choice for provider in _providers.values() for choice in provider.choices()]
 
 
 def matches(key: str, context: AudienceContext, days: int | None) -> bool:
     entry = _registry.get(key)
-    if entry is None:
-        return False
-    return bool(entry[1](context, days))
+    if entry is not None:
+        return bool(entry[1](context, days))
+    provider = _provider(key)
+    predicate = provider.predicate_for(key) if provider is not None else None
+    return bool(predicate(context, days)) if predicate is not None else False
 
 
 def _is_birthday(ctx: AudienceContext, _days: int | None) -> bool:

@@ -19,3 +19,25 @@ def current_run() -> SegmentationRun | None:
 def current_run_id() -> int | None:
     run = current_run()
     return run.pk if run else None
+
+
+def run_last_succeeded() -> SegmentationRun | None:
+    """The newest succeeded run of either kind: an incremental run picks up changes since it started."""
+    return (
+        SegmentationRun.objects.filter(status=SegmentationRun.Status.SUCCEEDED).order_by("-finished_at", "-pk").first()
+    )
+
+
+def run_active() -> SegmentationRun | None:
+    """The pending or running run, if any (at most one exists: the unique lock)."""
+    return SegmentationRun.objects.filter(lock=True).select_related("requested_by").first()
+
+
+def run_get(*, run_id: int) -> SegmentationRun | None:
+    """One run with who asked for it, for the progress panel (poll it: progress_percent, chunks_done, status)."""
+    return SegmentationRun.objects.select_related("requested_by").filter(pk=run_id).first()
+
+
+def runs_recent(*, limit: int = 20) -> list[SegmentationRun]:
+    """The latest runs, newest first, with who asked for them (one query)."""
+    return list(SegmentationRun.objects.select_related("requested_by").order_by("-created_at", "-pk")[:limit])

@@ -73,6 +73,7 @@ def test_compose_commands_run_gunicorn_daphne_and_celery_worker_and_beat():
     beat = " ".join(SERVICES["beat"]["command"])
     assert beat.startswith("celery -A config beat")
     assert "--enable-remote-control" in beat  # its healthcheck pings it
+    assert "--scheduler config.beat:DatabaseScheduler" in beat  # schedules admins edit in Django admin
     assert "celerybeat@" in SERVICES["beat"]["healthcheck"]["test"][1]
     assert "/healthz" in " ".join(SERVICES["web"]["healthcheck"]["test"])
     assert SERVICES["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
@@ -193,6 +194,10 @@ def test_compose_processes_serve_health_and_round_trip_tasks(tmp_path):
     processes: list[subprocess.Popen] = []
     # Not the current app: shared tasks elsewhere in the suite must keep resolving to the eager config app.
     client = Celery("probe", broker=settings.REDIS_URL, backend=settings.REDIS_URL, set_as_current=False)
+    # Like compose's one-off `migrate` service: beat keeps its schedule in the database's django-celery-beat tables.
+    subprocess.run(  # noqa: S603 (our own compose command)
+        _service_argv("migrate", port, tmp_path), cwd=BASE_DIR, env=env, check=True, capture_output=True
+    )
     try:
         processes.append(_start(web_argv, env, tmp_path / "web.log"))
         processes.append(_start(ws_argv, env, tmp_path / "ws.log"))

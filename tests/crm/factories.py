@@ -95,3 +95,38 @@ def customer_in_segment(*, segment: Segment, run: SegmentationRun, user=None, **
     profile_row = CustomerProfileFactory(run=run, **({"user": user} if user is not None else {}), **profile)
     SegmentMembershipFactory(run=run, segment=segment, user=profile_row.user)
     return profile_row
+
+
+# --- segmentation engine (helper H1) -------------------------------------------------------------------------------
+def bought_orders(*, user, days_ago: list[int], total: int, now=None, status=None, category=None) -> list:
+    """Bought orders (delivered by default) of `total` won each, placed `days_ago` days before `now` (Seoul noon
+    if `now` is noon). With `category`, each order gets one line of a product in it (for category conditions)."""
+    from shop.models import Order
+    from tests.shop.factories import PlacedOrderFactory, PlacedOrderLineFactory, ProductFactory
+
+    now = now or timezone.now()
+    orders = []
+    product = ProductFactory(category=category, price=total) if category is not None else None
+    for days in days_ago:
+        order = PlacedOrderFactory(
+            user=user,
+            status=status or Order.Status.DELIVERED,
+            subtotal=total,
+            placed_at=now - timedelta(days=days),
+            paid_at=now - timedelta(days=days),
+        )
+        if product is not None:
+            PlacedOrderLineFactory(order=order, product=product, quantity=1)
+        orders.append(order)
+    return orders
+
+
+def segmentation_run_now(capture_on_commit, *, kind: str = SegmentationRun.Kind.FULL, **start) -> SegmentationRun:
+    """Start a run through the service and let its after-commit task run (Celery is eager in tests); returns the
+    run as it ended. `capture_on_commit` is pytest-django's django_capture_on_commit_callbacks fixture."""
+    from crm.services.runs import segmentation_run_start
+
+    with capture_on_commit(execute=True):
+        run = segmentation_run_start(kind=kind, **start)
+    run.refresh_from_db()
+    return run

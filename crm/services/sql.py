@@ -1,0 +1,117 @@
+"""A tiny SQL layer for the segmentation engine: named parameters and the few expressions in which PostgreSQL and
+SQLite differ (local dates, day differences, JSON). Everything else the engine writes is plain SQL both accept.
+
+Statements are written with `:name` for a value, `:name*` for a list (expanded to `%s, %s, ...`) and `{name}` for
+a fragment that is itself (sql, params), e.g. an ORM queryset's `query.sql_with_params()`. `bind()` turns them into
+the `%s` form Django's cursor takes on every backend.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+Fragment = tuple[str, Sequence[Any]]
+_TOKEN = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)(\*?)|\{([a-z_][a-z0-9_]*)\}")
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def bind(template: str, values: dict[str, Any] | None = None, fragments: dict[str, Fragment] | None = None) -> Fragment:
+    """(sql with %s placeholders, params in order) from a template with named markers. Literal % is escaped."""
+    values = values or {}
+    fragments = fragments or {}
+    sql: list[str] = []
+    params: list[Any] = []
+    position = 0
+    for match in _TOKEN.finditer(template):
+        sql.append(template[position : match.start()].replace("%", "%%"))
+        position = match.end()
+        name, many, fragment = match.groups()
+        if fragment:
+            fragment_sql, fragment_params = fragments[fragment]
+            sql.append(fragment_sql)
+            params.extend(fragment_params)
+        elif many:
+            items = list(values[name])
+            if not items:
+                sql.append("NULL")  # `x IN (NULL)` matches nothing, as an empty list should
+            else:
+                sql.append(", ".join(["%s"] * len(items)))
+                params.extend(_adapt(item) for item in items)
+        else:
+            sql.append("%s")
+            params.append(_adapt(values[name]))
+    sql.append(template[position:].replace("%", "%%"))
+    return "".join(sql), params
+
+
+def _adapt(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def execute(template: str, values: dict[str, Any] | None = None, fragments: dict[str, Fragment] | None = None) -> int:
+    """Run one statement; returns the affected row count."""
+    sql, params = bind(template, values, fragments)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def fetchall(template: str, values: dict[str, Any] | None = None, fragments: dict[str, Fragment] | None = None):
+    sql, params = bind(template, values, fragments)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+# --- expressions that differ between PostgreSQL and SQLite ----------------------------------------------------------
+
+
+def local_date(expr: str) -> str:
+    """The Seoul (TIME_ZONE) calendar date of a stored timestamp."""
+    if is_postgres():
+        return f"CAST(({expr}) AT TIME ZONE '{timezone.get_default_timezone_name()}' AS date)"
+    # SQLite stores UTC text; Seoul has had no daylight saving since 1988, so one fixed offset is exact.
+    offset = timezone.now().astimezone(timezone.get_default_timezone()).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    return f"date({expr}, '{minutes:+d} minutes')"
+
+
+def date_param(name: str) -> str:
+    """A date parameter (bound as 'YYYY-MM-DD')."""
+    return f"CAST(:{name} AS date)" if is_postgres() else f"date(:{name})"
+
+
+def days_between(later: str, earlier: str) -> str:
+    """Whole days from date `earlier` to date `later` (integer)."""
+    if is_postgres():
+        return f"({later} - {earlier})"
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def yyyymmdd(expr: str) -> str:
+    """A date as the integer YYYYMMDD (for whole-year ages by integer arithmetic)."""
+    if is_postgres():
+        return f"CAST(to_char({expr}, 'YYYYMMDD') AS INTEGER)"
+    return f"CAST(strftime('%Y%m%d', {expr}) AS INTEGER)"
+
+
+def as_json(expr: str) -> str:
+    """A JSON text value stored into a JSONField column."""
+    return f"CAST({expr} AS jsonb)" if is_postgres() else expr
