@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
+from config.pages import privacy
 
 admin.site.site_header = "동네가게 관리자"
 admin.site.site_title = "동네가게 관리자"
@@ -12,6 +13,7 @@ admin.site.index_title = "운영 관리"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("privacy/", privacy, name="privacy"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
