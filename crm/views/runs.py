@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -68,5 +69,5 @@ def run_detail(request: HttpRequest, pk: int, *, seat: Seat | None) -> HttpRespo
     }
     template = "crm/run_detail.html#run-progress" if request.htmx else "crm/run_detail.html"
     response = TemplateResponse(request, template, context)
-    response["Vary"] = "HX-Request"
+    patch_vary_headers(response, ("HX-Request",))
     return response

@@ -10,9 +10,9 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -35,7 +35,6 @@ from crm.services.segments import segment_create as segment_create_service
 from crm.services.segments import segment_update
 from crm.views.base import backoffice_view
 
-CUSTOMER_TABLE_TEMPLATE = "crm/partials/_customer_table.html"
 EMPTY_DEFINITION = {"match": "all", "conditions": []}
 # (sort key, column heading, numeric?) in table order; numbers sort biggest first on the first click.
 SORT_COLUMNS = (
@@ -219,25 +218,22 @@ def segment_preview(request: HttpRequest, *, seat: Seat) -> HttpResponse:
     except forms.ValidationError as exc:
         error = " ".join(exc.messages)
     else:
-        if not definition.get("conditions"):
-            error = _("조건을 하나 이상 골라 주세요.")
-        else:
-            try:
-                count = segment_count_preview(definition=definition)
-            except DomainError as exc:
-                error = exc.message
+        try:
+            count = segment_count_preview(definition=definition)
+        except DomainError as exc:
+            error = exc.message
     context = {"preview_count": count, "preview_error": error, "current_run": current_run()}
     response = TemplateResponse(request, "crm/segment_form.html#count-preview", context)
-    response["Vary"] = "HX-Request"
+    patch_vary_headers(response, ("HX-Request",))
     return response
 
 
-def _customer_table_template() -> str:
+def _segment_customers_url(seat: Seat, segment: Segment) -> str:
+    """H5's panel of the segment's customers (loaded into the page with htmx), when it is installed."""
     try:
-        get_template(CUSTOMER_TABLE_TEMPLATE)
-    except TemplateDoesNotExist:
+        return reverse("crm:segment_customers", kwargs={"slug": seat.team.slug, "pk": segment.pk})
+    except NoReverseMatch:
         return ""
-    return CUSTOMER_TABLE_TEMPLATE
 
 
 @require_safe
@@ -250,7 +246,7 @@ def segment_detail(request: HttpRequest, pk: int, *, seat: Seat) -> HttpResponse
         "history": history,
         "latest": history.latest,
         "definition_words": definition_describe(segment.definition, catalogue=condition_catalogue()),
-        "customer_table_template": _customer_table_template(),
+        "segment_customers_url": _segment_customers_url(seat, segment),
         "can_manage_segments": seat.can(MANAGE_SEGMENTS),
         "current_run": current_run(),
     }
