@@ -37,6 +37,10 @@ class EssentialBought:
     recent_purchase_days: int
     coverage_percent: int | None
 
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_until_due if self.days_until_due is not None and self.days_until_due < 0 else 0
+
 
 @dataclass(frozen=True)
 class EssentialElsewhere:
