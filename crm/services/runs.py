@@ -9,7 +9,7 @@ CRM_SEGMENTATION_STALE_MINUTES (its worker died) is marked failed by the next st
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
+from functools import partial, update_wrapper
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -86,10 +86,14 @@ def segmentation_run_start(
             )
     except IntegrityError as exc:
         raise DomainError(_(RUN_ALREADY_ACTIVE), code="run_active", http_status=409) from exc
+    transaction.on_commit(update_wrapper(partial(_run_enqueue, run_id=run.pk), _run_enqueue), robust=True)
+    return run
+
+
+def _run_enqueue(*, run_id: int) -> None:
     from crm.tasks import segmentation_run_task as _task
 
-    transaction.on_commit(partial(_task.delay, run_id=run.pk), robust=True)
-    return run
+    _task.delay(run_id=run_id)
 
 
 def run_claim(*, run_id: int) -> bool:

@@ -106,7 +106,7 @@ def bought_orders(*, user, days_ago: list[int], total: int, now=None, status=Non
 
     now = now or timezone.now()
     orders = []
-    product = ProductFactory(category=category, price=total) if category is not None else None
+    product = ProductFactory(category=category, price=total, list_price=None) if category is not None else None
     for days in days_ago:
         order = PlacedOrderFactory(
             user=user,
