@@ -253,7 +253,7 @@ def _profiles_fill(*, run: SegmentationRun, user_ids: list[int] | None) -> None:
     fill = _Sql()
     run_param = fill.param(run.pk)
     statuses = fill.in_list("o.status", [str(status) for status in BOUGHT_STATUSES])
-    share = f"COALESCE(e.covered, 0) / {fill.param(float(share_categories))}" if share_categories else "NULL"
+    share = f"COALESCE(e.covered, 0) / {fill.param(float(share_categories))}" if share_categories else "CAST(NULL AS REAL)"
     due, overdue = fill.param(Status.DUE.value), fill.param(Status.OVERDUE.value)
     scope_users = _scope_sql(fill, "u", user_ids)
     scope_buyers = _scope_sql(fill, "m", user_ids)
