@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import Team, TeamMember
+from crm.models import LifecycleThresholds, SegmentationRun, Team, TeamMember
 
 
 class TeamMemberInline(admin.TabularInline):
@@ -35,3 +35,67 @@ class TeamMemberAdmin(admin.ModelAdmin):
     list_select_related = ("team", "user")
     search_fields = ("user__username", "user__nickname", "user__last_name", "team__name")
     raw_id_fields = ("user",)
+
+
+# --- segmentation (the back office at /crm/ is the everyday tool; these are for admins) ---------------------------
+@admin.register(LifecycleThresholds)
+class LifecycleThresholdsAdmin(admin.ModelAdmin):
+    """The one thresholds row: it can be edited, never added twice or deleted (the next run applies it)."""
+
+    list_display = (
+        "__str__",
+        "new_days",
+        "vip_min_orders",
+        "vip_min_spend",
+        "at_risk_days",
+        "dormant_days",
+        "updated_at",
+    )
+    readonly_fields = ("updated_at", "updated_by")
+
+    def has_add_permission(self, request) -> bool:
+        return not LifecycleThresholds.objects.filter(pk=1).exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        from django.utils import timezone
+
+        obj.pk = 1
+        obj.updated_by = request.user
+        obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(SegmentationRun)
+class SegmentationRunAdmin(admin.ModelAdmin):
+    """Runs are written by the engine only: admins read them here (start runs from the back office or beat)."""
+
+    list_display = (
+        "pk",
+        "kind",
+        "status",
+        "trigger",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "progress",
+        "customers_total",
+    )
+    list_filter = ("kind", "status", "trigger")
+    list_select_related = ("requested_by",)
+    ordering = ("-created_at", "-pk")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in SegmentationRun._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("진행률(%)"))
+    def progress(self, obj: SegmentationRun) -> int:
+        return obj.progress_percent

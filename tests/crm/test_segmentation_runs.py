@@ -239,3 +239,35 @@ def test_beat_keeps_an_admin_edited_schedule_across_restarts():
 
     assert PeriodicTask.objects.get(name="crm-segmentation-full").crontab_id == five_am.pk
     assert PeriodicTask.objects.get(name="config-heartbeat").interval.every == 60  # operations values from settings
+
+
+# --- admin ---
+
+
+def test_admin_lists_runs_read_only_and_edits_the_one_thresholds_row(client, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from crm.models import LifecycleThresholds
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    run = segmentation_run_now(django_capture_on_commit_callbacks)
+
+    assert client.get(reverse("admin:crm_segmentationrun_changelist")).status_code == 200
+    assert client.get(reverse("admin:crm_segmentationrun_change", args=[run.pk])).status_code == 200
+    assert client.get(reverse("admin:crm_segmentationrun_add")).status_code == 403
+    response = client.post(
+        reverse("admin:crm_lifecyclethresholds_add"),
+        {
+            "new_days": 14,
+            "regular_min_orders": 2,
+            "vip_min_orders": 8,
+            "vip_min_spend": 700_000,
+            "at_risk_days": 45,
+            "dormant_days": 120,
+        },
+    )
+    assert response.status_code == 302
+    saved = LifecycleThresholds.objects.get()
+    assert (saved.pk, saved.new_days, saved.updated_by) == (1, 14, admin)
+    assert client.get(reverse("admin:crm_lifecyclethresholds_add")).status_code == 403
