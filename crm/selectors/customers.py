@@ -32,7 +32,9 @@ from crm.models import (
     SegmentMembership,
 )
 from crm.selectors.access import SEE_CONTACT, Seat, visible_customer_ids
+from crm.selectors.households import HouseholdEssentialsView, household_essentials_view
 from feed.models import FeedItem
+from feed.selectors import DayActivity, recent_activity_for_user
 from shop.models import Address, Category, Order
 from shop.selectors.orders import default_addresses_for_users, orders_recent_for_customer
 
@@ -411,12 +413,12 @@ class Customer360:
     contact: Contact
     top_categories: list[Category]
     orders: list[OrderSummary]
-    activity: list[Any]
+    activity: list[DayActivity]
     feed_items: list[FeedItemView]
     segments: list[Segment]
     notes: list[CustomerNote]
     tags: list[CustomerTag]
-    essentials: Any = None
+    essentials: HouseholdEssentialsView
     age_band_label: str = ""
     gender_label: str = ""
 
@@ -440,25 +442,9 @@ def _top_categories(profile: CustomerProfile | None) -> list[Category]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def _activity(customer: User) -> list[Any]:
-    """Recent behaviour through feed's selector (helper H3's recent_activity_for_user), newest first."""
-    from feed import selectors as feed_selectors
-
-    recent = getattr(feed_selectors, "recent_activity_for_user", None)
-    if recent is None:
-        return []
-    return list(recent(user=customer, days=ACTIVITY_DAYS))[:ACTIVITY_LIMIT]
-
-
-def _essentials(*, run_id: int | None, customer: User, today: date) -> Any:
-    """Helper H2's household essentials view, when it is installed (None otherwise)."""
-    try:
-        from crm.selectors.households import household_essentials_view
-    except ImportError:
-        return None
-    if run_id is None:
-        return None
-    return household_essentials_view(run_id=run_id, customer=customer, today=today)
+def _activity(customer: User, today: date) -> list[DayActivity]:
+    """The customer's active days of the last ACTIVITY_DAYS (feed's daily rollups), newest first."""
+    return recent_activity_for_user(user=customer, days=ACTIVITY_DAYS, today=today)[:ACTIVITY_LIMIT]
 
 
 def age_band_label(age_band: int | None) -> str:
@@ -470,7 +456,7 @@ def customer_360(*, seat: Seat, customer: User, run_id: int | None, today: date)
 
     Notes and tags are the seat's team's only; segments are the team's segments the customer is in now. A fixed
     number of queries whatever the number of orders, notes, tags or feed items (profile, address, categories,
-    orders + lines, feed items, segments, notes, tags, plus feed's and the essentials view's own).
+    orders + lines, feed items, segments, notes, tags, plus feed's activity (2) and the essentials view's (4)).
     """
     profile = CustomerProfile.objects.filter(run_id=run_id, user=customer).first() if run_id is not None else None
     if profile is not None:
@@ -519,7 +505,8 @@ def customer_360(*, seat: Seat, customer: User, run_id: int | None, today: date)
         .order_by("-created_at", "-pk")[:RECENT_NOTES]
     )
     tags = list(CustomerTag.objects.filter(team=seat.team, customer=customer).order_by("label", "pk"))
-    gender = User.Gender(customer.gender).label if customer.gender in User.Gender.values else ""
+    gender_code = customer.gender or (profile.gender if profile else "")
+    gender = User.Gender(gender_code).label if gender_code in User.Gender.values else ""
     return Customer360(
         customer=customer,
         household=customer.household,
@@ -528,12 +515,12 @@ def customer_360(*, seat: Seat, customer: User, run_id: int | None, today: date)
         contact=contact,
         top_categories=_top_categories(profile),
         orders=orders,
-        activity=_activity(customer),
+        activity=_activity(customer, today),
         feed_items=feed_items,
         segments=segments,
         notes=notes,
         tags=tags,
-        essentials=_essentials(run_id=run_id, customer=customer, today=today),
+        essentials=household_essentials_view(run_id=run_id, customer=customer, today=today),
         age_band_label=age_band_label(profile.age_band if profile else None),
         gender_label=str(gender),
     )

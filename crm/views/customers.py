@@ -18,8 +18,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -59,7 +57,6 @@ LIST_TEMPLATE = "crm/customer_list.html"
 TABLE_TEMPLATE = "crm/partials/_customer_table.html"
 DETAIL_TEMPLATE = "crm/customer_detail.html"
 TABLE_TARGET = "customer-table"
-ESSENTIALS_TEMPLATE = "crm/partials/_household_essentials.html"
 UTF8_BOM = "\ufeff"
 
 
@@ -74,7 +71,6 @@ class Column:
 
 COLUMNS = (
     Column("nickname", gettext_lazy("닉네임"), text_first=True),
-    Column("name", gettext_lazy("이름"), text_first=True),
     Column("phone", gettext_lazy("휴대폰"), sortable=False),
     Column("lifecycle", gettext_lazy("고객 단계"), text_first=True),
     Column("rfm", gettext_lazy("RFM"), text_first=True),
@@ -94,7 +90,7 @@ COLUMNS = (
 class HeaderCell:
     column: Column
     query: str  # the query string that sorts by this column (page reset to 1)
-    direction: str  # "asc" / "desc" when the table is sorted by it, else ""
+    direction: str  # "ascending" / "descending" when the table is sorted by it (aria-sort's words), else ""
 
 
 @dataclass(frozen=True)
@@ -134,9 +130,9 @@ def _header(query: ListQuery) -> list[HeaderCell]:
         sort_value = ""
         if column.sortable:
             if query.sort == column.key:
-                direction, sort_value = "asc", f"-{column.key}"
+                direction, sort_value = "ascending", f"-{column.key}"
             elif query.sort == f"-{column.key}":
-                direction, sort_value = "desc", column.key
+                direction, sort_value = "descending", column.key
             else:
                 sort_value = column.key if column.text_first else f"-{column.key}"
         cells.append(HeaderCell(column=column, query=query.querystring(sort=sort_value), direction=direction))
@@ -210,14 +206,15 @@ def _customer_table(request: HttpRequest, seat: Seat, segment: Segment | None) -
         "shows_contact": seat.can(SEE_CONTACT),
         **urls,
     }
-    if request.htmx and request.htmx.target == TABLE_TARGET:
+    table_only = bool(request.htmx and request.htmx.target == TABLE_TARGET)
+    if table_only:
         template = f"{TABLE_TEMPLATE}#customer-table"
     elif request.htmx:
         template = TABLE_TEMPLATE
     else:
         template = LIST_TEMPLATE
     response = TemplateResponse(request, template, context)
-    if request.htmx and request.htmx.target == TABLE_TARGET:
+    if table_only:
         qs = query.querystring(page=page.number if page.number > 1 else "")
         response["HX-Push-Url"] = urls["table_url"] + (f"?{qs}" if qs else "")
     patch_vary_headers(response, ("HX-Request",))
@@ -300,16 +297,6 @@ def _customer_or_404(seat: Seat, customer_id: int, run_id: int | None):
     return customer
 
 
-def _essentials_template() -> str:
-    """The household essentials partial (helper H2's), or "" while it is not installed: the page then shows the
-    household's basics from the profile instead."""
-    try:
-        get_template(ESSENTIALS_TEMPLATE)
-    except TemplateDoesNotExist:
-        return ""
-    return ESSENTIALS_TEMPLATE
-
-
 def _detail_response(request: HttpRequest, seat: Seat, customer_id: int, *, partial: str = "") -> TemplateResponse:
     run = current_run()
     run_id = run.pk if run else None
@@ -319,7 +306,6 @@ def _detail_response(request: HttpRequest, seat: Seat, customer_id: int, *, part
         "view": view,
         "customer": customer,
         "run": run,
-        "essentials_template": _essentials_template(),
         "can_write_notes": seat.can(WRITE_NOTES),
         "shows_contact": seat.can(SEE_CONTACT),
         "back_url": reverse("crm:customer_list", kwargs={"slug": seat.team.slug}),

@@ -500,3 +500,203 @@ def test_stale_run_customer_is_not_visible_to_members(client, world):
     customer_in_segment(segment=world.segment_a, run=newer)
     client.force_login(world.members[Role.MD_LEAD])
     assert client.get(detail_url(world.team_a, world.alice)).status_code == 404
+
+
+# --- in a real browser ----------------------------------------------------------------------------------------
+def _seed_back_office(device: str):
+    """A team with two segments, 24 customers of every stage, one customer with a full history."""
+    import random
+
+    from accounts.models import Household
+    from crm.models import HouseholdEssential
+    from feed.models import DailyActivity
+    from tests.shop.factories import CategoryFactory, ProductFactory, StoreFactory
+
+    rng = random.Random(7)
+    run = SegmentationRunFactory()
+    team = TeamFactory(name="생활 MD팀", slug=f"living-{device}")
+    regulars, sleepers = SegmentFactory(team=team, name="단골 고객"), SegmentFactory(team=team, name="휴면 위험")
+    names = ["민지", "서연", "하늘", "지우", "도윤", "예린", "준호", "수아", "유진", "현우", "다은", "시우"]
+    stages = list(
+        zip(
+            Lifecycle.values,
+            [
+                RfmSegment.NEW,
+                RfmSegment.PROMISING,
+                RfmSegment.LOYAL,
+                RfmSegment.CHAMPIONS,
+                RfmSegment.AT_RISK,
+                RfmSegment.HIBERNATING,
+                RfmSegment.POTENTIAL_LOYALIST,
+            ],
+            strict=False,
+        )
+    )
+    now = timezone.now()
+    for i in range(24):
+        lifecycle, rfm = stages[i % len(stages)]
+        user = UserFactory(
+            username=f"{device}-c{i}",
+            nickname=f"{names[i % len(names)]}{i}",
+            last_name="김이박최"[i % 4],
+            first_name=names[i % len(names)],
+            phone=f"010-{1000 + i * 37:04d}-{5000 + i * 91:04d}",
+        )
+        customer_in_segment(
+            segment=sleepers if lifecycle in (Lifecycle.AT_RISK, Lifecycle.DORMANT) else regulars,
+            run=run,
+            user=user,
+            lifecycle=lifecycle,
+            rfm_segment=rfm,
+            r_score=rng.randint(1, 5),
+            f_score=rng.randint(1, 5),
+            m_score=rng.randint(1, 5),
+            frequency=rng.randint(1, 14),
+            monetary=rng.randint(10, 900) * 1000,
+            essentials_share=rng.random(),
+            essentials_overdue=rng.choice([0, 0, 1, 2]),
+            last_seen_at=now - timedelta(days=rng.randint(0, 40)),
+            marketing_consent=bool(i % 3),
+        )
+    household = Household.objects.create(name="망원동 민지네", size=3, has_children=True)
+    star = UserFactory(
+        username=f"{device}-star",
+        nickname="살림요정",
+        last_name="김",
+        first_name="민지",
+        phone="010-1234-5678",
+        household=household,
+        marketing_consented_at=now - timedelta(days=200),
+    )
+    store = StoreFactory(name="골목 생활용품점", team=team)
+    detergent = CategoryFactory(name="세탁세제", replenishment_days=30)
+    tissue = CategoryFactory(name="화장지", replenishment_days=45)
+    CategoryFactory(name="생수", replenishment_days=14)
+    AddressFactory(user=star, address1="서울특별시 마포구 월드컵로 212 (망원동)", address2="2층")
+    for product in (
+        ProductFactory(store=store, category=detergent, name="라벤더 고농축 세탁세제 2.5L"),
+        ProductFactory(store=store, category=tissue, name="3겹 천연펄프 화장지 30롤"),
+    ):
+        order_via_checkout(user=star, items=[(product, 1)])
+    customer_in_segment(
+        segment=regulars,
+        run=run,
+        user=star,
+        lifecycle=Lifecycle.VIP,
+        rfm_segment=RfmSegment.CHAMPIONS,
+        r_score=5,
+        f_score=5,
+        m_score=4,
+        frequency=12,
+        monetary=684_000,
+        recency_days=3,
+        essentials_share=0.62,
+        essentials_overdue=1,
+        essentials_due=1,
+        marketing_consent=True,
+        age_band=30,
+        gender="F",
+        top_category_ids=[detergent.pk, tissue.pk],
+        last_seen_at=now - timedelta(hours=5),
+    )
+    customer_in_segment(segment=sleepers, run=run, user=UserFactory(username=f"{device}-x", nickname="다른"))
+    today = timezone.localdate()
+    HouseholdEssential.objects.create(
+        run=run,
+        household_id=household.pk,
+        category=detergent,
+        purchase_days=6,
+        first_bought_on=today - timedelta(days=220),
+        last_bought_on=today - timedelta(days=40),
+        median_interval_days=30,
+        cycle_days=30,
+        is_regular=True,
+        due_on=today - timedelta(days=10),
+        status=HouseholdEssential.Status.OVERDUE,
+    )
+    HouseholdEssential.objects.create(
+        run=run,
+        household_id=household.pk,
+        category=tissue,
+        purchase_days=3,
+        first_bought_on=today - timedelta(days=120),
+        last_bought_on=today - timedelta(days=38),
+        cycle_days=45,
+        due_on=today + timedelta(days=7),
+        status=HouseholdEssential.Status.DUE,
+    )
+    for days_ago, views in ((0, 14), (2, 6), (9, 21)):
+        day = today - timedelta(days=days_ago)
+        DailyActivity.objects.create(
+            user=star,
+            day=day,
+            page_views=views,
+            searches=2,
+            cart_adds=1,
+            dwell_seconds=300,
+            last_seen_at=now - timedelta(days=days_ago),
+            updated_at=now,
+        )
+        DailyActivity.objects.create(
+            user=star,
+            day=day,
+            category_id=detergent.pk,
+            category_views=views // 2,
+            last_seen_at=now - timedelta(days=days_ago),
+            updated_at=now,
+        )
+    FeedItemFactory(user=star, kind="nudge", title="세제 떨어질 때 됐죠?", read_at=now)
+    FeedItemFactory(user=star, kind="greeting", title="민지님, 오늘 하루도 수고했어요")
+    lead = TeamMemberFactory(team=team, role=Role.MD_LEAD, user__username=f"{device}-lead").user
+    cs = TeamMemberFactory(team=team, role=Role.CS, user__last_name="박", user__first_name="상담").user
+    CustomerNote.objects.create(team=team, customer=star, author=cs, body="오후 2시 이후 통화를 좋아하세요.")
+    CustomerTag.objects.create(team=team, customer=star, label="선물 포장 선호")
+    return SimpleNamespace(team=team, lead=lead, star=star, regulars=regulars)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_customer_list_and_360_page_in_a_browser(device, request, live_server, artifacts_dir):
+    """An MD lead searches, filters and sorts the team's customers without a reload, then opens a 360 page and
+    leaves a note. Screenshots go to test-results/<test name>/."""
+    import re
+
+    from playwright.sync_api import expect
+
+    page = request.getfixturevalue("browser_page" if device == "desktop" else "phone_page")
+    data = _seed_back_office(device)
+    page.goto(live_server.url + "/accounts/login/?next=" + list_url(data.team))
+    page.fill("input[name=username]", data.lead.username)
+    page.fill("input[name=password]", "test-pass-1234")
+    page.locator("#content form button[type=submit]").first.click()
+    expect(page.locator("[data-testid=customer-count]")).to_contain_text("26명")
+    expect(page.locator("[data-testid=customer-row]")).to_have_count(26)
+    page.screenshot(path=str(artifacts_dir / f"{device}-01-list.png"), full_page=True)
+
+    page.fill("#customer-search", "살림")
+    expect(page.locator("[data-testid=customer-row]")).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"\?q=%EC%82%B4%EB%A6%BC"))
+    page.fill("#customer-search", "")
+    expect(page.locator("[data-testid=customer-row]")).to_have_count(26)
+    page.select_option("#filter-lifecycle", "dormant")
+    expect(page).to_have_url(re.compile(r"lifecycle=dormant"))
+    dormant_rows = page.locator("[data-testid=customer-row]")
+    expect(dormant_rows.first).to_contain_text("휴면")
+    page.select_option("#filter-lifecycle", "")
+    expect(page.locator("[data-testid=customer-row]")).to_have_count(26)
+    page.locator("th a.crm-sort", has_text=re.compile(r"^주문")).click()
+    expect(page).to_have_url(re.compile(r"sort=-orders"))
+    page.select_option("#filter-consent", "yes")
+    expect(page).to_have_url(re.compile(r"consent=yes.*sort=-orders|sort=-orders.*consent=yes"))
+    page.screenshot(path=str(artifacts_dir / f"{device}-02-list-sorted.png"), full_page=False)
+
+    page.goto(live_server.url + detail_url(data.team, data.star))
+    expect(page.locator("[data-testid=customer-name]")).to_contain_text("살림요정")
+    expect(page.locator("[data-testid=contact-phone]")).to_have_text("010-****-5678")
+    expect(page.locator("[data-testid=household-essentials]")).to_contain_text("세탁세제")
+    page.fill("#note-body", "정기배송을 권해 보면 좋겠어요.")
+    page.get_by_role("button", name="메모 남기기").click()
+    expect(page.locator("[data-testid=customer-notes]")).to_contain_text("정기배송을 권해 보면 좋겠어요.")
+    page.screenshot(path=str(artifacts_dir / f"{device}-03-customer-360.png"), full_page=True)
+    assert AuditLog.objects.filter(action=AuditLog.Action.CUSTOMER_VIEW, customer=data.star).count() == 1
