@@ -20,6 +20,7 @@ SEEDERS = [
     "shop.demo.orders",
     "shop.demo.loyalty",
     "feed.demo",
+    "crm.demo",
 ]
 
 
