@@ -1,9 +1,41 @@
 from django.urls import path
 
-from crm.views import avatars
+from crm.views import audit, avatars, customers, home, runs, segments, settings, teams
 
 app_name = "crm"
 
 urlpatterns = [
+    path("", home.home, name="home"),
     path("avatar/<int:pk>.png", avatars.member_avatar, name="member_avatar"),
+    # a team's pages: the team is in the URL, so access is checked on every request and the switcher is links
+    path("t/<str:slug>/", teams.team, name="team"),
+    path("t/<str:slug>/segments/", segments.segment_list, name="segment_list"),
+    path("t/<str:slug>/segments/new/", segments.segment_create, name="segment_create"),
+    path("t/<str:slug>/segments/preview/", segments.segment_preview, name="segment_preview"),
+    path("t/<str:slug>/segments/<int:pk>/", segments.segment_detail, name="segment_detail"),
+    path("t/<str:slug>/segments/<int:pk>/edit/", segments.segment_edit, name="segment_edit"),
+    # segmentation runs (all teams share them)
+    path("runs/", runs.run_list_view, name="run_list"),
+    path("runs/start/", runs.run_start, name="run_start"),
+    path("runs/<int:pk>/", runs.run_detail, name="run_detail"),
+    # admins only
+    path("settings/lifecycle/", settings.lifecycle_settings, name="lifecycle_settings"),
+    path("audit/", audit.audit_log, name="audit_log"),
+    # customers (H5)
+    path("t/<str:slug>/customers/", customers.customer_list, name="customer_list"),
+    path("t/<str:slug>/customers/export.csv", customers.customer_export, name="customer_export"),
+    path("t/<str:slug>/customers/<int:customer_id>/", customers.customer_detail, name="customer_detail"),
+    path(
+        "t/<str:slug>/customers/<int:customer_id>/notes/",
+        customers.customer_note_add_view,
+        name="customer_note_add",
+    ),
+    path("t/<str:slug>/customers/<int:customer_id>/tags/", customers.customer_tag_add_view, name="customer_tag_add"),
+    path(
+        "t/<str:slug>/customers/<int:customer_id>/tags/<int:tag_id>/remove/",
+        customers.customer_tag_remove_view,
+        name="customer_tag_remove",
+    ),
+    path("t/<str:slug>/segments/<int:pk>/customers/", customers.segment_customers, name="segment_customers"),
+    path("t/<str:slug>/segments/<int:pk>/export.csv", customers.segment_export, name="segment_export"),
 ]

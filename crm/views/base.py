@@ -81,12 +81,13 @@ def shell_context(request: HttpRequest, *, seat: Seat | None, teams: list[Team],
         url = _reverse_or_empty(f"crm:{switch_page}", slug=team.slug) or reverse("crm:team", kwargs={"slug": team.slug})
         switcher.append(TeamLink(team=team, url=url, is_current=nav_team is not None and team.pk == nav_team.pk))
     user = request.user
-    if seat is not None:
-        role_label = seat.role_label
-    elif user.is_superuser:
+    shown_seat = seat
+    if shown_seat is None and nav_team is not None:
+        # A page without a team in the URL (runs, admin pages) shows the role in the team the navigation points at.
+        shown_seat = seat_for(user=user, team=nav_team)
+    role_label = shown_seat.role_label if shown_seat is not None else ""
+    if not role_label and user.is_superuser:  # an admin before any team exists
         role_label = _("관리자")
-    else:
-        role_label = ""
     nav = {
         "team": reverse("crm:team", kwargs={"slug": nav_team.slug}) if nav_team else "",
         "segments": reverse("crm:segment_list", kwargs={"slug": nav_team.slug}) if nav_team else "",

@@ -413,7 +413,7 @@
           })
         );
       }
-      box.appendChild(this.unit(entry));
+      if (entry.unit) box.appendChild(this.unit(entry));
     } else if (entry.type === "choice") {
       if (!Array.isArray(condition.value)) condition.value = condition.value === null ? [] : [condition.value];
       var chosen = condition.value.map(String);
@@ -519,8 +519,11 @@
     if (fallback) fallback.hidden = true;
     builder.render();
     if (builder.state.conditions.length) {
-      // Count what the segment already holds (edit page, or a form shown again with errors).
-      form.dispatchEvent(new CustomEvent("crm:definition-changed", { bubbles: true }));
+      // Count what the segment already holds (edit page, or a form shown again with errors). htmx binds its
+      // listeners on DOMContentLoaded too, so fire on the next turn, once it has.
+      window.setTimeout(function () {
+        form.dispatchEvent(new CustomEvent("crm:definition-changed", { bubbles: true }));
+      }, 0);
     }
     form.crmBuilder = builder;
   }
@@ -552,6 +555,8 @@
     document.addEventListener("keydown", closeSwitcherOnEscape);
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  // Deferred scripts run before DOMContentLoaded; htmx (loaded first) processes the page on that event, so the
+  // builder mounts after it.
+  if (document.readyState === "complete") init();
+  else document.addEventListener("DOMContentLoaded", init);
 })();
