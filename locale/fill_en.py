@@ -1,17 +1,20 @@
 """Fill English translations into locale/en/LC_MESSAGES/django.po for msgids listed in TRANSLATIONS.
 
 Run after `manage.py makemessages -l en --no-wrap` (the Makefile's `messages` target does both); entries that
-already have a translation are left alone, so translators' edits survive. Each app may add its own
-`locale/en_<app>.py`-style dict later; this file holds the foundation's strings (accounts, shell, mail).
+already have a translation are left alone, so translators' edits survive. This file holds the foundation's
+strings (accounts, shell, mail); every `locale/en_*.py` next to it adds its own `TRANSLATIONS` dict of the same
+shape, merged in file-name order (a later file wins on a clash). Keys are msgids, or (msgctxt, msgid) tuples for
+pgettext entries; values are the English text, or a (singular, plural) tuple for plural entries.
 """
 
+import importlib.util
 import re
 import sys
 from pathlib import Path
 
 PO = Path(__file__).resolve().parent / "en" / "LC_MESSAGES" / "django.po"
 
-TRANSLATIONS: dict[str, str | tuple[str, str]] = {
+TRANSLATIONS: dict[str | tuple[str, str], str | tuple[str, str]] = {
     # accounts: models, admin, forms
     "회원": "Members",
     "프로필": "Profile",
@@ -196,7 +199,19 @@ def _unquote(text: str) -> str:
     return text[1:-1].replace('\\"', '"').replace("\\\\", "\\")
 
 
-def fill(po_text: str) -> tuple[str, int]:
+def load_translations() -> dict[str | tuple[str, str], str | tuple[str, str]]:
+    """This file's TRANSLATIONS, then each locale/en_*.py module's TRANSLATIONS, in file-name order."""
+    merged = dict(TRANSLATIONS)
+    for path in sorted(Path(__file__).resolve().parent.glob("en_*.py")):
+        spec = importlib.util.spec_from_file_location(f"_locale_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        merged.update(module.TRANSLATIONS)
+    return merged
+
+
+def fill(po_text: str, translations: dict | None = None) -> tuple[str, int]:
+    translations = TRANSLATIONS if translations is None else translations
     blocks = po_text.split("\n\n")
     filled = 0
     for index, block in enumerate(blocks):
@@ -204,23 +219,37 @@ def fill(po_text: str) -> tuple[str, int]:
         if not match:
             continue
         msgid = _unquote(match.group(1))
-        if msgid not in TRANSLATIONS:
+        context = re.search(r'^msgctxt (".*")$', block, re.MULTILINE)
+        key = (_unquote(context.group(1)), msgid) if context else msgid
+        if key not in translations:
             continue
-        english = TRANSLATIONS[msgid]
+        english = translations[key]
+        # A fuzzy guess from makemessages would hide the translation; ours is exact, so it replaces the guess.
+        fuzzy = re.search(r"^#, .*fuzzy", block, re.MULTILINE) is not None
         before = filled
         if "msgid_plural" in block:
             singular, plural = english if isinstance(english, tuple) else (english, english)
-            if re.search(r'^msgstr\[0\] ""$', block, re.MULTILINE):
-                block = re.sub(r'^msgstr\[0\] ""$', f"msgstr[0] {_quote(singular)}", block, flags=re.MULTILINE)
-                block = re.sub(r'^msgstr\[1\] ""$', f"msgstr[1] {_quote(plural)}", block, flags=re.MULTILINE)
+            if fuzzy or re.search(r'^msgstr\[0\] ""$', block, re.MULTILINE):
+                block = re.sub(
+                    r"^msgstr\[0\] .*$", lambda _m, t=singular: f"msgstr[0] {_quote(t)}", block, flags=re.MULTILINE
+                )
+                block = re.sub(
+                    r"^msgstr\[1\] .*$", lambda _m, t=plural: f"msgstr[1] {_quote(t)}", block, flags=re.MULTILINE
+                )
                 filled += 1
-        elif re.search(r'^msgstr ""$', block, re.MULTILINE) and not re.search(r'^msgstr ""\n"', block, re.MULTILINE):
+        elif fuzzy or (
+            re.search(r'^msgstr ""$', block, re.MULTILINE) and not re.search(r'^msgstr ""\n"', block, re.MULTILINE)
+        ):
             text = english[0] if isinstance(english, tuple) else english
-            block = re.sub(r'^msgstr ""$', lambda _m, t=text: f"msgstr {_quote(t)}", block, flags=re.MULTILINE)
+            block = re.sub(
+                r'^msgstr ".*"(\n".*")*$', lambda _m, t=text: f"msgstr {_quote(t)}", block, flags=re.MULTILINE
+            )
             filled += 1
-        # A fuzzy guess from makemessages would hide the translation; ours is exact.
         if filled > before:
             block = re.sub(r"^#, fuzzy\n", "", block, flags=re.MULTILINE)
+            block = re.sub(r"^#, fuzzy, ", "#, ", block, flags=re.MULTILINE)
+            block = re.sub(r"^(#,.*), fuzzy\b", r"\1", block, flags=re.MULTILINE)
+            block = re.sub(r"^#\| .*\n", "", block, flags=re.MULTILINE)
         blocks[index] = block
     header = blocks[0].replace("# SOME DESCRIPTIVE TITLE.", "# 동네가게: English translations.")
     header = header.replace('"Language: \\n"', '"Language: en\\n"')
@@ -229,7 +258,7 @@ def fill(po_text: str) -> tuple[str, int]:
 
 
 def main() -> int:
-    text, filled = fill(PO.read_text(encoding="utf-8"))
+    text, filled = fill(PO.read_text(encoding="utf-8"), load_translations())
     PO.write_text(text, encoding="utf-8")
     print(f"{PO}: filled {filled} translations")  # noqa: T201 (a maintenance script reports what it did)
     return 0
