@@ -560,6 +560,17 @@ def test_reminder_comes_again_for_the_next_due_date(detergent):
     assert _row(new_run, detergent, household_id=members[0].household_id).due_on == TODAY + timedelta(days=31)
 
 
+def test_reminders_in_small_batches_reach_every_household_once(detergent, monkeypatch):
+    for _index in range(3):
+        _overdue_household(detergent, members=1)
+    run = _run()
+    _compute(run)
+    monkeypatch.setattr("crm.services.households.REMIND_BATCH", 2)
+
+    assert (_remind(run), _remind(run)) == (3, 0)
+    assert FeedItem.objects.values("user_id").distinct().count() == 3
+
+
 def test_reminder_skips_essentials_overdue_for_weeks_and_ones_not_due(detergent):
     _overdue_household(detergent, days_ago=60)  # 30 days overdue: bought elsewhere by now
     solo = UserFactory()
