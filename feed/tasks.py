@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from celery import shared_task
 from django.utils import timezone
@@ -48,3 +48,9 @@ def activity_rollup_previous_task(days: int = 2) -> int:
     24 h late, and log-ins merge earlier anonymous events)."""
     today = timezone.localdate()
     return sum(activity_rollup(day=today - timedelta(days=back)) for back in range(1, days + 1))
+
+
+@shared_task(name="feed.activity_rollup_days")
+def activity_rollup_days_task(days: list[str]) -> int:
+    """After a log-in merged anonymous events of earlier days: roll those Seoul days (ISO dates) up again."""
+    return sum(activity_rollup(day=date.fromisoformat(day)) for day in days)

@@ -117,6 +117,21 @@ def test_rollup_counts_anonymous_events_once_the_visitor_logs_in(day_of_shopping
     assert row(newcomer, s.bags).category_views == 1
 
 
+def test_log_in_rolls_up_again_the_earlier_days_whose_anonymous_events_it_merged(
+    day_of_shopping, django_capture_on_commit_callbacks
+):
+    s = day_of_shopping
+    visitor = uuid.uuid4()
+    newcomer = UserFactory()
+    ev(None, T.CATEGORY_VIEW, category=s.bags, visitor_id=visitor)
+    activity_rollup(day=DAY)  # the nightly rollup of that day has already run
+
+    with time_machine.travel(seoul(2031, 3, 14, 9), tick=False), django_capture_on_commit_callbacks(execute=True):
+        visitor_merge(visitor_id=visitor, user=newcomer)
+
+    assert row(newcomer, s.bags).category_views == 1
+
+
 def test_rollup_skips_events_of_a_user_that_no_longer_exists():
     gone = UserFactory()
     gone_id = gone.pk
