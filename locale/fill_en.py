@@ -227,7 +227,7 @@ def fill(po_text: str, translations: dict | None = None) -> tuple[str, int]:
         # A fuzzy guess from makemessages would hide the translation; ours is exact, so it replaces the guess.
         fuzzy = re.search(r"^#, .*fuzzy", block, re.MULTILINE) is not None
         before = filled
-        if "msgid_plural" in block:
+        if re.search(r"^msgid_plural ", block, re.MULTILINE):  # not a "#| msgid_plural" line of a fuzzy guess
             singular, plural = english if isinstance(english, tuple) else (english, english)
             if fuzzy or re.search(r'^msgstr\[0\] ""$', block, re.MULTILINE):
                 block = re.sub(
