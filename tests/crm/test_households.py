@@ -463,6 +463,9 @@ def test_view_of_a_solo_customer_without_a_run_lists_every_essential(detergent):
     assert view.bought == []
     assert [c.name for c in view.elsewhere] == ["세탁세제"]
     assert view.share_percent is None
+    html = render_to_string("crm/partials/_household_essentials.html", {"essentials": view})
+    assert "1인 고객" in html
+    assert "아직 계산한 적이 없어요." in html
 
 
 def test_view_query_count_does_not_grow_with_categories(assert_constant_queries, detergent):
@@ -540,6 +543,18 @@ def test_reminder_is_not_resent_after_an_incremental_recompute_or_a_new_run(dete
     assert (again_same_run, again_new_run) == (0, 0)
     assert _row(new_run, detergent, household_id=members[0].household_id).reminded_on == TODAY
     assert FeedItem.objects.count() == 2
+
+
+def test_reminder_is_not_resent_after_the_same_run_is_recomputed_in_full(detergent):
+    household, _members = _overdue_household(detergent)
+    run = _run()
+    _compute(run)
+    _remind(run)
+
+    _compute(run)
+
+    assert _row(run, detergent, household_id=household.pk).reminded_on == TODAY
+    assert _remind(run) == 0
 
 
 def test_reminder_comes_again_for_the_next_due_date(detergent):
