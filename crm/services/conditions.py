@@ -7,8 +7,8 @@
 
 The fields, operators and value shapes are listed in crm.services.condition_fields (the editor's catalogue).
 Profile columns compile to plain lookups; category purchases, category views and household essentials compile to
-EXISTS subqueries correlated on the profile's user (and run), so a whole segment is one SELECT that a run wraps in
-INSERT ... SELECT and the editor counts for its live preview. Every query works on PostgreSQL and SQLite.
+`user_id IN (subquery)` tests (uncorrelated: computed once, then a hash lookup per customer), so a whole segment is
+one SELECT that a run wraps in INSERT ... SELECT and the editor counts for its live preview. Every query works on PostgreSQL and SQLite.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -248,13 +248,13 @@ def _choice_q(field: ConditionField, op: str, value: Any) -> Q:
 def _category_purchase_q(op: str, value: dict, ids: list[int], now: datetime) -> Q:
     from shop.selectors.household import bought_lines
 
-    lines = bought_lines().filter(order__user_id=OuterRef("user_id"), product__category_id__in=ids)
+    lines = bought_lines().filter(product__category_id__in=ids)
     if value["days"]:
         lines = lines.filter(order__placed_at__gte=now - timedelta(days=value["days"]))
     if value["min_spend"]:
         lines = lines.values("order__user_id").annotate(spend=Sum("line_total")).filter(spend__gte=value["min_spend"])
-    exists = Exists(lines)
-    return Q(exists) if op == "bought" else ~Q(exists)
+    buyers = Q(user_id__in=lines.values("order__user_id"))
+    return buyers if op == "bought" else ~buyers
 
 
 def _category_views_q(value: dict, ids: list[int], now: datetime) -> Q:
@@ -263,23 +263,22 @@ def _category_views_q(value: dict, ids: list[int], now: datetime) -> Q:
     from feed.selectors import activity_by_user_queryset
 
     since = timezone.localdate(now) - timedelta(days=value["days"] - 1)
-    views = activity_by_user_queryset(since=since, category_ids=ids).filter(
-        user_id=OuterRef("user_id"), views__gte=value["count"]
-    )
-    return Q(Exists(views))
+    viewers = activity_by_user_queryset(since=since, category_ids=ids).filter(views__gte=value["count"])
+    return Q(user_id__in=viewers.values("user_id"))
 
 
-def _essential_q(op: str, value: dict, ids: list[int]) -> Q:
+def _essential_q(op: str, value: dict, ids: list[int], run_id: int | None) -> Q:
     statuses = [HouseholdEssential.Status.OVERDUE] if op == "overdue" else [HouseholdEssential.Status.DUE]
-    essentials = HouseholdEssential.objects.filter(
-        run_id=OuterRef("run_id"), category_id__in=ids, status__in=statuses
-    ).filter(Q(household_id=OuterRef("household_id")) | Q(user_id=OuterRef("user_id")))
-    return Q(Exists(essentials))
+    rows = HouseholdEssential.objects.filter(category_id__in=ids, status__in=statuses)
+    rows = rows.filter(run_id=run_id) if run_id is not None else rows.filter(run_id=OuterRef("run_id"))
+    return Q(household_id__in=rows.filter(household_id__isnull=False).values("household_id")) | Q(
+        user_id__in=rows.filter(user_id__isnull=False).values("user_id")
+    )
 
 
-def _compile(node: dict, now: datetime, tree: dict[int | None, list[int]]) -> Q:
+def _compile(node: dict, now: datetime, tree: dict[int | None, list[int]], run_id: int | None) -> Q:
     if "conditions" in node:
-        parts = [_compile(child, now, tree) for child in node["conditions"]]
+        parts = [_compile(child, now, tree, run_id) for child in node["conditions"]]
         combined = parts[0]
         for part in parts[1:]:
             combined = (combined & part) if node["match"] == MATCH_ALL else (combined | part)
@@ -296,7 +295,7 @@ def _compile(node: dict, now: datetime, tree: dict[int | None, list[int]]) -> Q:
         return _category_purchase_q(op, value, ids, now)
     if field.kind == CATEGORY_VIEWS:
         return _category_views_q(value, ids, now)
-    return _essential_q(op, value, ids)
+    return _essential_q(op, value, ids, run_id)
 
 
 def _needs_category_tree(node: dict) -> bool:
@@ -305,9 +304,12 @@ def _needs_category_tree(node: dict) -> bool:
     return FIELDS[node["field"]].kind in CATEGORY_KINDS
 
 
-def segment_q(*, definition: Any, now: datetime | None = None) -> Q:
+def segment_q(*, definition: Any, now: datetime | None = None, run_id: int | None = None) -> Q:
     """The condition tree as one Q over CustomerProfile (validated first; raises DomainError when invalid).
-    One query reads the category tree when a condition names a category; the Q itself runs as one SELECT."""
+    One query reads the category tree when a condition names a category; the Q itself runs as one SELECT. Category,
+    behaviour and essentials conditions are uncorrelated `user_id IN (subquery)` tests, which the database runs
+    once per statement, not once per customer; pass `run_id` when the profiles are all of one run (essentials
+    rows are then read for that run only, else for each profile's own run)."""
     from shop.models import Category
 
     cleaned = conditions_clean(definition)
@@ -315,7 +317,7 @@ def segment_q(*, definition: Any, now: datetime | None = None) -> Q:
     if _needs_category_tree(cleaned):
         for pk, parent_id in Category.objects.values_list("pk", "parent_id"):
             tree.setdefault(parent_id, []).append(pk)
-    return _compile(cleaned, now or timezone.now(), tree)
+    return _compile(cleaned, now or timezone.now(), tree, run_id)
 
 
 def segment_members_queryset(*, definition: Any, run_id: int | None, now: datetime | None = None) -> QuerySet:
@@ -323,7 +325,9 @@ def segment_members_queryset(*, definition: Any, run_id: int | None, now: dateti
     for an invalid definition. The queryset selects nothing else: callers add select_related/ordering."""
     if run_id is None:
         return CustomerProfile.objects.none()
-    return CustomerProfile.objects.filter(run_id=run_id).filter(segment_q(definition=definition, now=now))
+    return CustomerProfile.objects.filter(run_id=run_id).filter(
+        segment_q(definition=definition, now=now, run_id=run_id)
+    )
 
 
 def segment_count_preview(*, definition: Any) -> int:

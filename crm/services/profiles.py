@@ -19,6 +19,7 @@ from typing import Any
 
 from crm.models import CustomerProfile, Lifecycle, LifecycleThresholds
 from crm.services import sql
+from crm.services.scoring import rfm_columns
 from crm.services.sql import Fragment
 
 
@@ -82,13 +83,15 @@ def profiles_insert(
     today: date,
     now: datetime,
     thresholds: LifecycleThresholds,
+    breakpoints: dict,
     id_range: tuple[int, int] | None = None,
     user_ids: list[int] | None = None,
 ) -> int:
     """INSERT one profile row per customer in the id range (or list) for `run_id`; returns the rows written.
 
     One statement: users joined to their household, their bought orders aggregated per user, their top three
-    categories by spend (order lines, ROW_NUMBER per user) and their latest visit. The caller deletes the scope's
+    categories by spend (order lines, ROW_NUMBER per user) and their latest visit; RFM scores and name against
+    `breakpoints` (crm.services.scoring) and the lifecycle stage in the same SELECT. The caller deletes the scope's
     old rows of the run first (idempotent retries) and holds the transaction.
     """
     from accounts.models import Household, User
@@ -108,11 +111,11 @@ def profiles_insert(
     template = f"""
     INSERT INTO {profile} (run_id, user_id, household_id, household_size, has_children, age_band, gender,
         marketing_consent, night_marketing_consent, joined_at, first_order_at, last_order_at, recency_days,
-        frequency, monetary, rfm_segment, lifecycle, essentials_bought, essentials_due, essentials_overdue,
-        top_category_ids, last_seen_at, computed_at)
+        frequency, monetary, r_score, f_score, m_score, rfm_segment, lifecycle, essentials_bought, essentials_due,
+        essentials_overdue, top_category_ids, last_seen_at, computed_at)
     SELECT :run_id, b.user_id, b.household_id, b.household_size, b.has_children, b.age_band, b.gender,
         b.marketing_consent, b.night_marketing_consent, b.joined_at, b.first_at, b.last_at, b.recency_days,
-        b.frequency, b.monetary, '', {lifecycle_case()}, 0, 0, 0,
+        b.frequency, b.monetary, {rfm_columns(breakpoints, prefix="b.")}, {lifecycle_case()}, 0, 0, 0,
         {sql.as_json("COALESCE(t.ids, '[]')")}, v.last_seen_at, :now
     FROM (
         SELECT u.id AS user_id, u.household_id, h.size AS household_size,

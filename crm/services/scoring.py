@@ -1,11 +1,12 @@
 """RFM scores (1-5 by quintile) and the standard RFM segment names, set on a run's profiles in SQL.
 
-Quintiles: over the run's customers with at least one order, NTILE(5) ordered by the value (recency: most days
+Quintiles: over the customers with at least one bought order, NTILE(5) ordered by the value (recency: most days
 since the last order first, so the most recent land in tile 5), ties broken by user id so the tiles are
 deterministic. The tiles only give the *breakpoints*: the highest value of tiles 1-4 (for recency the fewest days).
 A customer's score is 1 + the number of breakpoints their value beats, so equal values always get equal scores
 (a boundary value stays in the lower tile), and an incremental run scores changed customers against the same
-breakpoints, stored on the run (`rfm_breakpoints` = {"r": [...], "f": [...], "m": [...]}).
+breakpoints, stored on the run (`rfm_breakpoints` = {"r": [...], "f": [...], "m": [...]}). Scores are written by
+the same INSERT that writes the profile (crm.services.profiles), never by a second pass.
 
 The segment name comes from the R and F scores (the usual R/F grid; M is shown but does not name the segment):
 
@@ -19,9 +20,10 @@ The segment name comes from the R and F scores (the usual R/F grid; M is shown b
 
 from __future__ import annotations
 
-from crm.models import CustomerProfile, RfmSegment
+from datetime import date
+
+from crm.models import RfmSegment
 from crm.services import sql
-from crm.services.profiles import customer_scope
 
 SEGMENT_CASE = f"""CASE
     WHEN {{r}} = 5 AND {{f}} >= 4 THEN '{RfmSegment.CHAMPIONS}'
@@ -58,10 +60,16 @@ def rfm_segment_for(r: int, f: int) -> str:
     return RfmSegment.LOST if (r, f) == (1, 1) else RfmSegment.HIBERNATING
 
 
-def rfm_breakpoints_compute(*, run_id: int) -> dict[str, list[int]]:
-    """The quintile breakpoints of the run's buyers, in one query (three NTILE windows over one scan).
-    Tiles that do not exist (fewer than five buyers) are left out of the lists."""
-    profile = sql.table(CustomerProfile)
+def rfm_breakpoints_compute(*, today: date) -> dict[str, list[int]]:
+    """The quintile breakpoints of today's buyers, from their bought orders, in one query (one aggregate per
+    customer, then three NTILE windows). A full run computes them before its range tasks so every range scores its
+    customers in the same INSERT that writes them; tiles that do not exist (fewer than five buyers) are left out."""
+    from accounts.models import User
+    from shop.models import Order
+    from shop.selectors.household import BOUGHT_STATUSES
+
+    today_sql = sql.date_param("today")
+    last_day = sql.local_date("MAX(o.placed_at)")
     tiles = ", ".join(
         f"MIN(CASE WHEN rt = {k} THEN recency_days END), MAX(CASE WHEN ft = {k} THEN frequency END), "
         f"MAX(CASE WHEN mt = {k} THEN monetary END)"
@@ -74,10 +82,18 @@ def rfm_breakpoints_compute(*, run_id: int) -> dict[str, list[int]]:
                 NTILE(5) OVER (ORDER BY recency_days DESC, user_id) AS rt,
                 NTILE(5) OVER (ORDER BY frequency, user_id) AS ft,
                 NTILE(5) OVER (ORDER BY monetary, user_id) AS mt
-            FROM {profile} WHERE run_id = :run_id AND frequency > 0
+            FROM (
+                SELECT o.user_id, COUNT(*) AS frequency, SUM(o.total) AS monetary,
+                    CASE WHEN {last_day} > {today_sql} THEN 0
+                         ELSE {sql.days_between(today_sql, last_day)} END AS recency_days
+                FROM {sql.table(Order)} o
+                JOIN {sql.table(User)} u ON u.id = o.user_id
+                WHERE o.status IN (:statuses*) AND u.is_active AND NOT u.is_staff AND NOT u.is_superuser
+                GROUP BY o.user_id
+            ) a
         ) t
-        """,  # noqa: S608 (table name from model meta)
-        {"run_id": run_id},
+        """,  # noqa: S608 (table names from model meta)
+        {"today": today, "statuses": [str(status) for status in BOUGHT_STATUSES]},
     )
     values = rows[0] if rows else (None,) * 12
     breakpoints: dict[str, list[int]] = {"r": [], "f": [], "m": []}
@@ -95,29 +111,15 @@ def _score(column: str, points: list[int], *, lower_is_better: bool) -> str:
     return f"(1 + {beats})" if beats else "1"
 
 
-def rfm_scores_apply(
-    *,
-    run_id: int,
-    breakpoints: dict[str, list[int]],
-    id_range: tuple[int, int] | None = None,
-    user_ids: list[int] | None = None,
-) -> int:
-    """Set r/f/m scores and the segment name of the run's buyers (in a scope, for incremental runs) in one
-    UPDATE; customers without orders keep NULL scores and an empty name. Returns the rows updated."""
-    r = _score("recency_days", breakpoints.get("r", []), lower_is_better=True)
-    f = _score("frequency", breakpoints.get("f", []), lower_is_better=False)
-    m = _score("monetary", breakpoints.get("m", []), lower_is_better=False)
-    scope = customer_scope("user_id", id_range=id_range, user_ids=user_ids)
-    values: dict = {"run_id": run_id}
-    if id_range is not None:
-        values["lo"], values["hi"] = id_range
-    if user_ids is not None:
-        values["user_ids"] = user_ids
-    return sql.execute(
-        f"""
-        UPDATE {sql.table(CustomerProfile)}
-        SET r_score = {r}, f_score = {f}, m_score = {m}, rfm_segment = {SEGMENT_CASE.format(r=r, f=f)}
-        WHERE run_id = :run_id AND frequency > 0 AND {scope}
-        """,  # noqa: S608 (table name from model meta, breakpoints are integers we computed)
-        values,
+def rfm_columns(breakpoints: dict, *, prefix: str) -> str:
+    """SQL for the four columns r_score, f_score, m_score, rfm_segment of a row whose recency_days, frequency and
+    monetary are `prefix`-qualified; NULL scores and an empty name for customers without orders. The breakpoints
+    are integers we computed, inlined as literals."""
+    r = _score(f"{prefix}recency_days", breakpoints.get("r", []), lower_is_better=True)
+    f = _score(f"{prefix}frequency", breakpoints.get("f", []), lower_is_better=False)
+    m = _score(f"{prefix}monetary", breakpoints.get("m", []), lower_is_better=False)
+    buyer = f"{prefix}frequency > 0"
+    return (
+        f"CASE WHEN {buyer} THEN {r} END, CASE WHEN {buyer} THEN {f} END, CASE WHEN {buyer} THEN {m} END, "
+        f"CASE WHEN {buyer} THEN {SEGMENT_CASE.format(r=r, f=f)} ELSE '' END"
     )

@@ -1,11 +1,12 @@
-"""The segmentation pipeline: profiles -> scores -> household essentials -> memberships -> snapshots -> swap.
+"""The segmentation pipeline: scored profiles -> household essentials -> memberships -> snapshots -> swap.
 
 Full run (crm.tasks, started by crm.services.runs.segmentation_run_start):
 1. `segmentation_run_execute` claims the run, splits the customers into id ranges of CRM_SEGMENTATION_CHUNK and
    queues a Celery chord: one `segmentation_chunk_compute` per range (any number of workers, in parallel; in eager
    mode inline, one after the other), then `segmentation_finalize`.
-2. A range task writes that range's profiles (one INSERT ... SELECT) and adds to the run's progress.
-3. Finalize, over the whole run: RFM breakpoints and scores, household essentials (crm.services.households),
+2. A range task writes that range's profiles, scored, in one INSERT ... SELECT and adds to the run's progress.
+   The plan also fixes the run's RFM breakpoints (one aggregate over the bought orders) and lifecycle thresholds.
+3. Finalize, over the whole run: household essentials (crm.services.households),
    one INSERT ... SELECT of memberships per active segment, a snapshot per segment, then the swap (one UPDATE,
    crm.services.runs.run_succeed), then deletion of the rows of runs older than the previous one.
 Nothing a reader sees changes before the swap: readers follow the current run, and a failed run's rows are never
@@ -47,7 +48,7 @@ from crm.services import sql
 from crm.services.conditions import segment_members_queryset
 from crm.services.profiles import customer_id_ranges, profiles_delete, profiles_insert
 from crm.services.runs import run_claim, run_fail, run_progress, run_succeed, runs_obsolete_ids
-from crm.services.scoring import rfm_breakpoints_compute, rfm_scores_apply
+from crm.services.scoring import rfm_breakpoints_compute
 
 logger = logging.getLogger(__name__)
 
@@ -96,8 +97,14 @@ def segmentation_run_execute(*, run_id: int) -> None:
         thresholds = lifecycle_thresholds()
         fixed = {name: getattr(thresholds, name) for name in _THRESHOLD_FIELDS}
         total, ranges = customer_id_ranges(chunk_size=chunk_size())
+        with transaction.atomic():
+            sql.tune_transaction()
+            breakpoints = rfm_breakpoints_compute(today=_run_day(run)[0])
         run_progress(
-            run_id=run_id, customers_total=total, chunks_total=len(ranges), rfm_breakpoints={"lifecycle": fixed}
+            run_id=run_id,
+            customers_total=total,
+            chunks_total=len(ranges),
+            rfm_breakpoints={**breakpoints, "lifecycle": fixed},
         )
     except Exception as exc:
         _fail_on_error(run_id, "plan", exc)
@@ -134,9 +141,15 @@ def segmentation_chunk_compute(*, run_id: int, lo: int, hi: int) -> int:
     today, moment = _run_day(run)
     try:
         with transaction.atomic():
+            sql.tune_transaction()
             profiles_delete(run_id=run_id, id_range=(lo, hi))
             written = profiles_insert(
-                run_id=run_id, today=today, now=moment, thresholds=_thresholds(run), id_range=(lo, hi)
+                run_id=run_id,
+                today=today,
+                now=moment,
+                thresholds=_thresholds(run),
+                breakpoints=run.rfm_breakpoints,
+                id_range=(lo, hi),
             )
     except Exception as exc:
         _fail_on_error(run_id, f"range {lo}-{hi}", exc)
@@ -146,28 +159,26 @@ def segmentation_chunk_compute(*, run_id: int, lo: int, hi: int) -> int:
 
 
 def segmentation_finalize(*, run_id: int) -> bool:
-    """Score, essentials, memberships, snapshots, swap, clean-up (step 3 above). Returns True when the run became
+    """Essentials, memberships, snapshots, swap, clean-up (step 3 above). Returns True when the run became
     current. Each step is its own transaction and beats the heartbeat."""
     run = SegmentationRun.objects.filter(pk=run_id, status=SegmentationRun.Status.RUNNING).first()
     if run is None:
         return False
     today, moment = _run_day(run)
-    step = "scores"
+    step = "essentials"
     try:
         with transaction.atomic():
-            breakpoints = rfm_breakpoints_compute(run_id=run_id)
-            rfm_scores_apply(run_id=run_id, breakpoints=breakpoints)
-        run_progress(run_id=run_id, rfm_breakpoints={**(run.rfm_breakpoints or {}), **breakpoints})
-        step = "essentials"
-        with transaction.atomic():
+            sql.tune_transaction()
             essentials_compute(run=run, today=today)
         run_progress(run_id=run_id)
         step = "memberships"
         with transaction.atomic():
+            sql.tune_transaction()
             notes = memberships_build(run_id=run_id, now=moment)
         run_progress(run_id=run_id)
         step = "snapshots"
         with transaction.atomic():
+            sql.tune_transaction()
             snapshots_build(run_id=run_id, now=moment)
         previous = current_run()
     except Exception as exc:
@@ -315,10 +326,17 @@ def segmentation_incremental_execute(*, run_id: int) -> None:
         thresholds = lifecycle_thresholds()
         breakpoints: dict[str, Any] = base.rfm_breakpoints or {}
         with transaction.atomic():
+            sql.tune_transaction()
             for batch in _batches(user_ids):
                 profiles_delete(run_id=base.pk, user_ids=batch)
-                profiles_insert(run_id=base.pk, today=today, now=moment, thresholds=thresholds, user_ids=batch)
-                rfm_scores_apply(run_id=base.pk, breakpoints=breakpoints, user_ids=batch)
+                profiles_insert(
+                    run_id=base.pk,
+                    today=today,
+                    now=moment,
+                    thresholds=thresholds,
+                    breakpoints=breakpoints,
+                    user_ids=batch,
+                )
                 SegmentMembership.objects.filter(run_id=base.pk, user_id__in=batch).delete()
             if user_ids:
                 essentials_compute(run=base, today=today, user_ids=user_ids)

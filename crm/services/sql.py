@@ -17,6 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 Fragment = tuple[str, Sequence[Any]]
+WORK_MEM = "64MB"  # per sort or hash of one statement of a run: two or three at a time per worker
 _TOKEN = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)(\*?)|\{([a-z_][a-z0-9_]*)\}")
 
 
@@ -74,6 +75,16 @@ def fetchall(template: str, values: dict[str, Any] | None = None, fragments: dic
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def tune_transaction() -> None:
+    """Inside an atomic block on PostgreSQL: room for the run's sorts and hashes in memory (instead of temporary
+    files), and commits that do not wait for the WAL flush. Segmentation rows are derived data: a crash may lose
+    the last instant of a run, which then counts as failed (stale) and the next run recomputes everything."""
+    if is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def table(model: Any) -> str:

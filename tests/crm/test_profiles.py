@@ -66,9 +66,7 @@ def _customers_with_history() -> dict:
     customers = {}
     for name, (recency, orders, spend) in HAND_MADE.items():
         user = UserFactory(username=name)
-        bought_orders(
-            user=user, days_ago=[recency + 10 * k for k in range(orders)], total=spend // orders, now=NOW
-        )
+        bought_orders(user=user, days_ago=[recency + 10 * k for k in range(orders)], total=spend // orders, now=NOW)
         customers[name] = user
     return customers
 
@@ -170,10 +168,7 @@ def test_equal_values_get_equal_scores(django_capture_on_commit_callbacks):
         bought_orders(user=loyal, days_ago=[1, 11, 21], total=50_000, now=NOW)
         run = segmentation_run_now(django_capture_on_commit_callbacks)
 
-    scores = {
-        (p.r_score, p.f_score, p.m_score)
-        for p in CustomerProfile.objects.filter(run=run, user__in=twins)
-    }
+    scores = {(p.r_score, p.f_score, p.m_score) for p in CustomerProfile.objects.filter(run=run, user__in=twins)}
     assert scores == {(1, 1, 1)}  # six identical customers land in one score, whatever their tiles were
     # Seven buyers: tiles of 2, 2, 1, 1, 1; the first four hold only the twins' values, so every breakpoint is the
     # twins' value and the one customer who beats it beats all four.
@@ -204,7 +199,9 @@ def test_top_categories_are_the_three_with_the_most_spend(django_capture_on_comm
     with time_machine.travel(NOW, tick=False):
         order = bought_orders(user=user, days_ago=[5], total=100_000, now=NOW)[0]
         for category, quantity in zip(categories, (1, 4, 2, 3), strict=True):
-            PlacedOrderLineFactory(order=order, product=ProductFactory(category=category, price=1000), quantity=quantity)
+            PlacedOrderLineFactory(
+                order=order, product=ProductFactory(category=category, price=1000), quantity=quantity
+            )
         run = segmentation_run_now(django_capture_on_commit_callbacks)
 
     profile = CustomerProfile.objects.get(run=run, user=user)
@@ -242,17 +239,25 @@ def test_rfm_grid_names_every_cell(r, f, name):
     assert rfm_segment_for(r, f) == name
 
 
-def test_sql_segment_names_match_the_python_grid(django_capture_on_commit_callbacks):
+def test_sql_segment_names_match_the_python_grid():
     """Every (R, F) cell of the SQL CASE agrees with rfm_segment_for."""
-    from crm.services.scoring import rfm_scores_apply
+    from crm.selectors.profiles import lifecycle_thresholds
+    from crm.services.profiles import profiles_insert
+    from tests.crm.factories import SegmentationRunFactory
 
     with time_machine.travel(NOW, tick=False):
         users = [UserFactory() for _ in range(25)]
         for i, user in enumerate(users):
             bought_orders(user=user, days_ago=[i // 5 * 50 + 1] * (i % 5 + 1), total=1000, now=NOW)
-        run = segmentation_run_now(django_capture_on_commit_callbacks)
-    # Breakpoints that turn recency 1/51/101/151/201 and 1..5 orders into R 5..1 and F 1..5 exactly.
-    rfm_scores_apply(run_id=run.pk, breakpoints={"r": [201, 151, 101, 51], "f": [1, 2, 3, 4], "m": []})
+        run = SegmentationRunFactory()
+        # Breakpoints that turn recency 1/51/101/151/201 and 1..5 orders into R 5..1 and F 1..5 exactly.
+        profiles_insert(
+            run_id=run.pk,
+            today=NOW.date(),
+            now=NOW,
+            thresholds=lifecycle_thresholds(),
+            breakpoints={"r": [201, 151, 101, 51], "f": [1, 2, 3, 4], "m": []},
+        )
 
     cells = {(p.r_score, p.f_score): p.rfm_segment for p in CustomerProfile.objects.filter(run=run)}
     assert len(cells) == 25
