@@ -62,12 +62,16 @@ def _segments(categories: dict[str, int]) -> dict[str, list[tuple[str, str, dict
         "food-md": [
             (
                 "멀어지는 식품 고객",
-                "식품을 사 본 적 있는데 요즘 발길이 뜸해진 분들이에요.",
+                "식품을 사 본 적 있는데 RFM으로 보면 요즘 발길이 뜸해진 분들이에요.",
                 {
                     "match": "all",
                     "conditions": [
                         _purchase(categories["food-drink"], days=None),
-                        {"field": "lifecycle", "op": "in", "value": ["at_risk", "dormant", "one_time"]},
+                        {
+                            "field": "rfm_segment",
+                            "op": "in",
+                            "value": ["about_to_sleep", "at_risk", "cant_lose", "hibernating"],
+                        },
                     ],
                 },
             ),
@@ -90,6 +94,20 @@ def _segments(categories: dict[str, int]) -> dict[str, list[tuple[str, str, dict
                             "op": "in",
                             "value": ["champions", "loyal", "potential_loyalist"],
                         },
+                    ],
+                },
+            ),
+            (
+                "요즘 가방 구경하는 분",
+                "최근 7일 동안 가방을 두 번 넘게 둘러본 분들이에요.",
+                {
+                    "match": "all",
+                    "conditions": [
+                        {
+                            "field": "category_views",
+                            "op": "at_least",
+                            "value": {"category": categories["bags"], "count": 2, "days": 7},
+                        }
                     ],
                 },
             ),
@@ -118,7 +136,12 @@ def _upsert_segments(log: Callable[[str], None]) -> int:
     categories = dict(Category.objects.values_list("slug", "pk"))
     teams = {team.slug: team for team in Team.objects.all()}
     made = 0
-    for team_slug, specs in _segments(categories).items():
+    try:
+        specs_by_team = _segments(categories)
+    except KeyError as missing:
+        log(f"crm: 데모 카테고리 {missing}가 없어서 세그먼트를 건너뛰었어요.")
+        return 0
+    for team_slug, specs in specs_by_team.items():
         team = teams.get(team_slug)
         if team is None:
             continue

@@ -2,14 +2,20 @@
 rule for the bag nudge, and a few feed items for demo customers. Idempotent (update_or_create on names)."""
 
 import random
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from feed.models import FeedItem, NudgeRule
+from feed.models import FeedItem, NudgeRule, TrackedEvent, Visitor
 from feed.services import rules_invalidate
+from feed.services.events import events_store
+from feed.services.rollups import activity_rollup
+
+BROWSING_DAYS = 14
+DEMO_VISITOR_NAMESPACE = uuid.UUID("0b5f3a57-2a41-4d6f-9c55-8e7c3b1d9a20")
 
 
 def _category(name: str):
@@ -114,4 +120,81 @@ def seed(*, rng: random.Random, scale: int, log: Callable[[str], None]) -> list[
             )
             made += created
     log(f"feed.demo: {NudgeRule.objects.count()} nudge rules, {made} new feed items")
+    _browsing_history(customers=list(get_user_model().objects.filter(is_staff=False).order_by("pk")), log=log)
     return []
+
+
+def _browsing_history(*, customers: list, log: Callable[[str], None]) -> None:
+    """Two weeks of browsing for every demo customer (category and product views, dwell, searches) from one
+    browser each, rolled up per day, so the back office's behaviour conditions and 360 pages have something to
+    show. Each customer's browser id is derived from their username; a customer who already has demo browsing is
+    left alone, so re-running adds nothing."""
+    from shop.models import Category, Product
+
+    categories = list(Category.objects.filter(parent__isnull=False, is_active=True).order_by("pk"))
+    products_by_category: dict[int, list[int]] = {}
+    for product_id, category_id in Product.objects.filter(is_active=True).values_list("pk", "category_id"):
+        products_by_category.setdefault(category_id, []).append(product_id)
+    if not categories:
+        return
+    visitors = {c.pk: uuid.uuid5(DEMO_VISITOR_NAMESPACE, c.username) for c in customers}
+    already = set(
+        TrackedEvent.objects.filter(visitor_id__in=visitors.values()).values_list("visitor_id", flat=True).distinct()
+    )
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    rows: list[TrackedEvent] = []
+    last_seen: dict[uuid.UUID, tuple[int, object]] = {}
+    for customer in customers:
+        visitor_id = visitors[customer.pk]
+        if visitor_id in already:
+            continue
+        crng = random.Random(f"browsing:{customer.username}")  # noqa: S311 (demo data)
+        favourites = crng.sample(categories, k=min(3, len(categories)))
+        for back in sorted(crng.sample(range(BROWSING_DAYS), k=crng.randint(2, 6)), reverse=True):
+            moment = today - timedelta(days=back) + timedelta(hours=crng.randint(8, 22), minutes=crng.randint(0, 59))
+            for _step in range(crng.randint(2, 6)):
+                category = crng.choice(favourites) if crng.random() < 0.8 else crng.choice(categories)
+                moment += timedelta(seconds=crng.randint(20, 240))
+                rows.append(_event(visitor_id, customer.pk, "category_view", moment, category=category.pk))
+                products = products_by_category.get(category.pk)
+                if products and crng.random() < 0.7:
+                    product = crng.choice(products)
+                    rows.append(
+                        _event(visitor_id, customer.pk, "product_view", moment, category=category.pk, product=product)
+                    )
+                    rows.append(
+                        _event(
+                            visitor_id,
+                            customer.pk,
+                            "dwell",
+                            moment,
+                            category=category.pk,
+                            product=product,
+                            dwell=crng.randint(15, 120),
+                        )
+                    )
+            if crng.random() < 0.4:
+                rows.append(_event(visitor_id, customer.pk, "search", moment, query=crng.choice(favourites).name))
+            last_seen[visitor_id] = (customer.pk, moment)
+    events_store(rows=rows)
+    for visitor_id, (user_id, moment) in last_seen.items():
+        Visitor.objects.update_or_create(pk=visitor_id, defaults={"user_id": user_id, "last_seen": moment})
+    if rows:
+        for back in range(BROWSING_DAYS + 1):
+            activity_rollup(day=(today - timedelta(days=back)).date())
+    log(f"feed.demo: {len(rows)} browsing events for {len(last_seen)} customers, rolled up per day")
+
+
+def _event(visitor_id, user_id, kind, moment, *, category=None, product=None, dwell=0, query="") -> TrackedEvent:
+    return TrackedEvent(
+        visitor_id=visitor_id,
+        user_id=user_id,
+        type=kind,
+        path="/",
+        category_id=category,
+        product_id=product,
+        query=query[:100],
+        dwell_seconds=dwell,
+        occurred_at=moment,
+        received_at=moment,
+    )

@@ -7,6 +7,9 @@ from django.db.models import Count
 
 from accounts import demo
 from accounts.models import Household, User
+from crm.models import SegmentSnapshot, Team
+from crm.selectors.runs import current_run
+from feed.models import TrackedEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -53,18 +56,30 @@ def test_accounts_demo_is_deterministic_for_the_same_rng():
     assert first == second
 
 
-def test_seed_demo_twice_gives_the_same_counts_and_prints_logins(capsys):
+def test_seed_demo_twice_gives_the_same_counts_and_prints_logins(capsys, django_capture_on_commit_callbacks):
     """The whole demo (every app's seeder): a second run adds nothing anywhere."""
-    call_command("seed_demo")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
     first_output = capsys.readouterr().out
     first = counts()
-    call_command("seed_demo")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
     assert counts() == first
     assert first["accounts.User"] >= 51
     assert first["shop.Product"] >= 200
     assert "데모 로그인" in first_output
     assert "| admin " in first_output
     assert demo.CUSTOMER_PASSWORD in first_output
+    # The back office has figures at once: every demo team owns segments, one full run finished, customers in them.
+    run = current_run()
+    assert run is not None
+    assert run.trigger == "demo"
+    snapshots = SegmentSnapshot.objects.filter(run=run)
+    assert set(Team.objects.values_list("slug", flat=True)) == set(
+        snapshots.values_list("segment__team__slug", flat=True)
+    )
+    assert snapshots.filter(size__gt=0).count() >= 6
+    assert TrackedEvent.objects.filter(user__isnull=False).exists()
 
 
 def test_seed_demo_rejects_scale_below_one():
