@@ -27,11 +27,10 @@ from rest_framework.views import APIView
 
 from crm.models import Team
 from crm.selectors.access import Seat, seat_for
+from crm.selectors.customer_360 import customer_360, customer_for_seat
 from crm.selectors.customers import (
     PAGE_SIZE,
     CustomerFilters,
-    customer_360,
-    customer_for_seat,
     customer_rows,
     customer_rows_shaped,
     sort_normalize,

@@ -383,3 +383,9 @@ def recent_activity_for_user(*, user: Any, days: int = 30, today: date | None = 
             )
         )
     return result
+
+
+def feed_items_received(*, user: Any, limit: int) -> list[FeedItem]:
+    """The newest feed items a customer received (any kind), with the exposure that tells whether they clicked:
+    for the back office's customer 360. One query."""
+    return list(FeedItem.objects.filter(user=user).select_related("exposure").order_by("-created_at", "-pk")[:limit])

@@ -29,13 +29,12 @@ from django.views.decorators.http import require_POST, require_safe
 from config.errors import DomainError
 from crm.models import Lifecycle, RfmSegment, Segment
 from crm.selectors.access import EXPORT_CUSTOMERS, SEE_CONTACT, WRITE_NOTES, Seat
+from crm.selectors.customer_360 import customer_360, customer_for_seat
 from crm.selectors.customers import (
     DEFAULT_SORT,
     PAGE_SIZE,
     CustomerFilters,
-    customer_360,
     customer_export_lines,
-    customer_for_seat,
     customer_rows,
     customer_rows_shaped,
     search_normalize,

@@ -116,6 +116,11 @@ def category_tree() -> list[Category]:
     return list(Category.objects.filter(parent__isnull=True, is_active=True).prefetch_related(children))
 
 
+def categories_by_ids(*, ids: list[int]) -> dict[int, Category]:
+    """Categories by primary key (missing ids are simply absent). One query."""
+    return Category.objects.in_bulk(ids)
+
+
 def category_get(*, slug: str) -> Category:
     """The category with its parent and its active children (`kids`); raises Category.DoesNotExist."""
     category = Category.objects.select_related("parent").get(slug=slug, is_active=True)
