@@ -4,7 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from crm.selectors.runs import current_run
-from crm.services.households import REMIND_HOURS, essentials_remind_due
+from crm.services.reminders import REMIND_HOURS, essentials_remind_due
 
 
 @shared_task(name="crm.essentials_remind")

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from crm.selectors.runs import current_run
-from crm.services.households import essentials_remind_due
+from crm.services.reminders import essentials_remind_due
 from crm.services.runs import segmentation_run_start
 from shop.models import CartLine, Order
 from tests.accounts.factories import HouseholdFactory, UserFactory

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from crm.models import CustomerProfile, HouseholdEssential, Lifecycle, SegmentationRun
 from crm.selectors.households import household_essentials_view
-from crm.services.households import essentials_remind_due, household_essentials_compute
+from crm.services.households import household_essentials_compute
+from crm.services.reminders import essentials_remind_due
 from crm.tasks_households import essentials_remind_task
 from feed.models import FeedItem
 from shop.models import Order
@@ -580,7 +581,7 @@ def test_reminders_in_small_batches_reach_every_household_once(detergent, monkey
         _overdue_household(detergent, members=1)
     run = _run()
     _compute(run)
-    monkeypatch.setattr("crm.services.households.REMIND_BATCH", 2)
+    monkeypatch.setattr("crm.services.reminders.REMIND_BATCH", 2)
 
     assert (_remind(run), _remind(run)) == (3, 0)
     assert FeedItem.objects.values("user_id").distinct().count() == 3
