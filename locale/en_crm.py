@@ -535,4 +535,7 @@ TRANSLATIONS: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "지난번에 산 %(name)s은(는) 지금 살 수 없어요.": "The %(name)s you bought last time isn't available right now.",
     "같은 카테고리에서 비슷한 상품을 골라 보세요.": "Have a look for something similar in the same category.",
     "%(name)s 둘러보기": "Browse %(name)s",
+    # crm: scheduled runs
+    "%(when)s에 예약대로 시작했어요.": "Started on schedule on %(when)s.",
+    "예약 실행": "Scheduled",
 }
