@@ -84,6 +84,7 @@ def _fail_on_error(run_id: int, step: str, exc: BaseException) -> None:
 # --- full run ------------------------------------------------------------------------------------------------------
 
 
+@sql.relaxed_commits
 def segmentation_run_execute(*, run_id: int) -> None:
     """Claim a pending run and start its work (the task body of crm.tasks.segmentation_run_task). A run that is
     no longer pending (duplicate delivery, expired) is left alone."""
@@ -131,6 +132,7 @@ _THRESHOLD_FIELDS = (
 )
 
 
+@sql.relaxed_commits
 def segmentation_chunk_compute(*, run_id: int, lo: int, hi: int) -> int:
     """Write the profiles of customers with ids in [lo, hi] for the run, in one transaction (delete + insert, so
     a retried task leaves the same rows), then add to the progress. Returns the rows written; 0 when the run is
@@ -158,6 +160,7 @@ def segmentation_chunk_compute(*, run_id: int, lo: int, hi: int) -> int:
     return written
 
 
+@sql.relaxed_commits
 def segmentation_finalize(*, run_id: int) -> bool:
     """Essentials, memberships, snapshots, swap, clean-up (step 3 above). Returns True when the run became
     current. Each step is its own transaction and beats the heartbeat."""
@@ -311,6 +314,7 @@ def changed_customer_ids(*, since: datetime) -> list[int]:
     return sorted(ids)
 
 
+@sql.relaxed_commits
 def segmentation_incremental_execute(*, run_id: int) -> None:
     """Patch the current full run for the customers that changed (see the module docstring). The run must be
     claimed (running). Marks it succeeded, or failed with the error (re-raised)."""
