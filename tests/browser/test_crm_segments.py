@@ -76,6 +76,8 @@ def test_md_lead_builds_a_segment_recomputes_and_opens_a_customer(browser_page, 
     expect(page.locator("[data-testid=crm-user-role]")).to_have_text("MD 리더")
 
     page.locator(".crm-nav__links").get_by_role("link", name="세그먼트").click()
+    expect(page).to_have_url(re.compile(r"/crm/t/living/segments/$"))
+    page.wait_for_load_state("load")  # crm.js binds "/" once the new page has loaded
     page.keyboard.press("/")  # the list's search box takes the focus, as in most admin tools
     expect(page.locator("[data-crm-search]")).to_be_focused()
     page.locator("[data-testid=new-segment]").click()
