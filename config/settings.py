@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "accounts",
     "shop",
     "feed",
+    "community",
     "crm",
 ]
 
