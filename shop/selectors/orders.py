@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from config.errors import DomainError
-from shop.models import Address, Order, OrderLine, OrderStatusEvent, ProductImage
+from shop.models import Address, Order, OrderLine, OrderStatus, OrderStatusEvent, ProductImage
 
 ORDER_NOT_FOUND = _("주문을 찾을 수 없어요.")
 
@@ -62,3 +62,24 @@ def order_for_idempotency_key(*, user: User, key: str) -> Order | None:
 
 def addresses_for_user(*, user: User) -> list[Address]:
     return list(Address.objects.filter(user=user).order_by("-is_default", "-created_at", "-pk")[:5])
+
+
+# Orders that count as a purchase: paid, whatever happened after, unless cancelled or refunded.
+PURCHASED_STATUSES = (OrderStatus.PAID, OrderStatus.PREPARING, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
+
+
+def attributed_buyer_counts(*, sources: list[str]) -> dict[str, int]:
+    """How many different shoppers bought after each opaque attribution source (e.g. a house tour's pin click).
+
+    One grouped query for any number of sources; sources nobody bought through are missing from the result.
+    Higher apps read their own sources back through this (shop does not know what "tour:12" means).
+    """
+    if not sources:
+        return {}
+    rows = (
+        Order.objects.filter(attribution_source__in=sources, status__in=PURCHASED_STATUSES, user__isnull=False)
+        .values("attribution_source")
+        .annotate(buyers=Count("user", distinct=True))
+        .order_by()
+    )
+    return {row["attribution_source"]: row["buyers"] for row in rows}
