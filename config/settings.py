@@ -191,6 +191,12 @@ CELERY_BEAT_ENABLE_REMOTE_CONTROL = True
 POINTS_EARN_RATE_PERCENT = env.int("POINTS_EARN_RATE_PERCENT", default=1)
 POINTS_EXPIRY_DAYS = env.int("POINTS_EXPIRY_DAYS", default=365)
 
+# Community boards (동네생활): how close to a 동's centroid a browser location must be to verify it, how far a
+# reader's "nearby" reaches, and how many reports hide a post, comment or review until a moderator looks at it.
+COMMUNITY_NEIGHBOURHOOD_RADIUS_M = env.int("COMMUNITY_NEIGHBOURHOOD_RADIUS_M", default=1500)
+COMMUNITY_NEARBY_RADIUS_M = env.int("COMMUNITY_NEARBY_RADIUS_M", default=3000)
+COMMUNITY_AUTO_HIDE_REPORTS = env.int("COMMUNITY_AUTO_HIDE_REPORTS", default=5)
+
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("한국어")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
