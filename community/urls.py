@@ -1,5 +1,64 @@
-from django.urls import path  # noqa: F401 (routes are added per area)
+from django.urls import path
+
+from community.views import boards, moderation, participation, qna, tours
 
 app_name = "community"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # tours (H6): 집들이, 내 스크랩, follows
+    path("", tours.tour_list, name="home"),
+    path("tours/", tours.tour_list, name="tour_list"),
+    path("tours/new/", tours.tour_new, name="tour_new"),
+    path("tours/<int:pk>/", tours.tour_detail, name="tour_detail"),
+    path("tours/<int:pk>/view/", tours.tour_view, name="tour_view"),
+    path("tours/<int:pk>/like/", tours.tour_like, name="tour_like"),
+    path("tours/<int:pk>/scrap/", tours.tour_scrap, name="tour_scrap"),
+    path("tours/<int:pk>/pins/<int:pin_id>/", tours.tour_pin_open, name="tour_pin_open"),
+    path("tours/<int:pk>/comments/", tours.tour_comment_create, name="tour_comment_create"),
+    path("tours/<int:pk>/comments/<int:comment_id>/delete/", tours.tour_comment_delete, name="tour_comment_delete"),
+    path("tours/<int:pk>/edit/", tours.tour_edit, name="tour_edit"),
+    path("tours/<int:pk>/edit/photos/", tours.tour_photo_add, name="tour_photo_add"),
+    path("tours/<int:pk>/edit/photos/<int:photo_id>/", tours.tour_photo_update, name="tour_photo_update"),
+    path("tours/<int:pk>/edit/photos/<int:photo_id>/<str:action>/", tours.tour_photo_action, name="tour_photo_action"),
+    path("tours/<int:pk>/edit/photos/<int:photo_id>/pins/", tours.tour_pin_add, name="tour_pin_add"),
+    path("tours/<int:pk>/edit/pins/<int:pin_id>/delete/", tours.tour_pin_delete, name="tour_pin_delete"),
+    path("tours/<int:pk>/edit/products/", tours.tour_product_search, name="tour_product_search"),
+    path("tours/<int:pk>/publish/", tours.tour_publish, name="tour_publish"),
+    path("tours/<int:pk>/delete/", tours.tour_delete, name="tour_delete"),
+    path("members/<int:user_id>/", tours.member, name="member"),
+    path("members/<int:user_id>/follow/", tours.member_follow, name="member_follow"),
+    path("my/tours/", tours.my_tours, name="my_tours"),
+    path("my/scraps/", tours.my_scraps, name="my_scraps"),
+    path("my/following/", tours.my_following, name="my_following"),
+    # boards (H7): 동네생활, local stores, product Q&A, notices, 체험단, reports and moderation
+    path("dong/", boards.board_home, name="boards"),
+    path("dong/verify/", boards.verify, name="verify"),
+    path("dong/posts/<int:pk>/", boards.post_detail, name="post"),
+    path("dong/posts/<int:pk>/edit/", boards.post_edit, name="post_edit"),
+    path("dong/posts/<int:pk>/delete/", boards.post_remove, name="post_delete"),
+    path("dong/posts/<int:pk>/like/", boards.post_like, name="post_like"),
+    path("dong/posts/<int:pk>/comments/", boards.comment_new, name="comment_new"),
+    path("dong/comments/<int:pk>/delete/", boards.comment_remove, name="comment_delete"),
+    path("dong/stores/<int:pk>/", boards.local_store_detail, name="local_store"),
+    path("dong/<str:slug>/", boards.board, name="board"),
+    path("dong/<str:slug>/write/", boards.post_new, name="post_new"),
+    path("dong/<str:slug>/stores/", boards.local_stores, name="local_stores"),
+    path("dong/<str:slug>/stores/new/", boards.local_store_new, name="local_store_new"),
+    path("my/posts/", boards.my_posts, name="my_posts"),
+    path("qna/unanswered/", qna.unanswered, name="qna_unanswered"),
+    path("qna/product/<int:product_id>/", qna.product_qna, name="qna_product"),
+    path("qna/<int:pk>/answer/", qna.answer, name="qna_answer"),
+    path("qna/<int:pk>/delete/", qna.remove, name="qna_delete"),
+    path("notices/", participation.notices, name="notices"),
+    path("notices/<int:pk>/", participation.notice, name="notice"),
+    path("trials/", participation.trials, name="trials"),
+    path("trials/<int:pk>/", participation.trial, name="trial"),
+    path("trials/<int:pk>/manage/", participation.trial_manage, name="trial_manage"),
+    path("trials/<int:pk>/report/", participation.trial_report, name="trial_report"),
+    path("trials/applications/<int:pk>/<str:decision>/", participation.trial_decide, name="trial_decide"),
+    path("report/<str:kind>/<int:pk>/", moderation.report, name="report"),
+    path("moderation/", moderation.queue, name="moderation"),
+    path("moderation/bans/", moderation.bans, name="bans"),
+    path("moderation/bans/<int:pk>/lift/", moderation.ban_end, name="ban_lift"),
+    path("moderation/<str:kind>/<int:pk>/<str:action>/", moderation.decide, name="moderation_decide"),
+]

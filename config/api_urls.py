@@ -6,4 +6,5 @@ urlpatterns = [
     path("accounts/", include("accounts.api_urls")),
     path("", include("shop.api_urls")),
     path("", include("feed.api_urls")),
+    path("community/", include("community.api_urls")),
 ]

@@ -79,9 +79,15 @@ def popularity_decayed(*, score: float, now: datetime) -> float:
 
 def _popularity_add(*, tour_id: int, at: datetime, weight: float) -> None:
     x = _exponent(at=at, weight=weight)
-    # log(e^p + e^x) = x + log(1 + e^(p - x)); p - x stays small because x is "now" and p a sum of past terms.
+    # log(e^p + e^x) = x + log(1 + e^(p - x)).
     Tour.objects.filter(pk=tour_id).update(
-        popularity=Value(x, output_field=FloatField()) + Ln(Value(1.0) + Exp(F("popularity") - Value(x)))
+        popularity=Case(
+            # Either term negligible next to the other: no EXP of a large number (it would overflow).
+            When(popularity__gt=x + NEGLIGIBLE, then=F("popularity")),
+            When(popularity__lt=x - NEGLIGIBLE, then=Value(x)),
+            default=Value(x, output_field=FloatField()) + Ln(Value(1.0) + Exp(F("popularity") - Value(x))),
+            output_field=FloatField(),
+        )
     )
 
 

@@ -1,0 +1,506 @@
+"""집들이 pages: the listing, a tour, the phone-first editor, 내 스크랩, follows. Thin: services write, selectors read.
+
+htmx requests get the named partial of their page (always with Vary: HX-Request). A business-rule error is shown
+next to what the person did (a form error or a message), never as a 500: another person's tour answers 403, a
+missing or unpublished one 404, a rate limit its message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
+
+from community.models import Tour
+from community.selectors import tours as selectors
+from community.services import social
+from community.services import tours as services
+from config.errors import DomainError
+from shop.cart_session import request_cart_or_create
+from shop.services.cart import cart_attribution_set
+
+PAGE_SIZE = 20
+LIST_TEMPLATE = "community/tours/list.html"
+EDIT_TEMPLATE = "community/tours/edit.html"
+DETAIL_TEMPLATE = "community/tours/detail.html"
+
+
+def _vary(response: HttpResponse) -> HttpResponse:
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _raise_for_access(exc: DomainError) -> None:
+    """Missing things are 404 pages and other people's things 403 pages; other errors are for the caller."""
+    if exc.http_status == 404:
+        raise Http404(exc.message) from exc
+    if exc.http_status == 403:
+        raise PermissionDenied(exc.message) from exc
+
+
+def _login_redirect(request: HttpRequest) -> HttpResponse:
+    login = reverse("accounts:login")
+    back = request.headers.get("HX-Current-URL") or request.get_full_path()
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = f"{login}?next={back}"
+        return response
+    return redirect(f"{login}?next={request.get_full_path()}")
+
+
+def _facet_choices() -> dict[str, Any]:
+    return {
+        "home_types": Tour.HomeType.choices,
+        "styles": Tour.Style.choices,
+        "households": Tour.Household.choices,
+        "size_bands": _translated(SIZE_LABELS),
+        "budget_bands": _translated(BUDGET_LABELS),
+    }
+
+
+SIZE_LABELS = [  # translated when shown (_translated)
+    ("lt10", gettext_noop("10평 미만")),
+    ("10s", gettext_noop("10평대")),
+    ("20s", gettext_noop("20평대")),
+    ("30s", gettext_noop("30평대")),
+    ("40up", gettext_noop("40평 이상")),
+]
+BUDGET_LABELS = [
+    ("lt100", gettext_noop("100만 원 미만")),
+    ("100to300", gettext_noop("100~300만 원")),
+    ("300to500", gettext_noop("300~500만 원")),
+    ("500to1000", gettext_noop("500~1,000만 원")),
+    ("1000up", gettext_noop("1,000만 원 이상")),
+]
+
+
+def _translated(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(key, _(label)) for key, label in pairs]
+
+
+# ------------------------------------------------------------------------------------------------------ listing
+
+
+def _mark_scrapped(request: HttpRequest, tours: list[Tour]) -> list[Tour]:
+    """Fill each card's bookmark (one query for the page; none for a visitor)."""
+    scrapped = selectors.tour_scrapped_ids(user=request.user, tour_ids=[t.pk for t in tours])
+    for tour in tours:
+        tour.is_scrapped = tour.pk in scrapped
+    return tours
+
+
+@require_safe
+def tour_list(request: HttpRequest) -> HttpResponse:
+    """집들이 listing (also the community home): popular / newest / following, with facet filters and 더 보기."""
+    filters = selectors.TourFilters.from_query(request.GET)
+    page = Paginator(selectors.tours_for_listing(filters=filters, user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    tours = _mark_scrapped(request, list(page.object_list))
+    context = {
+        "filters": filters,
+        "page_obj": page,
+        "tours": tours,
+        "querystring": filters.querystring(),
+        "sorts": [
+            (selectors.SORT_POPULAR, _("인기")),
+            (selectors.SORT_NEW, _("최신")),
+            (selectors.SORT_FOLLOWING, _("팔로잉")),
+        ],
+        **_facet_choices(),
+    }
+    template = LIST_TEMPLATE
+    if request.htmx and not request.htmx.boosted:
+        template = f"{LIST_TEMPLATE}#tour-items" if request.GET.get("more") else f"{LIST_TEMPLATE}#tour-results"
+    return _vary(TemplateResponse(request, template, context))
+
+
+# --------------------------------------------------------------------------------------------------- the tour
+
+
+@require_safe
+def tour_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        page = selectors.tour_page(tour_id=pk, user=request.user)
+    except DomainError as exc:
+        _raise_for_access(exc)
+        raise
+    return _vary(TemplateResponse(request, DETAIL_TEMPLATE, {"page": page, "tour": page.tour}))
+
+
+@require_POST
+def tour_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The page's beacon: count this visitor once per day (204 either way)."""
+    user_id = request.user.pk if request.user.is_authenticated else None
+    viewer = social.viewer_key(user_id=user_id, visitor_id=getattr(request, "visitor_id", None))
+    social.tour_view_record(tour_id=pk, viewer=viewer)
+    return HttpResponse(status=204)
+
+
+@require_POST
+def tour_pin_open(request: HttpRequest, pk: int, pin_id: int) -> HttpResponse:
+    """A reader tapped a pin: show the product card with 장바구니 there, and attribute what follows to the tour.
+
+    The cart remembers the tour (shop copies the source onto the order placed from it).
+    """
+    try:
+        pin = selectors.pin_for_reader(tour_id=pk, pin_id=pin_id)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=exc.http_status)
+    cart_attribution_set(cart=request_cart_or_create(request), source=pin.tour.attribution_source)
+    return _vary(
+        TemplateResponse(request, "community/tours/partials/_pin_card.html", {"pin": pin, "product": pin.card})
+    )
+
+
+def _action_bar(request: HttpRequest, pk: int, error: str = "") -> HttpResponse:
+    page = selectors.tour_page(tour_id=pk, user=request.user)
+    return _vary(
+        TemplateResponse(
+            request, "community/tours/partials/_actions.html", {"tour": page.tour, "page": page, "error": error}
+        )
+    )
+
+
+def _toggle(request: HttpRequest, pk: int, action) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login_redirect(request)
+    wanted = request.POST.get("on", "1") not in ("0", "false", "")
+    error, state = "", not wanted
+    try:
+        state = action(tour_id=pk, user=request.user, wanted=wanted)
+    except DomainError as exc:
+        _raise_for_access(exc)
+        error = exc.message
+    if request.htmx and request.POST.get("ui") == "card":
+        context = {"tour_id": pk, "is_scrapped": state}
+        return _vary(TemplateResponse(request, "community/tours/partials/_scrap_button.html", context))
+    if request.htmx:
+        return _action_bar(request, pk, error)
+    if error:
+        messages.error(request, error)
+    return redirect("community:tour_detail", pk=pk)
+
+
+@require_POST
+def tour_like(request: HttpRequest, pk: int) -> HttpResponse:
+    return _toggle(
+        request, pk, lambda tour_id, user, wanted: social.tour_like_set(tour_id=tour_id, user=user, liked=wanted)
+    )
+
+
+@require_POST
+def tour_scrap(request: HttpRequest, pk: int) -> HttpResponse:
+    return _toggle(
+        request, pk, lambda tour_id, user, wanted: social.tour_scrap_set(tour_id=tour_id, user=user, scrapped=wanted)
+    )
+
+
+def _comments_response(
+    request: HttpRequest, pk: int, *, error: str = "", body: str = "", status: int = 200
+) -> HttpResponse:
+    page = selectors.tour_page(tour_id=pk, user=request.user)
+    context = {"page": page, "tour": page.tour, "comment_error": error, "comment_body": body}
+    return _vary(TemplateResponse(request, f"{DETAIL_TEMPLATE}#comments", context, status=status))
+
+
+@require_POST
+def tour_comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login_redirect(request)
+    body = request.POST.get("body", "")
+    parent = request.POST.get("parent") or None
+    try:
+        social.tour_comment_create(
+            tour_id=pk, author=request.user, body=body, parent_id=int(parent) if parent and parent.isdigit() else None
+        )
+    except DomainError as exc:
+        if exc.http_status == 404 and exc.code == "not_found" and not parent:
+            raise Http404(exc.message) from exc
+        if request.htmx:
+            return _comments_response(request, pk, error=exc.message, body=body[:1000])
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('community:tour_detail', args=[pk])}#comments")
+    if request.htmx:
+        return _comments_response(request, pk)
+    return redirect(f"{reverse('community:tour_detail', args=[pk])}#comments")
+
+
+@require_POST
+def tour_comment_delete(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login_redirect(request)
+    try:
+        social.tour_comment_delete(comment_id=comment_id, user=request.user)
+    except DomainError as exc:
+        _raise_for_access(exc)
+        raise
+    if request.htmx:
+        return _comments_response(request, pk)
+    return redirect(f"{reverse('community:tour_detail', args=[pk])}#comments")
+
+
+# ------------------------------------------------------------------------------------------------------ editor
+
+
+def _editor_context(request: HttpRequest, pk: int, **extra: Any) -> dict[str, Any]:
+    try:
+        page = selectors.tour_for_editor(tour_id=pk, user=request.user)
+    except DomainError as exc:
+        _raise_for_access(exc)
+        raise
+    return {"page": page, "tour": page.tour, **_facet_choices(), **extra}
+
+
+def _photos_response(request: HttpRequest, pk: int, *, errors: list[str] | None = None) -> HttpResponse:
+    context = _editor_context(request, pk, photo_errors=errors or [])
+    if request.htmx:
+        return _vary(TemplateResponse(request, f"{EDIT_TEMPLATE}#photos", context))
+    for error in errors or []:
+        messages.error(request, error)
+    return redirect("community:tour_edit", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def tour_new(request: HttpRequest) -> HttpResponse:
+    """Start a house tour: the facts first (all optional), then the editor for photos and pins."""
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            facts = services.TourFacts.from_data(request.POST)
+            tour = services.tour_create(author=request.user, facts=facts)
+        except DomainError as exc:
+            error, status = exc.message, exc.http_status
+        else:
+            return redirect("community:tour_edit", pk=tour.pk)
+    context = {"form_error": error, "data": request.POST, **_facet_choices()}
+    return TemplateResponse(request, "community/tours/new.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def tour_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The editor. POST saves the title, story and facts (임시저장); photos and pins have their own endpoints."""
+    if request.method == "POST":
+        error = ""
+        try:
+            facts = services.TourFacts.from_data(request.POST)
+            services.tour_update(tour_id=pk, user=request.user, facts=facts)
+        except DomainError as exc:
+            _raise_for_access(exc)
+            error = exc.message
+        if request.htmx:
+            context = _editor_context(request, pk, facts_error=error, facts_saved=not error, data=request.POST)
+            return _vary(TemplateResponse(request, f"{EDIT_TEMPLATE}#facts", context))
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, _("임시저장했어요."))
+        return redirect("community:tour_edit", pk=pk)
+    return _vary(TemplateResponse(request, EDIT_TEMPLATE, _editor_context(request, pk)))
+
+
+@login_required
+@require_POST
+def tour_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload one or more photos; each bad file gets its own message, the good ones are kept."""
+    uploads = request.FILES.getlist("photos")
+    errors: list[str] = []
+    if not uploads:
+        errors.append(_("올릴 사진을 골라 주세요."))
+    for upload in uploads:
+        try:
+            services.tour_photo_add(tour_id=pk, user=request.user, upload=upload)
+        except DomainError as exc:
+            _raise_for_access(exc)
+            errors.append(f"{upload.name[:60]}: {exc.message}" if len(uploads) > 1 else exc.message)
+            if exc.code == "rate_limited":
+                break
+    return _photos_response(request, pk, errors=errors)
+
+
+@login_required
+@require_POST
+def tour_photo_update(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
+    """Save a caption (htmx on change: a small 저장됨 note comes back)."""
+    error = ""
+    try:
+        photo = services.tour_photo_caption_set(
+            tour_id=pk, user=request.user, photo_id=photo_id, caption=request.POST.get("caption", "")
+        )
+    except DomainError as exc:
+        _raise_for_access(exc)
+        error, photo = exc.message, None
+    if request.htmx:
+        context = {"error": error, "photo": photo}
+        return _vary(TemplateResponse(request, "community/tours/partials/_caption_status.html", context))
+    if error:
+        messages.error(request, error)
+    return redirect("community:tour_edit", pk=pk)
+
+
+@login_required
+@require_POST
+def tour_photo_action(request: HttpRequest, pk: int, photo_id: int, action: str) -> HttpResponse:
+    """up / down / cover / delete on one photo; the photo list comes back."""
+    actions = {
+        "up": lambda: services.tour_photo_move(tour_id=pk, user=request.user, photo_id=photo_id, offset=-1),
+        "down": lambda: services.tour_photo_move(tour_id=pk, user=request.user, photo_id=photo_id, offset=1),
+        "cover": lambda: services.tour_cover_set(tour_id=pk, user=request.user, photo_id=photo_id),
+        "delete": lambda: services.tour_photo_delete(tour_id=pk, user=request.user, photo_id=photo_id),
+    }
+    if action not in actions:
+        raise Http404
+    errors = []
+    try:
+        actions[action]()
+    except DomainError as exc:
+        _raise_for_access(exc)
+        errors.append(exc.message)
+    return _photos_response(request, pk, errors=errors)
+
+
+@login_required
+@require_POST
+def tour_pin_add(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
+    errors = []
+    product_id = request.POST.get("product_id", "")
+    try:
+        if not product_id.isdigit():
+            raise DomainError(_("태그할 상품을 골라 주세요."))
+        services.tour_pin_add(
+            tour_id=pk,
+            user=request.user,
+            photo_id=photo_id,
+            product_id=int(product_id),
+            x=request.POST.get("x"),
+            y=request.POST.get("y"),
+        )
+    except DomainError as exc:
+        _raise_for_access(exc)
+        errors.append(exc.message)
+    return _photos_response(request, pk, errors=errors)
+
+
+@login_required
+@require_POST
+def tour_pin_delete(request: HttpRequest, pk: int, pin_id: int) -> HttpResponse:
+    errors = []
+    try:
+        services.tour_pin_delete(tour_id=pk, user=request.user, pin_id=pin_id)
+    except DomainError as exc:
+        _raise_for_access(exc)
+        errors.append(exc.message)
+    return _photos_response(request, pk, errors=errors)
+
+
+@login_required
+@require_GET
+def tour_product_search(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pin's product search box (htmx, as the author types)."""
+    _editor_context(request, pk)  # 403/404 for anyone but the author
+    query = request.GET.get("q", "")[:60]
+    products = selectors.products_for_pinning(query=query)
+    context = {"products": products, "query": query}
+    return _vary(TemplateResponse(request, "community/tours/partials/_product_results.html", context))
+
+
+@login_required
+@require_POST
+def tour_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.tour_publish(tour_id=pk, user=request.user)
+    except DomainError as exc:
+        _raise_for_access(exc)
+        messages.error(request, exc.message)
+        return redirect("community:tour_edit", pk=pk)
+    messages.success(request, _("집들이를 발행했어요. 이웃들이 곧 구경하러 올 거예요."))
+    return redirect("community:tour_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def tour_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.tour_delete(tour_id=pk, user=request.user)
+    except DomainError as exc:
+        _raise_for_access(exc)
+        raise
+    messages.success(request, _("집들이를 지웠어요."))
+    return redirect("community:my_tours")
+
+
+# ------------------------------------------------------------------------------------- members, follows, mine
+
+
+@require_safe
+def member(request: HttpRequest, user_id: int) -> HttpResponse:
+    try:
+        profile = selectors.member_get(user_id=user_id, viewer=request.user)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    tours = _mark_scrapped(request, list(selectors.tours_by_author(author=profile.user, viewer=request.user)[:60]))
+    return TemplateResponse(request, "community/tours/member.html", {"profile": profile, "tours": tours})
+
+
+@require_POST
+def member_follow(request: HttpRequest, user_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login_redirect(request)
+    wanted = request.POST.get("on", "1") not in ("0", "false", "")
+    error = ""
+    try:
+        following = social.follow_set(follower=request.user, followee_id=user_id, following=wanted)
+    except DomainError as exc:
+        if exc.http_status == 404:
+            raise Http404(exc.message) from exc
+        error, following = exc.message, False
+    if request.htmx:
+        context = {"followee_id": user_id, "is_following": following, "error": error}
+        return _vary(TemplateResponse(request, "community/tours/partials/_follow_button.html", context))
+    if error:
+        messages.error(request, error)
+    return redirect("community:member", user_id=user_id)
+
+
+@login_required
+@require_safe
+def my_tours(request: HttpRequest) -> HttpResponse:
+    """내 집들이: drafts and published tours, with how many people bought after a pin click on each."""
+    tours = list(selectors.tours_by_author(author=request.user, viewer=request.user)[:100])
+    buyers = selectors.tour_buyer_counts(tours=[t for t in tours if t.is_published])
+    for tour in tours:
+        tour.buyers = buyers.get(tour.pk, 0)
+    return TemplateResponse(request, "community/tours/my_tours.html", {"tours": tours})
+
+
+@login_required
+@require_safe
+def my_scraps(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.scraps_for_user(user=request.user), 40).get_page(request.GET.get("page"))
+    tours = list(page.object_list)
+    for tour in tours:
+        tour.is_scrapped = True
+    context = {"page_obj": page, "tours": tours}
+    return TemplateResponse(request, "community/tours/my_scraps.html", context)
+
+
+@login_required
+@require_safe
+def my_following(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.following_for_user(user=request.user), 50).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request, "community/tours/following.html", {"page_obj": page, "people": list(page.object_list)}
+    )
