@@ -136,7 +136,7 @@ def tour_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         _raise_for_access(exc)
         raise
-    return _vary(TemplateResponse(request, DETAIL_TEMPLATE, {"page": page, "tour": page.tour}))
+    return _vary(TemplateResponse(request, DETAIL_TEMPLATE, {"tourpage": page, "tour": page.tour}))
 
 
 @require_POST
@@ -168,7 +168,7 @@ def _action_bar(request: HttpRequest, pk: int, error: str = "") -> HttpResponse:
     page = selectors.tour_page(tour_id=pk, user=request.user)
     return _vary(
         TemplateResponse(
-            request, "community/tours/partials/_actions.html", {"tour": page.tour, "page": page, "error": error}
+            request, "community/tours/partials/_actions.html", {"tour": page.tour, "tourpage": page, "error": error}
         )
     )
 
@@ -211,7 +211,7 @@ def _comments_response(
     request: HttpRequest, pk: int, *, error: str = "", body: str = "", status: int = 200
 ) -> HttpResponse:
     page = selectors.tour_page(tour_id=pk, user=request.user)
-    context = {"page": page, "tour": page.tour, "comment_error": error, "comment_body": body}
+    context = {"tourpage": page, "tour": page.tour, "comment_error": error, "comment_body": body}
     return _vary(TemplateResponse(request, f"{DETAIL_TEMPLATE}#comments", context, status=status))
 
 
@@ -260,7 +260,7 @@ def _editor_context(request: HttpRequest, pk: int, **extra: Any) -> dict[str, An
     except DomainError as exc:
         _raise_for_access(exc)
         raise
-    return {"page": page, "tour": page.tour, **_facet_choices(), **extra}
+    return {"tourpage": page, "tour": page.tour, **_facet_choices(), **extra}
 
 
 def _photos_response(request: HttpRequest, pk: int, *, errors: list[str] | None = None) -> HttpResponse:
