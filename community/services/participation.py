@@ -208,7 +208,7 @@ def trial_report_submit(
     text = text_clean(body, field=_("후기"), max_length=5000)
     rate_check(user=user, action="post")
     report = TrialReport(
-        application=application,
+        application_id=application.pk,  # an id, so a rolled-back attempt leaves no report cached on the caller's row
         product_id=group.product_id,
         author=user,
         ratings=scores,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from community.models import Notice, TrialApplication, TrialGroup
+from community.models import Notice, TrialApplication, TrialGroup, TrialReport
 from community.selectors.participation import (
     notice_get,
     notices_published,
@@ -177,10 +177,11 @@ def trial_report(request: HttpRequest, pk: int) -> HttpResponse:
             {"message": _("선정된 체험단만 후기를 쓸 수 있어요.")},
             status=403,
         )
+    already = TrialReport.objects.filter(application=application).exists()
     form = TrialReportForm(request.POST or None)
     aspects = [(f"a{i}", a, request.POST.get(f"a{i}", "")) for i, a in enumerate(group.aspects)]
     status = 200
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not already:
         try:
             trial_report_submit(
                 application=application,
@@ -203,7 +204,7 @@ def trial_report(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "aspects": aspects,
         "max_photos": REPORT_PHOTOS_MAX,
-        "already": hasattr(application, "report") and application.report is not None,
+        "already": already,
     }
     return render(request, "community/participation/trial_report_form.html", context, status=status)
 
