@@ -19,7 +19,7 @@ from datetime import timedelta
 from django.db.models import Q
 from django.test import override_settings
 from django.utils import timezone
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from accounts.demo import CUSTOMER_PASSWORD
 from accounts.models import User
@@ -308,6 +308,9 @@ def room_picture(
     for row in range(by + 14, by + 110, 18):
         draw.line((bx + 8, row, bx + 132, row), fill=(176, 140, 86), width=3)
     spot("basket", bx + 70, by + 55)
+    if rng.random() < 0.5:  # half the rooms have the window on the right
+        image = ImageOps.mirror(image)
+        spots = {name: (round(100 - x, 2), y) for name, (x, y) in spots.items()}
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=88)
     return buffer.getvalue(), spots
