@@ -3,23 +3,35 @@
 htmx requests get the named partial of their page (always with Vary: HX-Request). A business-rule error is shown
 next to what the person did (a form error or a message), never as a 500: another person's tour answers 403, a
 missing or unpublished one 404, a rate limit its message.
+
+Visitors (not logged in) see the same listing results and the same tour body as every other visitor, so those
+fragments are rendered without the request (no CSRF token, nothing personal) and kept in the shared cache with a
+short life: LIST_SECONDS for listings (a new like or tour shows within that time), and for a tour's body a key
+that changes with every edit (updated_at) and with the catalog version, so only hidden products and moderation
+lag, by at most CONTENT_SECONDS. Members always get a fresh rendering with their own likes, scraps and forms.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache, caches
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from community.models import Tour
@@ -29,11 +41,41 @@ from community.services import tours as services
 from config.errors import DomainError
 from shop.cart_session import request_cart_or_create
 from shop.services.cart import cart_attribution_set
+from shop.services.catalog import catalog_version_get
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
+LIST_SECONDS = 30
+CONTENT_SECONDS = 300
+COMMENTS_SECONDS = 60
+NEAR_SECONDS = 5  # this process's copy in front of the shared cache
 LIST_TEMPLATE = "community/tours/list.html"
 EDIT_TEMPLATE = "community/tours/edit.html"
 DETAIL_TEMPLATE = "community/tours/detail.html"
+
+
+def _cached_html(key: str, seconds: int, render: Callable[[], str]) -> SafeString:
+    """This process's copy (NEAR_SECONDS), else the shared copy, else render and share; a dead cache renders."""
+    near = caches["local"]
+    html = near.get(key)
+    if html is None:
+        try:
+            html = cache.get(key)
+        except Exception:
+            logger.warning("shared cache unavailable for %s", key, exc_info=True)
+        if html is None:
+            html = render()
+            try:
+                cache.set(key, html, seconds)
+            except Exception:
+                logger.warning("shared cache unavailable for %s", key, exc_info=True)
+        near.set(key, html, min(seconds, NEAR_SECONDS))
+    return mark_safe(html)  # noqa: S308 (our own auto-escaped template output)
+
+
+def _key(*parts: Any) -> str:
+    return hashlib.sha256("|".join(str(p) for p in (get_language(), *parts)).encode()).hexdigest()
 
 
 def _vary(response: HttpResponse) -> HttpResponse:
@@ -104,26 +146,39 @@ def _mark_scrapped(request: HttpRequest, tours: list[Tour]) -> list[Tour]:
 def tour_list(request: HttpRequest) -> HttpResponse:
     """집들이 listing (also the community home): popular / newest / following, with facet filters and 더 보기."""
     filters = selectors.TourFilters.from_query(request.GET)
-    page = Paginator(selectors.tours_for_listing(filters=filters, user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    tours = _mark_scrapped(request, list(page.object_list))
+    page_param = request.GET.get("page", "")[:8]
+    partial = "tour-items" if request.GET.get("more") else "tour-results"
+
+    def results_context() -> dict[str, Any]:
+        page = Paginator(selectors.tours_for_listing(filters=filters, user=request.user), PAGE_SIZE).get_page(
+            page_param
+        )
+        tours = _mark_scrapped(request, list(page.object_list))
+        return {"filters": filters, "page_obj": page, "tours": tours, "querystring": filters.querystring()}
+
+    shared = not request.user.is_authenticated and filters.sort != selectors.SORT_FOLLOWING
+    results_html = None
+    if shared:
+        key = "community:tour-list:" + _key(partial, filters.querystring(), page_param)
+        results_html = _cached_html(
+            key, LIST_SECONDS, lambda: render_to_string(f"{LIST_TEMPLATE}#{partial}", results_context())
+        )
+    if request.htmx and not request.htmx.boosted:
+        if results_html is not None:
+            return _vary(HttpResponse(results_html))
+        return _vary(TemplateResponse(request, f"{LIST_TEMPLATE}#{partial}", results_context()))
     context = {
         "filters": filters,
-        "page_obj": page,
-        "tours": tours,
-        "querystring": filters.querystring(),
+        "results_html": results_html,
         "sorts": [
             (selectors.SORT_POPULAR, _("인기")),
             (selectors.SORT_NEW, _("최신")),
             (selectors.SORT_FOLLOWING, _("팔로잉")),
         ],
         **_facet_choices(),
+        **({} if shared else results_context()),
     }
-    template = LIST_TEMPLATE
-    if request.htmx and not request.htmx.boosted:
-        template = f"{LIST_TEMPLATE}#tour-items" if request.GET.get("more") else f"{LIST_TEMPLATE}#tour-results"
-    return _vary(TemplateResponse(request, template, context))
+    return _vary(TemplateResponse(request, LIST_TEMPLATE, context))
 
 
 # --------------------------------------------------------------------------------------------------- the tour
@@ -131,12 +186,44 @@ def tour_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def tour_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _tour_detail_for_visitor(request, pk)
     try:
         page = selectors.tour_page(tour_id=pk, user=request.user)
     except DomainError as exc:
         _raise_for_access(exc)
         raise
     return _vary(TemplateResponse(request, DETAIL_TEMPLATE, {"tourpage": page, "tour": page.tour}))
+
+
+def _tour_detail_for_visitor(request: HttpRequest, pk: int) -> HttpResponse:
+    """One query for the tour (its counts are fresh); the body and the comments come from the shared cache."""
+    try:
+        tour = selectors.tour_for_visitor(tour_id=pk)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    loaded: list[selectors.TourPage] = []
+
+    def tourpage() -> selectors.TourPage:
+        if not loaded:
+            loaded.append(selectors.tour_page(tour_id=pk, user=None))
+        return loaded[0]
+
+    def render(partial: str) -> str:
+        return render_to_string(f"{DETAIL_TEMPLATE}#{partial}", {"tour": tour, "tourpage": tourpage()})
+
+    version = f"{pk}:{tour.updated_at.timestamp()}:{catalog_version_get()}"
+    context = {
+        "tour": tour,
+        "tourpage": selectors.TourPage(tour=tour, photos=[], products=[]),
+        "content_html": _cached_html(
+            "community:tour-content:" + _key(version), CONTENT_SECONDS, lambda: render("tour-content")
+        ),
+        "comments_html": _cached_html(
+            "community:tour-comments:" + _key(pk, tour.comment_count), COMMENTS_SECONDS, lambda: render("comments")
+        ),
+    }
+    return _vary(TemplateResponse(request, DETAIL_TEMPLATE, context))
 
 
 @require_POST
