@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from community.models import BoardComment, BoardPost, LocalStore, Neighbourhood
+from community.models import BoardComment, BoardPost, LocalStore, LocalStoreReview, Neighbourhood
 from community.selectors.boards import (
     board_comments,
     board_post_get,
@@ -427,7 +427,13 @@ def local_store_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("찾을 수 없는 가게예요.")) from None
     if store.is_hidden and not is_moderator(request.user):
         raise Http404(_("찾을 수 없는 가게예요."))
-    form = StoreReviewForm(request.POST or None)
+    mine = (
+        LocalStoreReview.objects.filter(store=store, author=request.user).first()
+        if request.user.is_authenticated
+        else None
+    )
+    initial = {"rating": mine.rating, "body": mine.body} if mine else None
+    form = StoreReviewForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -450,7 +456,7 @@ def local_store_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "residency": residency_for(user=request.user),
         "posts": list(board_posts(neighbourhood_ids=[store.neighbourhood_id]).filter(local_store=store)[:5]),
-        "my_review": next((r for r in reviews if r.author_id == request.user.pk), None),
+        "my_review": mine,
         "owner_id": content_author_id(store),
     }
     return render(request, "community/boards/local_store_detail.html", context, status=status)
