@@ -1,6 +1,6 @@
 from django.urls import path
 
-from community.views import boards, moderation, participation, qna, tours
+from community.views import boards, moderation, participation, qna, tour_editor, tours
 
 app_name = "community"
 
@@ -8,7 +8,7 @@ urlpatterns: list = [
     # tours (H6): 집들이, 내 스크랩, follows
     path("", tours.tour_list, name="home"),
     path("tours/", tours.tour_list, name="tour_list"),
-    path("tours/new/", tours.tour_new, name="tour_new"),
+    path("tours/new/", tour_editor.tour_new, name="tour_new"),
     path("tours/<int:pk>/", tours.tour_detail, name="tour_detail"),
     path("tours/<int:pk>/view/", tours.tour_view, name="tour_view"),
     path("tours/<int:pk>/like/", tours.tour_like, name="tour_like"),
@@ -16,15 +16,19 @@ urlpatterns: list = [
     path("tours/<int:pk>/pins/<int:pin_id>/", tours.tour_pin_open, name="tour_pin_open"),
     path("tours/<int:pk>/comments/", tours.tour_comment_create, name="tour_comment_create"),
     path("tours/<int:pk>/comments/<int:comment_id>/delete/", tours.tour_comment_delete, name="tour_comment_delete"),
-    path("tours/<int:pk>/edit/", tours.tour_edit, name="tour_edit"),
-    path("tours/<int:pk>/edit/photos/", tours.tour_photo_add, name="tour_photo_add"),
-    path("tours/<int:pk>/edit/photos/<int:photo_id>/", tours.tour_photo_update, name="tour_photo_update"),
-    path("tours/<int:pk>/edit/photos/<int:photo_id>/pins/", tours.tour_pin_add, name="tour_pin_add"),
-    path("tours/<int:pk>/edit/photos/<int:photo_id>/<str:action>/", tours.tour_photo_action, name="tour_photo_action"),
-    path("tours/<int:pk>/edit/pins/<int:pin_id>/delete/", tours.tour_pin_delete, name="tour_pin_delete"),
-    path("tours/<int:pk>/edit/products/", tours.tour_product_search, name="tour_product_search"),
-    path("tours/<int:pk>/publish/", tours.tour_publish, name="tour_publish"),
-    path("tours/<int:pk>/delete/", tours.tour_delete, name="tour_delete"),
+    path("tours/<int:pk>/edit/", tour_editor.tour_edit, name="tour_edit"),
+    path("tours/<int:pk>/edit/photos/", tour_editor.tour_photo_add, name="tour_photo_add"),
+    path("tours/<int:pk>/edit/photos/<int:photo_id>/", tour_editor.tour_photo_update, name="tour_photo_update"),
+    path("tours/<int:pk>/edit/photos/<int:photo_id>/pins/", tour_editor.tour_pin_add, name="tour_pin_add"),
+    path(
+        "tours/<int:pk>/edit/photos/<int:photo_id>/<str:action>/",
+        tour_editor.tour_photo_action,
+        name="tour_photo_action",
+    ),
+    path("tours/<int:pk>/edit/pins/<int:pin_id>/delete/", tour_editor.tour_pin_delete, name="tour_pin_delete"),
+    path("tours/<int:pk>/edit/products/", tour_editor.tour_product_search, name="tour_product_search"),
+    path("tours/<int:pk>/publish/", tour_editor.tour_publish, name="tour_publish"),
+    path("tours/<int:pk>/delete/", tour_editor.tour_delete, name="tour_delete"),
     path("members/<int:user_id>/", tours.member, name="member"),
     path("members/<int:user_id>/follow/", tours.member_follow, name="member_follow"),
     path("my/tours/", tours.my_tours, name="my_tours"),

@@ -50,6 +50,34 @@ BUDGET_BANDS: dict[str, tuple[int | None, int | None]] = {
 }
 
 
+# Labels of the filter bands, translated when shown (facet_choices).
+SIZE_LABELS = [
+    ("lt10", gettext_noop("10평 미만")),
+    ("10s", gettext_noop("10평대")),
+    ("20s", gettext_noop("20평대")),
+    ("30s", gettext_noop("30평대")),
+    ("40up", gettext_noop("40평 이상")),
+]
+BUDGET_LABELS = [
+    ("lt100", gettext_noop("100만 원 미만")),
+    ("100to300", gettext_noop("100~300만 원")),
+    ("300to500", gettext_noop("300~500만 원")),
+    ("500to1000", gettext_noop("500~1,000만 원")),
+    ("1000up", gettext_noop("1,000만 원 이상")),
+]
+
+
+def facet_choices() -> dict[str, Any]:
+    """The listing filters' and the editor's choices, labels translated (no query)."""
+    return {
+        "home_types": Tour.HomeType.choices,
+        "styles": Tour.Style.choices,
+        "households": Tour.Household.choices,
+        "size_bands": [(key, _(label)) for key, label in SIZE_LABELS],
+        "budget_bands": [(key, _(label)) for key, label in BUDGET_LABELS],
+    }
+
+
 def _user_or_none(user: Any) -> User | None:
     return user if user is not None and getattr(user, "is_authenticated", False) else None
 

@@ -1,4 +1,5 @@
-"""집들이 pages: the listing, a tour, the phone-first editor, 내 스크랩, follows. Thin: services write, selectors read.
+"""집들이 pages for readers: the listing, a tour (pins, likes, scraps, comments), members, follows, 내 스크랩 and
+my tours. Thin: services write, selectors read. The editor is community.views.tour_editor.
 
 htmx requests get the named partial of their page (always with Vary: HX-Request). A business-rule error is shown
 next to what the person did (a form error or a message), never as a 500: another person's tour answers 403, a
@@ -30,14 +31,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from community.models import Tour
 from community.selectors import tours as selectors
 from community.services import social
-from community.services import tours as services
 from config.errors import DomainError
 from shop.cart_session import request_cart_or_create
 from shop.services.cart import cart_attribution_set
@@ -51,7 +51,6 @@ CONTENT_SECONDS = 300
 COMMENTS_SECONDS = 60
 NEAR_SECONDS = 5  # this process's copy in front of the shared cache
 LIST_TEMPLATE = "community/tours/list.html"
-EDIT_TEMPLATE = "community/tours/edit.html"
 DETAIL_TEMPLATE = "community/tours/detail.html"
 
 
@@ -101,39 +100,6 @@ def _login_redirect(request: HttpRequest) -> HttpResponse:
     return redirect(f"{login}?next={request.get_full_path()}")
 
 
-def _facet_choices() -> dict[str, Any]:
-    return {
-        "home_types": Tour.HomeType.choices,
-        "styles": Tour.Style.choices,
-        "households": Tour.Household.choices,
-        "size_bands": _translated(SIZE_LABELS),
-        "budget_bands": _translated(BUDGET_LABELS),
-    }
-
-
-SIZE_LABELS = [  # translated when shown (_translated)
-    ("lt10", gettext_noop("10평 미만")),
-    ("10s", gettext_noop("10평대")),
-    ("20s", gettext_noop("20평대")),
-    ("30s", gettext_noop("30평대")),
-    ("40up", gettext_noop("40평 이상")),
-]
-BUDGET_LABELS = [
-    ("lt100", gettext_noop("100만 원 미만")),
-    ("100to300", gettext_noop("100~300만 원")),
-    ("300to500", gettext_noop("300~500만 원")),
-    ("500to1000", gettext_noop("500~1,000만 원")),
-    ("1000up", gettext_noop("1,000만 원 이상")),
-]
-
-
-def _translated(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(key, _(label)) for key, label in pairs]
-
-
-# ------------------------------------------------------------------------------------------------------ listing
-
-
 def _mark_scrapped(request: HttpRequest, tours: list[Tour]) -> list[Tour]:
     """Fill each card's bookmark (one query for the page; none for a visitor)."""
     scrapped = selectors.tour_scrapped_ids(user=request.user, tour_ids=[t.pk for t in tours])
@@ -175,7 +141,7 @@ def tour_list(request: HttpRequest) -> HttpResponse:
             (selectors.SORT_NEW, _("최신")),
             (selectors.SORT_FOLLOWING, _("팔로잉")),
         ],
-        **_facet_choices(),
+        **selectors.facet_choices(),
         **({} if shared else results_context()),
     }
     return _vary(TemplateResponse(request, LIST_TEMPLATE, context))
@@ -336,197 +302,6 @@ def tour_comment_delete(request: HttpRequest, pk: int, comment_id: int) -> HttpR
     if request.htmx:
         return _comments_response(request, pk)
     return redirect(f"{reverse('community:tour_detail', args=[pk])}#comments")
-
-
-# ------------------------------------------------------------------------------------------------------ editor
-
-
-def _editor_context(request: HttpRequest, pk: int, **extra: Any) -> dict[str, Any]:
-    try:
-        page = selectors.tour_for_editor(tour_id=pk, user=request.user)
-    except DomainError as exc:
-        _raise_for_access(exc)
-        raise
-    return {"tourpage": page, "tour": page.tour, **_facet_choices(), **extra}
-
-
-def _photos_response(request: HttpRequest, pk: int, *, errors: list[str] | None = None) -> HttpResponse:
-    context = _editor_context(request, pk, photo_errors=errors or [])
-    if request.htmx:
-        return _vary(TemplateResponse(request, f"{EDIT_TEMPLATE}#photos", context))
-    for error in errors or []:
-        messages.error(request, error)
-    return redirect("community:tour_edit", pk=pk)
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def tour_new(request: HttpRequest) -> HttpResponse:
-    """Start a house tour: the facts first (all optional), then the editor for photos and pins."""
-    error, status = "", 200
-    if request.method == "POST":
-        try:
-            facts = services.TourFacts.from_data(request.POST)
-            tour = services.tour_create(author=request.user, facts=facts)
-        except DomainError as exc:
-            error, status = exc.message, exc.http_status
-        else:
-            return redirect("community:tour_edit", pk=tour.pk)
-    context = {"form_error": error, "data": request.POST, **_facet_choices()}
-    return TemplateResponse(request, "community/tours/new.html", context, status=status)
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def tour_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The editor. POST saves the title, story and facts (임시저장); photos and pins have their own endpoints."""
-    if request.method == "POST":
-        error = ""
-        try:
-            facts = services.TourFacts.from_data(request.POST)
-            services.tour_update(tour_id=pk, user=request.user, facts=facts)
-        except DomainError as exc:
-            _raise_for_access(exc)
-            error = exc.message
-        if request.htmx:
-            context = _editor_context(request, pk, facts_error=error, facts_saved=not error, data=request.POST)
-            return _vary(TemplateResponse(request, f"{EDIT_TEMPLATE}#facts", context))
-        if error:
-            messages.error(request, error)
-        else:
-            messages.success(request, _("임시저장했어요."))
-        return redirect("community:tour_edit", pk=pk)
-    return _vary(TemplateResponse(request, EDIT_TEMPLATE, _editor_context(request, pk)))
-
-
-@login_required
-@require_POST
-def tour_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
-    """Upload one or more photos; each bad file gets its own message, the good ones are kept."""
-    uploads = request.FILES.getlist("photos")
-    errors: list[str] = []
-    if not uploads:
-        errors.append(_("올릴 사진을 골라 주세요."))
-    for upload in uploads:
-        try:
-            services.tour_photo_add(tour_id=pk, user=request.user, upload=upload)
-        except DomainError as exc:
-            _raise_for_access(exc)
-            errors.append(f"{upload.name[:60]}: {exc.message}" if len(uploads) > 1 else exc.message)
-            if exc.code == "rate_limited":
-                break
-    return _photos_response(request, pk, errors=errors)
-
-
-@login_required
-@require_POST
-def tour_photo_update(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
-    """Save a caption (htmx on change: a small 저장됨 note comes back)."""
-    error = ""
-    try:
-        photo = services.tour_photo_caption_set(
-            tour_id=pk, user=request.user, photo_id=photo_id, caption=request.POST.get("caption", "")
-        )
-    except DomainError as exc:
-        _raise_for_access(exc)
-        error, photo = exc.message, None
-    if request.htmx:
-        context = {"error": error, "photo": photo}
-        return _vary(TemplateResponse(request, "community/tours/partials/_caption_status.html", context))
-    if error:
-        messages.error(request, error)
-    return redirect("community:tour_edit", pk=pk)
-
-
-@login_required
-@require_POST
-def tour_photo_action(request: HttpRequest, pk: int, photo_id: int, action: str) -> HttpResponse:
-    """up / down / cover / delete on one photo; the photo list comes back."""
-    actions = {
-        "up": lambda: services.tour_photo_move(tour_id=pk, user=request.user, photo_id=photo_id, offset=-1),
-        "down": lambda: services.tour_photo_move(tour_id=pk, user=request.user, photo_id=photo_id, offset=1),
-        "cover": lambda: services.tour_cover_set(tour_id=pk, user=request.user, photo_id=photo_id),
-        "delete": lambda: services.tour_photo_delete(tour_id=pk, user=request.user, photo_id=photo_id),
-    }
-    if action not in actions:
-        raise Http404
-    errors = []
-    try:
-        actions[action]()
-    except DomainError as exc:
-        _raise_for_access(exc)
-        errors.append(exc.message)
-    return _photos_response(request, pk, errors=errors)
-
-
-@login_required
-@require_POST
-def tour_pin_add(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
-    errors = []
-    product_id = request.POST.get("product_id", "")
-    try:
-        if not product_id.isdigit():
-            raise DomainError(_("태그할 상품을 골라 주세요."))
-        services.tour_pin_add(
-            tour_id=pk,
-            user=request.user,
-            photo_id=photo_id,
-            product_id=int(product_id),
-            x=request.POST.get("x"),
-            y=request.POST.get("y"),
-        )
-    except DomainError as exc:
-        _raise_for_access(exc)
-        errors.append(exc.message)
-    return _photos_response(request, pk, errors=errors)
-
-
-@login_required
-@require_POST
-def tour_pin_delete(request: HttpRequest, pk: int, pin_id: int) -> HttpResponse:
-    errors = []
-    try:
-        services.tour_pin_delete(tour_id=pk, user=request.user, pin_id=pin_id)
-    except DomainError as exc:
-        _raise_for_access(exc)
-        errors.append(exc.message)
-    return _photos_response(request, pk, errors=errors)
-
-
-@login_required
-@require_GET
-def tour_product_search(request: HttpRequest, pk: int) -> HttpResponse:
-    """The pin's product search box (htmx, as the author types)."""
-    _editor_context(request, pk)  # 403/404 for anyone but the author
-    query = request.GET.get("q", "")[:60]
-    products = selectors.products_for_pinning(query=query)
-    context = {"products": products, "query": query}
-    return _vary(TemplateResponse(request, "community/tours/partials/_product_results.html", context))
-
-
-@login_required
-@require_POST
-def tour_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        services.tour_publish(tour_id=pk, user=request.user)
-    except DomainError as exc:
-        _raise_for_access(exc)
-        messages.error(request, exc.message)
-        return redirect("community:tour_edit", pk=pk)
-    messages.success(request, _("집들이를 발행했어요. 이웃들이 곧 구경하러 올 거예요."))
-    return redirect("community:tour_detail", pk=pk)
-
-
-@login_required
-@require_POST
-def tour_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        services.tour_delete(tour_id=pk, user=request.user)
-    except DomainError as exc:
-        _raise_for_access(exc)
-        raise
-    messages.success(request, _("집들이를 지웠어요."))
-    return redirect("community:my_tours")
 
 
 # ------------------------------------------------------------------------------------- members, follows, mine
