@@ -8,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from community.models import TrialApplication, TrialGroup, TrialReport
+from community.models import Notice, TrialApplication, TrialGroup, TrialReport
 from community.services.participation import (
     trial_apply,
     trial_decline,
@@ -262,3 +262,20 @@ def test_trial_group_slots_check_constraint_backs_the_rule(group):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         TrialGroup.objects.filter(pk=group.pk).update(selected_count=group.slots + 1)
+
+
+def test_admin_pages_for_notices_trials_and_moderation_render(client):
+    from tests.accounts.factories import StaffUserFactory
+
+    admin_user = StaffUserFactory(is_superuser=True)
+    client.force_login(admin_user)
+    NoticeFactory()
+    TrialGroupFactory()
+    for name in ("notice", "trialgroup", "boardpost", "localstore", "productquestion", "report", "communityban"):
+        assert client.get(reverse(f"admin:community_{name}_changelist")).status_code == 200, name
+    response = client.post(
+        reverse("admin:community_notice_add"),
+        {"kind": "notice", "title": "새 공지", "body": "안내해요", "is_published": "on"},
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Notice.objects.get(title="새 공지").author == admin_user
