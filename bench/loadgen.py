@@ -42,12 +42,27 @@ def _targets(database_url: str) -> dict[str, list[str]]:
         for page in (1, 1, 2, 3)
     ]
     rng.shuffle(category_urls)
-    return {
+    targets = {
         "home": ["/"],
         "category": category_urls,
         "product": [f"/p/{pk}/" for pk in ids],
         "search": [f"/search/?q={quote(t)}" for t in SEARCH_TERMS],
     }
+    try:
+        from community.models import Tour
+    except ImportError:  # community not installed: no tour pages to measure
+        return targets
+    tour_ids = list(Tour.objects.filter(status="published").order_by("?").values_list("pk", flat=True)[:500])
+    facets = ["", "home_type=apartment", "style=nordic", "household=pets", "size=20s", "budget=100to300"]
+    listing = [
+        "/community/?" + "&".join(p for p in (f"sort={sort}" if sort != "popular" else "", facet, page) if p)
+        for sort in ("popular", "new")
+        for facet in facets
+        for page in ("", "page=2")
+    ]
+    targets["tours"] = [url.rstrip("?") for url in listing]
+    targets["tour"] = [f"/community/tours/{pk}/" for pk in tour_ids]
+    return targets
 
 
 def _client(ports, urls, stop_at, warm_until, samples, errors, seed):
@@ -135,7 +150,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--database-url", required=True)
-    parser.add_argument("--pages", default="home,category,product,search")
+    parser.add_argument("--pages", default="home,category,product,search,tours,tour")
     args = parser.parse_args()
     ports = [int(p) for p in args.ports.split(",")]
     targets = _targets(args.database_url)

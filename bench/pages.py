@@ -10,7 +10,8 @@
    `--server daphne` instead starts one daphne process per core on consecutive ports (the load generator spreads
    its clients over them the way a proxy would) with a new DB connection per request (see _env).
 3. Drives load from a SEPARATE process (bench/loadgen.py: threads + http.client, no extra dependency) at 16
-   concurrent closed-loop clients, page by page (home, category, product, search) for a bounded time, and prints
+   concurrent closed-loop clients, page by page (home, category, product, search, the 집들이 listing and a tour) for
+   a bounded time, and prints
    requests/s, p50 and p99. Results go to bench/results/pages.json (git-ignored).
 
 Historical orders are bulk-inserted rows (users, orders, lines) rather than checkouts: they stand for six months
@@ -138,6 +139,7 @@ def seed() -> None:
     _log(f"catalog ready: {Product.objects.count():,} products ({time.perf_counter() - started:.0f}s)")
     _seed_orders(rng)
     _seed_reviews(rng)
+    _seed_tours(rng)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -282,6 +284,118 @@ def _seed_reviews(rng) -> None:
     _log(f"reviews ready: {len(picked):,} ({time.perf_counter() - started:.0f}s)")
 
 
+TOUR_COUNT = 2_000
+TOUR_PINS = 20_000
+TOUR_PHOTOS_EACH = 5
+TOUR_COMMENTS = 12_000
+
+
+def _seed_tours(rng) -> None:
+    """2,000 published house tours by the bench customers, 5 photos each, 20,000 product pins and 12,000 comments
+    (bulk rows; the pictures are a dozen drawn rooms shared by all tours, each stored once through
+    community.images). Counts and the popularity score are set as the services would have left them."""
+    try:
+        from community.models import CommunityImage, Tour, TourComment, TourPhoto, TourPin
+    except ImportError:
+        _log("community is not installed: skipping the house tours")
+        return
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from django.utils import timezone
+
+    from community.demo import TOURS, room_picture
+    from community.images import image_renditions_make, image_store_bytes
+    from community.services.social import popularity_start
+    from shop.models import Product
+
+    if Tour.objects.count() >= TOUR_COUNT:
+        _log(f"house tours ready: {Tour.objects.count():,}, pins {TourPin.objects.count():,}")
+        return
+    started = time.perf_counter()
+    pictures = list(CommunityImage.objects.filter(owner__isnull=True).order_by("pk")[:12])
+    while len(pictures) < 12:
+        data, _spots = room_picture(rng=rng)
+        picture = image_store_bytes(data=data)
+        image_renditions_make(image_id=picture.pk)
+        pictures.append(picture)
+    authors = list(get_user_model().objects.filter(username__startswith="bench_").values_list("pk", flat=True))
+    products = list(Product.objects.filter(is_active=True).values_list("pk", flat=True))
+    now = timezone.now()
+    homes = [(d.home_type, d.size, d.style, d.household, d.budget, d.body) for d in TOURS]
+    with transaction.atomic():
+        tours = []
+        for n in range(TOUR_COUNT):
+            home_type, size, style, household, budget, body = rng.choice(homes)
+            published = now - timedelta(days=rng.uniform(0, 365))
+            likes, scraps = int(rng.paretovariate(1.2) * 3), int(rng.paretovariate(1.3) * 2)
+            tours.append(
+                Tour(
+                    author_id=rng.choice(authors),
+                    status=Tour.Status.PUBLISHED,
+                    title=f"{rng.choice(TOURS).title[:40]} #{n + 1}",
+                    body=body,
+                    cover=rng.choice(pictures),
+                    home_type=home_type,
+                    size_pyeong=max(1, size + rng.randint(-3, 6)),
+                    style=style,
+                    household=household,
+                    budget=budget,
+                    like_count=likes,
+                    scrap_count=scraps,
+                    view_count=likes * 20 + rng.randint(0, 300),
+                    pin_count=TOUR_PINS // TOUR_COUNT,
+                    popularity=popularity_start(published_at=published) + 0.1 * (likes + 2 * scraps) ** 0.5,
+                    published_at=published,
+                    created_at=published,
+                    updated_at=published,
+                )
+            )
+        tours = Tour.objects.bulk_create(tours, batch_size=1000)
+        photos = TourPhoto.objects.bulk_create(
+            [
+                TourPhoto(tour=tour, image=rng.choice(pictures), caption=rng.choice(TOURS).captions[i % 3], position=i)
+                for tour in tours
+                for i in range(TOUR_PHOTOS_EACH)
+            ],
+            batch_size=5000,
+        )
+        per_tour = TOUR_PINS // TOUR_COUNT
+        by_tour: dict[int, list] = {}
+        for photo in photos:
+            by_tour.setdefault(photo.tour_id, []).append(photo)
+        TourPin.objects.bulk_create(
+            [
+                TourPin(
+                    tour_id=tour.pk,
+                    photo=rng.choice(by_tour[tour.pk]),
+                    product_id=rng.choice(products),
+                    x=round(rng.uniform(5, 95), 2),
+                    y=round(rng.uniform(5, 95), 2),
+                )
+                for tour in tours
+                for _ in range(per_tour)
+            ],
+            batch_size=5000,
+        )
+        comments = [
+            TourComment(tour=rng.choice(tours), author_id=rng.choice(authors), body=rng.choice(REVIEW_BODIES))
+            for _ in range(TOUR_COMMENTS)
+        ]
+        TourComment.objects.bulk_create(comments, batch_size=5000)
+        counts: dict[int, int] = {}
+        for comment in comments:
+            counts[comment.tour_id] = counts.get(comment.tour_id, 0) + 1
+        for tour in tours:
+            tour.comment_count = counts.get(tour.pk, 0)
+        Tour.objects.bulk_update(tours, ["comment_count"], batch_size=1000)
+    _log(
+        f"house tours ready: {TOUR_COUNT:,} tours, {len(photos):,} photos, {TOUR_PINS:,} pins, "
+        f"{TOUR_COMMENTS:,} comments ({time.perf_counter() - started:.0f}s)"
+    )
+
+
 # ----------------------------------------------------------------------------------------------------- serving
 
 
@@ -342,7 +456,7 @@ def main() -> None:
     parser.add_argument("--server", choices=["gunicorn", "daphne"], default="gunicorn")
     parser.add_argument("--workers", type=int, default=0, help="server processes (default: one per CPU core)")
     parser.add_argument("--threads", type=int, default=GUNICORN_THREADS, help="threads per gunicorn worker")
-    parser.add_argument("--pages", default="home,category,product,search")
+    parser.add_argument("--pages", default="home,category,product,search,tours,tour")
     args = parser.parse_args()
     args.workers = args.workers or os.cpu_count() or 2
     if args.command == "seed":

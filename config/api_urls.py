@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("shop.api_urls")),
     path("", include("feed.api_urls")),
     path("crm/", include("crm.api_urls")),
+    path("community/", include("community.api_urls")),
 ]

@@ -21,6 +21,7 @@ SHELL_URLS = {
     "subscriptions_url": "shop:subscriptions",
     "my_reviews_url": "shop:my_reviews",
     "feed_url": "feed:feed",
+    "community_url": "community:home",
     "login_url": "accounts:login",
     "signup_url": "accounts:signup",
     "logout_url": "accounts:logout",

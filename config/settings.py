@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "accounts",
     "shop",
     "feed",
+    "community",
     "crm",
 ]
 
@@ -221,6 +222,23 @@ CELERY_BEAT_ENABLE_REMOTE_CONTROL = True
 # Points (적립금): earned on delivery as a percentage of the amount paid, expiring after a period.
 POINTS_EARN_RATE_PERCENT = env.int("POINTS_EARN_RATE_PERCENT", default=1)
 POINTS_EXPIRY_DAYS = env.int("POINTS_EXPIRY_DAYS", default=365)
+
+# Community boards (동네생활): how close to a 동's centroid a browser location must be to verify it, how far a
+# reader's "nearby" reaches, and how many reports hide a post, comment or review until a moderator looks at it.
+COMMUNITY_NEIGHBOURHOOD_RADIUS_M = env.int("COMMUNITY_NEIGHBOURHOOD_RADIUS_M", default=1500)
+COMMUNITY_NEARBY_RADIUS_M = env.int("COMMUNITY_NEARBY_RADIUS_M", default=3000)
+COMMUNITY_AUTO_HIDE_REPORTS = env.int("COMMUNITY_AUTO_HIDE_REPORTS", default=5)
+# 집들이 and every community picture: upload caps (bytes, pixels: decompression bombs are refused from the header)
+# and per-person limits on new tours, photo uploads and comments.
+COMMUNITY_IMAGE_MAX_BYTES = env.int("COMMUNITY_IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
+COMMUNITY_IMAGE_MAX_PIXELS = env.int("COMMUNITY_IMAGE_MAX_PIXELS", default=40_000_000)
+COMMUNITY_TOURS_PER_HOUR = env.int("COMMUNITY_TOURS_PER_HOUR", default=10)
+COMMUNITY_PHOTOS_PER_HOUR = env.int("COMMUNITY_PHOTOS_PER_HOUR", default=120)
+COMMUNITY_COMMENTS_PER_MINUTE = env.int("COMMUNITY_COMMENTS_PER_MINUTE", default=5)
+CELERY_BEAT_SCHEDULE["community-tour-views-prune"] = {
+    "task": "community.tour_views_prune",
+    "schedule": crontab(hour=4, minute=40),
+}
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("한국어")), ("en", _("English"))]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     path("accounts/", include("accounts.urls")),
     path("feed/", include("feed.urls")),
+    path("community/", include("community.urls")),
     path("crm/", include("crm.urls")),
     path("", include("shop.urls")),
 ]

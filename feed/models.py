@@ -289,6 +289,7 @@ class FeedItem(models.Model):
         SUBSCRIPTION_REMINDER = "subscription_reminder", _("정기배송 알림")
         MD_MESSAGE = "md_message", _("MD 메시지")
         CAMPAIGN = "campaign", _("캠페인")
+        COMMUNITY = "community", _("커뮤니티")  # community's notifications: likes, comments, follows, answers
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

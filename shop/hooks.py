@@ -1,4 +1,4 @@
-"""Product-page panels that higher apps contribute (social proof from feed, review summary, ...).
+"""Product-page panels and home-page sections that higher apps contribute (social proof, house tours, ...).
 
 shop must not import feed or crm, so those apps register a panel provider in their AppConfig.ready():
 `fn(request, product) -> SafeString` (or "" to show nothing). The product page renders the panels in
@@ -41,6 +41,39 @@ def product_panels(request: HttpRequest, product: "Product") -> list[str]:
             html = fn(request, product)
         except Exception:
             logger.exception("product panel %s failed", getattr(fn, "__qualname__", fn))
+            continue
+        if html:
+            snippets.append(html)
+    return snippets
+
+
+# Home-page sections that higher apps contribute (community's popular house tours, the shopper's neighbourhood
+# board, ...): `fn(request) -> SafeString` (or "" to show nothing), rendered below the catalog sections in
+# registration order. Same rules as the product panels: a provider that raises is logged and skipped.
+HomeSection = Callable[[HttpRequest], SafeString | str]
+_home_sections: list[HomeSection] = []
+
+
+def register_home_section(fn: HomeSection) -> HomeSection:
+    """Register a home-section provider once (usable as a decorator); re-registering is a no-op."""
+    if fn not in _home_sections:
+        _home_sections.append(fn)
+    return fn
+
+
+def unregister_home_section(fn: HomeSection) -> None:
+    if fn in _home_sections:
+        _home_sections.remove(fn)
+
+
+def home_sections(request: HttpRequest) -> list[str]:
+    """The non-empty HTML snippets of every registered home-section provider, in registration order."""
+    snippets: list[str] = []
+    for fn in list(_home_sections):
+        try:
+            html = fn(request)
+        except Exception:
+            logger.exception("home section %s failed", getattr(fn, "__qualname__", fn))
             continue
         if html:
             snippets.append(html)

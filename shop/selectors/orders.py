@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from config.errors import DomainError
 from shop.models import Address, Order, OrderLine, OrderStatusEvent, ProductImage
+from shop.selectors.household import BOUGHT_STATUSES
 
 ORDER_NOT_FOUND = _("주문을 찾을 수 없어요.")
 
@@ -77,3 +78,20 @@ def orders_recent_for_customer(*, user: User, limit: int = 10) -> list[Order]:
     shop names (snapshots on the line). Two queries whatever the number of orders or lines."""
     orders = Order.objects.filter(user=user).order_by("-placed_at", "-pk")[:limit]
     return list(orders.prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("pk"))))
+
+
+def attributed_buyer_counts(*, sources: list[str]) -> dict[str, int]:
+    """How many different shoppers bought after each opaque attribution source (e.g. a house tour's pin click).
+
+    One grouped query for any number of sources; sources nobody bought through are missing from the result.
+    Higher apps read their own sources back through this (shop does not know what "tour:12" means).
+    """
+    if not sources:
+        return {}
+    rows = (
+        Order.objects.filter(attribution_source__in=sources, status__in=BOUGHT_STATUSES, user__isnull=False)
+        .values("attribution_source")
+        .annotate(buyers=Count("user", distinct=True))
+        .order_by()
+    )
+    return {row["attribution_source"]: row["buyers"] for row in rows}

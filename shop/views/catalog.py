@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from shop.hooks import product_panels
+from shop.hooks import home_sections, product_panels
 from shop.images import VARIANTS, category_placeholder_ensure
 from shop.models import Category, Product, Store
 from shop.selectors import catalog as selectors
@@ -120,7 +120,7 @@ def home(request: HttpRequest) -> HttpResponse:
     sections = _cached_fragment(
         request, "shop/home.html#home-sections", ("home",), lambda: {"sections": selectors.home_sections()}
     )
-    return render(request, "shop/home.html", {"sections_html": sections})
+    return render(request, "shop/home.html", {"sections_html": sections, "extra_sections": home_sections(request)})
 
 
 @require_safe

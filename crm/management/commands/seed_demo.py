@@ -20,6 +20,8 @@ SEEDERS = [
     "shop.demo.orders",
     "shop.demo.loyalty",
     "feed.demo",
+    "community.demo",
+    "community.demo_boards",
     "crm.demo",
 ]
 

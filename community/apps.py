@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommunityConfig(AppConfig):
+    name = "community"
+    verbose_name = _("커뮤니티")
+
+    def ready(self) -> None:
+        # boards (H7): the product page's 상품 Q&A and 체험단 후기 panels (shop imports nothing of community).
+        from community.views.participation import trial_reports_panel
+        from community.views.qna import qna_panel
+        from shop.hooks import register_product_panel
+
+        register_product_panel(qna_panel)
+        register_product_panel(trial_reports_panel)
+
+        # tours (H6): the popular-tours strip on the shop's home page.
+        from community.home import popular_tours_section
+        from shop.hooks import register_home_section
+
+        register_home_section(popular_tours_section)
