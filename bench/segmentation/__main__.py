@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import statistics
 import sys
@@ -190,7 +189,11 @@ def main() -> None:
     serial_rest = elapsed - sum(chunk_times)
 
     def with_workers(workers: int) -> float:
-        return round(serial_rest + math.ceil(len(chunk_times) / workers) * max(chunk_times, default=0), 2)
+        """The measured run with its range tasks spread over `workers` (longest first onto the least loaded)."""
+        loads = [0.0] * workers
+        for seconds in sorted(chunk_times, reverse=True):
+            loads[loads.index(min(loads))] += seconds
+        return round(serial_rest + max(loads), 2)
 
     result = {
         "size": size,
