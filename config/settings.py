@@ -280,6 +280,10 @@ KAKAO_ALIMTALK_API_URL = env.str("KAKAO_ALIMTALK_API_URL", default="https://api-
 KAKAO_ALIMTALK_APP_KEY = env.str("KAKAO_ALIMTALK_APP_KEY", default="")
 KAKAO_ALIMTALK_SECRET_KEY = env.str("KAKAO_ALIMTALK_SECRET_KEY", default="")
 KAKAO_ALIMTALK_SENDER_KEY = env.str("KAKAO_ALIMTALK_SENDER_KEY", default="")
+# 우편번호 찾기 on address forms: the Daum/Kakao postcode widget (only its provider can serve it); empty turns it off.
+POSTCODE_SCRIPT_URL = env.str(
+    "POSTCODE_SCRIPT_URL", default="https://t1.kakaocdn.net/mapjsapi/bundle/postcode/prod/postcode.v2.js"
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
