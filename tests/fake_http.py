@@ -67,6 +67,8 @@ def fake_http_server(routes: dict[tuple[str, str], Route]) -> Iterator[FakeServe
             )
             payload = json.dumps(body).encode()
             self.send_response(status)
+            if 300 <= status < 400:  # a redirect route answers {"location": url}
+                self.send_header("Location", body["location"])
             self.send_header("Content-Type", "application/json;charset=UTF-8")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()

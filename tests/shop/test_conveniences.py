@@ -298,3 +298,18 @@ def test_admin_order_page_rejects_a_tracking_number_without_carrier(admin_client
     assert "택배사와 운송장 번호를 함께 적어 주세요." in response.content.decode()
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID
+
+
+def test_order_detail_api_gives_carrier_number_and_tracking_url():
+    from rest_framework.test import APIClient
+
+    order = order_via_checkout()
+    api = APIClient()
+    api.force_authenticate(order.user)
+    order_ship(order=order, carrier=Carrier.EPOST, tracking_number="6865123456789")
+
+    data = api.get(reverse("api-order-detail", args=[order.number])).data
+
+    assert (data["carrier"], data["tracking_number"]) == ("epost", "6865123456789")
+    assert data["tracking_url"] == "https://service.epost.go.kr/trace.RetrieveDomRigiTraceList.comm?sid1=6865123456789"
+    assert data["shipped_at"]
