@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from config.errors import DomainError
-from shop.models import Address, Order, OrderLine, OrderStatus, OrderStatusEvent, Payment
+from shop.models import Address, NotificationLog, Order, OrderLine, OrderStatus, OrderStatusEvent, Payment
 from shop.services.orders import order_cancel, order_ship_locked, order_transition, tracking_number_normalize
 from shop.services.payments import payment_deposit_confirm, payment_refund
 
@@ -56,6 +56,20 @@ class PaymentInline(admin.StackedInline):
         "provider_ref",
         "message",
     )
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class NotificationLogInline(admin.TabularInline):
+    """The notices this order sent (e-mail, 알림톡): one row per event and channel."""
+
+    model = NotificationLog
+    fk_name = "order"
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "event", "channel", "status", "recipient", "attempts", "sent_at", "error")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -149,7 +163,7 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ("number", "user__username", "user__nickname", "user__email", "recipient_name", "phone")
     date_hierarchy = "placed_at"
     list_select_related = ("user", "payment")
-    inlines = (OrderLineInline, PaymentInline, OrderStatusEventInline)
+    inlines = (OrderLineInline, PaymentInline, OrderStatusEventInline, NotificationLogInline)
     readonly_fields = (
         "number",
         "user",

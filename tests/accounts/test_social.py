@@ -199,6 +199,10 @@ def test_kakao_login_with_verified_email_links_the_existing_account(client, fake
     assert response["Location"] == reverse("shop:home")
     assert User.objects.count() == 1
     assert SocialAccount.objects.get().user == existing
+    # Our sign-up does not verify e-mail addresses, so whoever set this password may not own the address: allauth
+    # wipes it (pre-registration hijack defence); the owner logs in with 카카오 from now on.
+    existing.refresh_from_db()
+    assert not existing.has_usable_password()
 
 
 def test_kakao_login_with_unverified_email_does_not_link_and_cannot_take_the_address(client, fake_kakao):

@@ -254,7 +254,7 @@ def test_staff_ship_an_order_from_the_admin_order_page(admin_client):
         "carrier": "epost",
         "tracking_number": "6865-1234-5678-9",
     }
-    for prefix in ("lines", "payment", "events"):
+    for prefix in ("lines", "payment", "events", "notifications"):
         for suffix, value in (
             ("TOTAL_FORMS", "0"),
             ("INITIAL_FORMS", "0"),
@@ -283,7 +283,7 @@ def test_admin_order_page_rejects_a_tracking_number_without_carrier(admin_client
         "carrier": "",
         "tracking_number": "612345678901",
     }
-    for prefix in ("lines", "payment", "events"):
+    for prefix in ("lines", "payment", "events", "notifications"):
         for suffix, value in (
             ("TOTAL_FORMS", "0"),
             ("INITIAL_FORMS", "0"),
