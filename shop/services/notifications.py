@@ -33,6 +33,7 @@ from shop.models import (
     NotificationLog,
     Order,
     OrderStatus,
+    Payment,
     PaymentMethod,
     Subscription,
 )
@@ -250,10 +251,8 @@ def notification_send(
 
 def on_order_placed(sender, order: Order, **kwargs) -> None:
     """A bank-transfer order waits for the deposit: tell the customer where and by when (card orders hear 'paid')."""
-    payment = getattr(order, "payment", None)
-    if payment is None:
-        payment = order.__class__.objects.select_related("payment").get(pk=order.pk).payment
-    if payment.method == PaymentMethod.BANK_TRANSFER:
+    method = Payment.objects.filter(order=order).values_list("method", flat=True).first()
+    if method == PaymentMethod.BANK_TRANSFER:
         notifications_queue(event=NotificationEvent.ORDER_PLACED, user=order.user, order=order)
 
 
