@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_night_consent_needs_marketing_consent'),
+        ("accounts", "0002_night_consent_needs_marketing_consent"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='notify_by_alimtalk',
-            field=models.BooleanField(default=True, verbose_name='주문·배송 알림 카카오 알림톡으로 받기'),
+            model_name="user",
+            name="notify_by_alimtalk",
+            field=models.BooleanField(default=True, verbose_name="주문·배송 알림 카카오 알림톡으로 받기"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='notify_by_email',
-            field=models.BooleanField(default=True, verbose_name='주문·배송 알림 이메일로 받기'),
+            model_name="user",
+            name="notify_by_email",
+            field=models.BooleanField(default=True, verbose_name="주문·배송 알림 이메일로 받기"),
         ),
     ]

@@ -7,51 +7,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('shop', '0006_catalog_browse_indexes_and_trigram_search'),
+        ("shop", "0006_catalog_browse_indexes_and_trigram_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='order',
-            name='carrier',
-            field=models.CharField(blank=True, choices=[('cj', 'CJ대한통운'), ('hanjin', '한진택배'), ('lotte', '롯데택배'), ('epost', '우체국택배'), ('logen', '로젠택배'), ('kdexp', '경동택배')], max_length=20, verbose_name='택배사'),
+            model_name="order",
+            name="carrier",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("cj", "CJ대한통운"),
+                    ("hanjin", "한진택배"),
+                    ("lotte", "롯데택배"),
+                    ("epost", "우체국택배"),
+                    ("logen", "로젠택배"),
+                    ("kdexp", "경동택배"),
+                ],
+                max_length=20,
+                verbose_name="택배사",
+            ),
         ),
         migrations.AddField(
-            model_name='order',
-            name='shipped_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='발송한 때'),
+            model_name="order",
+            name="shipped_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="발송한 때"),
         ),
         migrations.AddField(
-            model_name='order',
-            name='tracking_number',
-            field=models.CharField(blank=True, max_length=30, verbose_name='운송장 번호'),
+            model_name="order",
+            name="tracking_number",
+            field=models.CharField(blank=True, max_length=30, verbose_name="운송장 번호"),
         ),
         migrations.CreateModel(
-            name='NotificationLog',
+            name="NotificationLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='정기배송 배송일')),
-                ('event', models.CharField(choices=[('order_placed', '주문 접수(입금 안내)'), ('order_paid', '결제 완료'), ('order_shipped', '배송 시작'), ('order_delivered', '배송 완료'), ('order_refunded', '환불 완료'), ('subscription_reminder', '정기배송 하루 전 안내')], max_length=30, verbose_name='알림 종류')),
-                ('channel', models.CharField(choices=[('email', '이메일'), ('alimtalk', '카카오 알림톡')], max_length=20, verbose_name='채널')),
-                ('status', models.CharField(choices=[('sending', '보내는 중'), ('sent', '보냄'), ('failed', '실패'), ('skipped', '보내지 않음')], default='sending', max_length=10, verbose_name='상태')),
-                ('recipient', models.CharField(blank=True, max_length=254, verbose_name='받는 곳')),
-                ('provider_ref', models.CharField(blank=True, max_length=100, verbose_name='발송 대행 요청 번호')),
-                ('error', models.CharField(blank=True, max_length=300, verbose_name='오류')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='시도 횟수')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='만든 때')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='보낸 때')),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='shop.order', verbose_name='주문')),
-                ('subscription', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='shop.subscription', verbose_name='정기배송')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='받는 분')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="정기배송 배송일")),
+                (
+                    "event",
+                    models.CharField(
+                        choices=[
+                            ("order_placed", "주문 접수(입금 안내)"),
+                            ("order_paid", "결제 완료"),
+                            ("order_shipped", "배송 시작"),
+                            ("order_delivered", "배송 완료"),
+                            ("order_refunded", "환불 완료"),
+                            ("subscription_reminder", "정기배송 하루 전 안내"),
+                        ],
+                        max_length=30,
+                        verbose_name="알림 종류",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("email", "이메일"), ("alimtalk", "카카오 알림톡")], max_length=20, verbose_name="채널"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("sending", "보내는 중"),
+                            ("sent", "보냄"),
+                            ("failed", "실패"),
+                            ("skipped", "보내지 않음"),
+                        ],
+                        default="sending",
+                        max_length=10,
+                        verbose_name="상태",
+                    ),
+                ),
+                ("recipient", models.CharField(blank=True, max_length=254, verbose_name="받는 곳")),
+                ("provider_ref", models.CharField(blank=True, max_length=100, verbose_name="발송 대행 요청 번호")),
+                ("error", models.CharField(blank=True, max_length=300, verbose_name="오류")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="시도 횟수")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="만든 때")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="보낸 때")),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="shop.order",
+                        verbose_name="주문",
+                    ),
+                ),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="shop.subscription",
+                        verbose_name="정기배송",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="받는 분",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '알림 발송 기록',
-                'verbose_name_plural': '알림 발송 기록',
-                'ordering': ['-created_at', '-pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('order__isnull', False)), fields=('order', 'event', 'channel'), name='notification_once_per_order_event_channel'), models.UniqueConstraint(condition=models.Q(('subscription__isnull', False)), fields=('subscription', 'due_date', 'event', 'channel'), name='notification_once_per_subscription_due_channel'), models.CheckConstraint(condition=models.Q(('order__isnull', False), ('subscription__isnull', False), _connector='OR'), name='notification_about_order_or_subscription')],
+                "verbose_name": "알림 발송 기록",
+                "verbose_name_plural": "알림 발송 기록",
+                "ordering": ["-created_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("order__isnull", False)),
+                        fields=("order", "event", "channel"),
+                        name="notification_once_per_order_event_channel",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("subscription__isnull", False)),
+                        fields=("subscription", "due_date", "event", "channel"),
+                        name="notification_once_per_subscription_due_channel",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("order__isnull", False), ("subscription__isnull", False), _connector="OR"),
+                        name="notification_about_order_or_subscription",
+                    ),
+                ],
             },
         ),
     ]
