@@ -133,9 +133,22 @@ class ProfileForm(ConsentFieldsMixin, forms.Form):
         required=False,
     )
 
+    notify_by_email = forms.BooleanField(
+        label=_("주문·배송 알림을 이메일로 받기"),
+        help_text=_("결제, 배송 시작(운송장 번호), 배송 완료, 환불, 정기배송 하루 전 안내를 보내 드려요."),
+        required=False,
+    )
+    notify_by_alimtalk = forms.BooleanField(
+        label=_("주문·배송 알림을 카카오 알림톡으로 받기"),
+        help_text=_("휴대폰 번호로 보내요. 광고는 보내지 않아요."),
+        required=False,
+    )
+
     @classmethod
     def initial_for(cls, user: User) -> dict[str, Any]:
         return {
+            "notify_by_email": user.notify_by_email,
+            "notify_by_alimtalk": user.notify_by_alimtalk,
             "nickname": user.nickname,
             "birth_date": user.birth_date,
             "gender": user.gender,

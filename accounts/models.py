@@ -49,6 +49,9 @@ class User(AbstractUser):
         _("야간(21시~8시) 마케팅 수신 동의 일시"), null=True, blank=True
     )
     tracking_opted_out = models.BooleanField(_("행동 기반 추천 끄기"), default=False)
+    # Order and delivery notices (transactional: no marketing consent needed); the customer picks the channels.
+    notify_by_email = models.BooleanField(_("주문·배송 알림 이메일로 받기"), default=True)
+    notify_by_alimtalk = models.BooleanField(_("주문·배송 알림 카카오 알림톡으로 받기"), default=True)
     household = models.ForeignKey(
         Household,
         verbose_name=_("가구"),

@@ -139,6 +139,13 @@ def user_profile_update(
     return user
 
 
+def user_notification_channels_set(*, user: User, email: bool, alimtalk: bool) -> User:
+    """Choose the channels for order and delivery notices. These are transactional (the customer's own orders),
+    so they are separate from, and need no, marketing consent."""
+    user, _changed = model_update(instance=user, data={"notify_by_email": email, "notify_by_alimtalk": alimtalk})
+    return user
+
+
 def marketing_consent_grant(*, user: User, at: dt.datetime) -> User:
     """Record marketing consent given at `at`; an existing consent keeps its original time."""
     if user.marketing_consented_at is None:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.forms import HouseholdForm, HouseholdJoinForm, LoginForm, ProfileForm, SignupForm
+from accounts.social import social_providers_configured
 from config.errors import DomainError
 
 # DomainError codes that belong to one field of the form they came from.
@@ -77,13 +78,20 @@ def signup(request: HttpRequest) -> HttpResponse:
                 request, _("%(name)s님, 동네가게에 오신 걸 환영해요. 천천히 둘러보세요.") % {"name": user.nickname}
             )
             return redirect(_safe_next(request) or "shop:home")
-    return render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request) or ""})
+    return render(
+        request,
+        "accounts/signup.html",
+        {"form": form, "next": _safe_next(request) or "", "social_providers": social_providers_configured()},
+    )
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "social_providers": social_providers_configured()}
 
 
 class LogoutView(auth_views.LogoutView):
@@ -116,6 +124,9 @@ def profile(request: HttpRequest) -> HttpResponse:
                     marketing=data["marketing_consent"],
                     night=data["night_marketing_consent"],
                     now=timezone.now(),
+                )
+                services.user_notification_channels_set(
+                    user=user, email=data["notify_by_email"], alimtalk=data["notify_by_alimtalk"]
                 )
             except DomainError as exc:
                 user.refresh_from_db()

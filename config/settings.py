@@ -50,6 +50,11 @@ INSTALLED_APPS = [
     "template_partials",
     "channels",
     "django_celery_beat",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.kakao",
+    "allauth.socialaccount.providers.naver",
     "accounts",
     "shop",
     "feed",
@@ -65,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "feed.middleware.VisitorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -109,6 +115,28 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "shop:home"
 LOGOUT_REDIRECT_URL = "shop:home"
+
+# Social log-in (django-allauth's kakao and naver providers). A provider is offered only when its keys are set.
+# Our own pages do password log-in and sign-up; allauth only runs the social flow (accounts/social.py): its sign-up
+# form still asks for the nickname and both marketing consents, and it links to an existing account only by an
+# e-mail the provider has verified.
+SOCIALACCOUNT_PROVIDERS: dict = {}
+for _provider, _prefix in (("kakao", "KAKAO"), ("naver", "NAVER")):
+    _client_id = env.str(f"{_prefix}_CLIENT_ID", default="")
+    if _client_id:
+        SOCIALACCOUNT_PROVIDERS[_provider] = {
+            "APPS": [{"client_id": _client_id, "secret": env.str(f"{_prefix}_SECRET", default=""), "key": ""}]
+        }
+SOCIALACCOUNT_ADAPTER = "accounts.social.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "accounts.social.SocialSignupForm"}
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -263,6 +291,17 @@ MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="동네가게 <hello@donggeu.example>")
+# Order notices (shop.notifications): e-mail always; 카카오 알림톡 through the sending provider when all three keys
+# are set. SITE_URL makes the links in them absolute.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+KAKAO_ALIMTALK_API_URL = env.str("KAKAO_ALIMTALK_API_URL", default="https://api-alimtalk.cloud.toast.com")
+KAKAO_ALIMTALK_APP_KEY = env.str("KAKAO_ALIMTALK_APP_KEY", default="")
+KAKAO_ALIMTALK_SECRET_KEY = env.str("KAKAO_ALIMTALK_SECRET_KEY", default="")
+KAKAO_ALIMTALK_SENDER_KEY = env.str("KAKAO_ALIMTALK_SENDER_KEY", default="")
+# 우편번호 찾기 on address forms: the Daum/Kakao postcode widget (only its provider can serve it); empty turns it off.
+POSTCODE_SCRIPT_URL = env.str(
+    "POSTCODE_SCRIPT_URL", default="https://t1.kakaocdn.net/mapjsapi/bundle/postcode/prod/postcode.v2.js"
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("config.api_urls")),
+    path("accounts/social/", include("accounts.social_urls")),
     path("accounts/", include("accounts.urls")),
     path("feed/", include("feed.urls")),
     path("community/", include("community.urls")),

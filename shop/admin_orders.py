@@ -6,14 +6,16 @@ record a status event and send the signals like any other change.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from config.errors import DomainError
-from shop.models import Address, Order, OrderLine, OrderStatus, OrderStatusEvent, Payment
-from shop.services.orders import order_cancel, order_transition
+from shop.models import Address, NotificationLog, Order, OrderLine, OrderStatus, OrderStatusEvent, Payment
+from shop.services.orders import order_cancel, order_ship_locked, order_transition, tracking_number_normalize
 from shop.services.payments import payment_deposit_confirm, payment_refund
 
 
@@ -54,6 +56,20 @@ class PaymentInline(admin.StackedInline):
         "provider_ref",
         "message",
     )
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class NotificationLogInline(admin.TabularInline):
+    """The notices this order sent (e-mail, 알림톡): one row per event and channel."""
+
+    model = NotificationLog
+    fk_name = "order"
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "event", "channel", "status", "recipient", "attempts", "sent_at", "error")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -104,14 +120,50 @@ def _transition_action(target: str, label: str):
     return action
 
 
+class OrderAdminForm(forms.ModelForm):
+    """Staff ship an order by entering the carrier and the waybill number here (shop.services.orders.order_ship)."""
+
+    class Meta:
+        model = Order
+        fields = (
+            "recipient_name",
+            "phone",
+            "postal_code",
+            "address1",
+            "address2",
+            "memo",
+            "carrier",
+            "tracking_number",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        carrier, number = cleaned.get("carrier"), cleaned.get("tracking_number")
+        if not {"carrier", "tracking_number"} & set(self.changed_data):
+            return cleaned
+        if not carrier or not number:
+            raise forms.ValidationError(_("택배사와 운송장 번호를 함께 적어 주세요."))
+        try:
+            cleaned["tracking_number"] = tracking_number_normalize(number)
+        except DomainError as exc:
+            self.add_error("tracking_number", exc.message)
+        if self.instance.status not in (OrderStatus.PAID, OrderStatus.PREPARING, OrderStatus.SHIPPED):
+            raise forms.ValidationError(
+                _("결제가 끝나고 아직 배송 전인 주문만 발송할 수 있어요. (지금 상태: %(status)s)")
+                % {"status": self.instance.get_status_display()}
+            )
+        return cleaned
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
+    form = OrderAdminForm
     list_display = ("number", "user", "recipient_name", "status", "total", "payment_method", "placed_at")
     list_filter = ("status", ("placed_at", admin.DateFieldListFilter), OrderStoreFilter, "payment__method")
     search_fields = ("number", "user__username", "user__nickname", "user__email", "recipient_name", "phone")
     date_hierarchy = "placed_at"
     list_select_related = ("user", "payment")
-    inlines = (OrderLineInline, PaymentInline, OrderStatusEventInline)
+    inlines = (OrderLineInline, PaymentInline, OrderStatusEventInline, NotificationLogInline)
     readonly_fields = (
         "number",
         "user",
@@ -126,6 +178,8 @@ class OrderAdmin(admin.ModelAdmin):
         "cancelled_at",
         "stock_released",
         "attribution_source",
+        "shipped_at",
+        "tracking_link",
     )
     fieldsets = (
         (
@@ -137,6 +191,15 @@ class OrderAdmin(admin.ModelAdmin):
             {"fields": ("subtotal", "shipping_fee", "coupon_discount", "points_used", "total", "stock_released")},
         ),
         (_("배송지"), {"fields": ("recipient_name", "phone", "postal_code", "address1", "address2", "memo")}),
+        (
+            _("배송"),
+            {
+                "fields": ("carrier", "tracking_number", "shipped_at", "tracking_link"),
+                "description": _(
+                    "택배사와 운송장 번호를 넣고 저장하면 주문이 '배송 중'으로 바뀌고 고객에게 배송 시작 알림이 가요."
+                ),
+            },
+        ),
     )
     actions = (
         "confirm_deposit",
@@ -151,6 +214,28 @@ class OrderAdmin(admin.ModelAdmin):
     def payment_method(self, order: Order) -> str:
         payment = getattr(order, "payment", None)
         return payment.get_method_display() if payment else "-"
+
+    @admin.display(description=_("배송 조회"))
+    def tracking_link(self, order: Order) -> str:
+        if not order.tracking_url:
+            return "-"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>', order.tracking_url, _("열기")
+        )
+
+    def save_model(self, request, obj, form, change) -> None:
+        shipping = {"carrier", "tracking_number"} & set(form.changed_data)
+        if not shipping:
+            super().save_model(request, obj, form, change)
+            return
+        carrier, number = obj.carrier, obj.tracking_number
+        saved = Order.objects.get(pk=obj.pk)
+        obj.carrier, obj.tracking_number = saved.carrier, saved.tracking_number
+        if set(form.changed_data) - shipping:
+            super().save_model(request, obj, form, change)
+        # The admin's change view already runs in a transaction: the locking variant joins it.
+        shipped = order_ship_locked(order=obj, carrier=carrier, tracking_number=number, actor=request.user)
+        obj.carrier, obj.tracking_number, obj.status = shipped.carrier, shipped.tracking_number, shipped.status
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -25,3 +25,15 @@ class ShopConfig(AppConfig):
 
         register_product_panel(wishlist_panel)
         register_product_panel(subscribe_panel)
+
+        # Order and shipping notices (e-mail, 카카오 알림톡): queued after commit from shop's own signals.
+        from shop import signals
+        from shop.services import notifications
+
+        signals.order_placed.connect(notifications.on_order_placed, dispatch_uid="shop_notify_order_placed")
+        signals.order_status_changed.connect(
+            notifications.on_order_status_changed, dispatch_uid="shop_notify_order_status"
+        )
+        signals.subscription_reminder_due.connect(
+            notifications.on_subscription_reminder_due, dispatch_uid="shop_notify_subscription_reminder"
+        )

@@ -1,13 +1,15 @@
 """Shop's Celery tasks: thin wrappers that load ids and call one service each (beat runs them daily)."""
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 from celery import shared_task
 from django.utils import timezone
 
 from accounts.models import User
 from shop.models import Subscription, SubscriptionRun
+from shop.notifications import NotifierUnavailable
+from shop.services.notifications import notification_send
 from shop.services.points import point_expire_due_users, point_expire_for_user
 from shop.services.subscriptions import subscription_order_for_due_date, subscription_remind, subscriptions_due
 
@@ -81,3 +83,34 @@ def carts_delete_abandoned_task() -> int:
     from shop.services.cart import carts_delete_abandoned
 
     return carts_delete_abandoned()
+
+
+@shared_task(
+    name="shop.notification_send",
+    autoretry_for=(NotifierUnavailable,),
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=6,
+)
+def notification_send_task(
+    *,
+    event: str,
+    channel: str,
+    order_id: int | None = None,
+    subscription_id: int | None = None,
+    due_date: str | None = None,
+) -> str:
+    """Send one order or subscription notice on one channel (shop.services.notifications.notification_send).
+
+    Idempotent: the (order, event, channel) log row is the claim, so a retry or a second delivery of the same
+    message sends nothing more. Retries with backoff while the provider is unreachable (about an hour in all).
+    """
+    row = notification_send(
+        event=event,
+        channel=channel,
+        order_id=order_id,
+        subscription_id=subscription_id,
+        due_date=date.fromisoformat(due_date) if due_date else None,
+    )
+    return row.status if row is not None else "not_sent"

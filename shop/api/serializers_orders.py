@@ -174,9 +174,10 @@ class OrderSerializer(serializers.ModelSerializer):
 
 class OrderDetailSerializer(OrderSerializer):
     events = OrderStatusEventSerializer(many=True)
+    tracking_url = serializers.CharField(read_only=True, help_text="The carrier's tracking page, '' before shipping.")
 
     class Meta(OrderSerializer.Meta):
-        fields = (*OrderSerializer.Meta.fields, "events")
+        fields = (*OrderSerializer.Meta.fields, "events", "carrier", "tracking_number", "shipped_at", "tracking_url")
 
 
 class CheckoutChangedSerializer(serializers.Serializer):

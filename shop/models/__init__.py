@@ -2,7 +2,8 @@ from .addresses import Address
 from .cart import Cart, CartLine
 from .catalog import Category, Product, ProductImage, Store
 from .coupons import CouponRule, IssuedCoupon
-from .orders import ORDER_TRANSITIONS, Order, OrderLine, OrderStatus, OrderStatusEvent
+from .notifications import NotificationChannel, NotificationEvent, NotificationLog
+from .orders import ORDER_TRANSITIONS, TRACKING_URLS, Carrier, Order, OrderLine, OrderStatus, OrderStatusEvent
 from .payments import Payment, PaymentMethod, PaymentStatus
 from .points import PointAccount, PointEntry
 from .reviews import Review, ReviewHelpfulVote, ReviewPhoto, ReviewReply
@@ -11,12 +12,17 @@ from .wishlist import WishlistItem
 
 __all__ = [
     "ORDER_TRANSITIONS",
+    "TRACKING_URLS",
     "Address",
+    "Carrier",
     "Cart",
     "CartLine",
     "Category",
     "CouponRule",
     "IssuedCoupon",
+    "NotificationChannel",
+    "NotificationEvent",
+    "NotificationLog",
     "Order",
     "OrderLine",
     "OrderStatus",

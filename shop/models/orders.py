@@ -28,6 +28,30 @@ ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
     OrderStatus.CANCELLED: frozenset(),
     OrderStatus.REFUNDED: frozenset(),
 }
+
+
+class Carrier(models.TextChoices):
+    """Domestic parcel carriers (택배사). The code is what staff pick; TRACKING_URLS opens the carrier's page."""
+
+    CJ = "cj", _("CJ대한통운")
+    HANJIN = "hanjin", _("한진택배")
+    LOTTE = "lotte", _("롯데택배")
+    EPOST = "epost", _("우체국택배")
+    LOGEN = "logen", _("로젠택배")
+    KDEXP = "kdexp", _("경동택배")
+
+
+# The carrier's public tracking page for one waybill number ({number}: digits only).
+TRACKING_URLS: dict[str, str] = {
+    Carrier.CJ: "https://trace.cjlogistics.com/next/tracking.html?wblNo={number}",
+    Carrier.HANJIN: "https://www.hanjin.com/kor/CMS/DeliveryMgr/WaybillResult.do?mCode=MN038&schLang=KR&wblnumText2={number}",
+    Carrier.LOTTE: "https://www.lotteglogis.com/home/reservation/tracking/linkView?InvNo={number}",
+    Carrier.EPOST: "https://service.epost.go.kr/trace.RetrieveDomRigiTraceList.comm?sid1={number}",
+    Carrier.LOGEN: "https://www.ilogen.com/web/personal/trace/{number}",
+    Carrier.KDEXP: "https://kdexp.com/service/delivery/etc/delivery.do?barcode={number}",
+}
+
+
 CANCELLABLE_BY_CUSTOMER = frozenset({OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PREPARING})
 
 
@@ -57,6 +81,10 @@ class Order(models.Model):
     coupon_discount = models.PositiveIntegerField(_("쿠폰 할인(원)"), default=0)
     points_used = models.PositiveIntegerField(_("사용한 포인트"), default=0)
     total = models.PositiveIntegerField(_("결제 금액(원)"))
+
+    carrier = models.CharField(_("택배사"), max_length=20, choices=Carrier.choices, blank=True)
+    tracking_number = models.CharField(_("운송장 번호"), max_length=30, blank=True)
+    shipped_at = models.DateTimeField(_("발송한 때"), null=True, blank=True)
 
     stock_released = models.BooleanField(_("재고 되돌림 완료"), default=False, editable=False)
     attribution_source = models.CharField(_("유입 경로"), max_length=80, blank=True)
@@ -92,6 +120,14 @@ class Order(models.Model):
     @property
     def is_cancellable(self) -> bool:
         return self.status in CANCELLABLE_BY_CUSTOMER
+
+    @property
+    def tracking_url(self) -> str:
+        """The carrier's tracking page for this order's waybill, or "" before it ships."""
+        template = TRACKING_URLS.get(self.carrier)
+        if not template or not self.tracking_number:
+            return ""
+        return template.format(number=self.tracking_number)
 
 
 class OrderLine(models.Model):

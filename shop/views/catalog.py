@@ -103,14 +103,20 @@ def _list_page(
         if products is not None:
             context["page_obj"] = _page(request, products())
         # Rendered without the request: the fragment is shared by every visitor, so no context processors run.
-        return {"title": str(title), "html": render_to_string(f"{template}#{partial}", context)}
+        # A page's share card (head meta, outside the fragment) is cached with it: plain strings from load().
+        html = render_to_string(f"{template}#{partial}", context)
+        return {"title": str(title), "html": html, "share_meta": context.get("share_meta")}
 
     cached = _near_or_shared(cache_key, render_shared)
     html = mark_safe(cached["html"])  # noqa: S308 (our own rendered, auto-escaped template output)
     if partial == "product-grid":
         response = HttpResponse(html)
     else:
-        response = render(request, template, {"page_title": cached["title"], "content_html": html})
+        response = render(
+            request,
+            template,
+            {"page_title": cached["title"], "content_html": html, "share_meta": cached.get("share_meta")},
+        )
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -187,6 +193,11 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
         except Store.DoesNotExist:
             raise Http404 from None
         context = {"store": obj, "filters": filters, "sort_labels": SORT_LABELS}
+        context["share_meta"] = {
+            "title": obj.name,
+            "description": obj.tagline or _("%(store)s의 생활용품을 동네가게에서 만나 보세요.") % {"store": obj.name},
+            "url": obj.get_absolute_url(),
+        }
         return obj.name, context, lambda: selectors.store_products(store=obj, filters=filters)
 
     return _list_page(request, "shop/store.html", key=("store", slug), querystring=filters.querystring(), load=load)

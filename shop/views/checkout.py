@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.validators import RegexValidator
@@ -134,6 +135,7 @@ def _render(
     request: HttpRequest, *, form: CheckoutForm, info, changes=None, status: int = 200, discounts=None
 ) -> HttpResponse:
     context = {"form": form, "info": info, "changes": changes or [], "addresses": list(form.addresses.values())}
+    context["POSTCODE_SCRIPT_URL"] = settings.POSTCODE_SCRIPT_URL  # 우편번호 찾기 (static/js/postcode.js)
     if discounts is not None:
         context.update(discounts.context)  # coupon choices and points block (shop.views.coupons)
     return TemplateResponse(request, "shop/checkout.html", context, status=status)
