@@ -8,6 +8,11 @@ class HouseholdEssential(models.Model):
 
     A customer without a household counts as a household of one: `user_id` is set instead of `household_id`.
     Essential categories a household never bought here have no row (it buys them elsewhere).
+
+    Bulk derived data like crm.models.CustomerProfile: `run` and `category` have no foreign-key constraint in the
+    database (a run inserts ~250k rows per 100k customers). Deleting a run or a category through Django still
+    cascades here; rows of a category deleted while a run computed are removed by the run's orphan clean-up
+    (crm.services.segmentation.orphans_delete), and pages join a row to its category (inner join).
     """
 
     class Status(models.TextChoices):
@@ -20,11 +25,18 @@ class HouseholdEssential(models.Model):
         verbose_name=_("계산 회차"),
         related_name="household_essentials",
         on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,  # the (run, status) index serves run lookups
     )
     household_id = models.BigIntegerField(_("가구"), null=True, blank=True)
     user_id = models.BigIntegerField(_("1인 고객"), null=True, blank=True)
     category = models.ForeignKey(
-        "shop.Category", verbose_name=_("필수품 카테고리"), related_name="+", on_delete=models.CASCADE
+        "shop.Category",
+        verbose_name=_("필수품 카테고리"),
+        related_name="+",
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,  # looked up within a run (unique indexes) or among reminded rows (partial index)
     )
     purchase_days = models.PositiveIntegerField(_("산 날 수"), default=0)
     first_bought_on = models.DateField(_("처음 산 날"))

@@ -91,13 +91,31 @@ class CustomerProfile(models.Model):
     becomes current in one step (see crm.models.runs), so readers never mix two runs.
 
     "Bought" follows shop.selectors.household.BOUGHT_STATUSES (paid, not cancelled or refunded).
+
+    Bulk derived data: `run` and `user` have no foreign-key constraint in the database (a run writes ~100k rows
+    per 100k customers in one INSERT; the deferred constraint checks alone took seconds at commit). Rows still go
+    away with what they point to: deleting a user or a run through Django cascades here (Django's collector, one
+    DELETE by the (user, run) or (run, user) index); a run's rows for a customer deleted while the run was
+    computing are removed by the run's finalize step (crm.services.segmentation.orphans_delete), rows of obsolete
+    or deleted runs by its clean-up (runs_rows_delete); and pages join profiles to their user (an inner join, as
+    `user` is not nullable), so a stray row never shows.
     """
 
     run = models.ForeignKey(
-        "crm.SegmentationRun", verbose_name=_("계산 회차"), related_name="profiles", on_delete=models.CASCADE
+        "crm.SegmentationRun",
+        verbose_name=_("계산 회차"),
+        related_name="profiles",
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,  # the unique (run, user) constraint's index serves run lookups
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("고객"), related_name="+", on_delete=models.CASCADE
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("고객"),
+        related_name="+",
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,  # the (user, run) index serves user lookups
     )
     household_id = models.BigIntegerField(_("가구"), null=True, blank=True)
     household_size = models.PositiveSmallIntegerField(_("가구원 수"), null=True, blank=True)

@@ -43,23 +43,45 @@ class Segment(models.Model):
 
 
 class SegmentMembership(models.Model):
-    """A customer in a segment, as of one run (the current full run's rows are the live memberships)."""
+    """A customer in a segment, as of one run (the current full run's rows are the live memberships).
+
+    Bulk derived data like crm.models.CustomerProfile: no foreign-key constraints in the database (a run inserts
+    one row per member of every segment; the deferred checks cost seconds at commit) and no single-column indexes
+    (the unique (run, segment, user) and the (user, run) indexes cover every lookup). Deleting a user, a segment or
+    a run through Django still cascades here; memberships are built from the run's profiles after its orphan
+    clean-up (crm.services.segmentation.orphans_delete); obsolete runs' rows go in runs_rows_delete.
+    """
 
     run = models.ForeignKey(
-        "crm.SegmentationRun", verbose_name=_("계산 회차"), related_name="memberships", on_delete=models.CASCADE
+        "crm.SegmentationRun",
+        verbose_name=_("계산 회차"),
+        related_name="memberships",
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,
     )
     segment = models.ForeignKey(
-        Segment, verbose_name=_("세그먼트"), related_name="memberships", on_delete=models.CASCADE
+        Segment,
+        verbose_name=_("세그먼트"),
+        related_name="memberships",
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("고객"), related_name="+", on_delete=models.CASCADE
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("고객"),
+        related_name="+",
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,
     )
 
     class Meta:
         verbose_name = _("세그먼트 고객")
         verbose_name_plural = _("세그먼트 고객")
         constraints = [models.UniqueConstraint(fields=["run", "segment", "user"], name="membership_once_per_run")]
-        indexes = [models.Index(fields=["run", "user"], name="membership_run_user")]
+        indexes = [models.Index(fields=["user", "run"], name="membership_user_run")]
 
     def __str__(self) -> str:
         return f"{self.segment_id}:{self.user_id} @ run {self.run_id}"

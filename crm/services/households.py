@@ -230,9 +230,7 @@ SELECT {sql.param(run.pk)},
 
 def _profiles_fill(*, run: SegmentationRun, user_ids: list[int] | None) -> None:
     """Copy the household figures onto the run's profile of every member (two UPDATEs)."""
-    share_categories = Category.objects.filter(
-        kind=Category.Kind.ESSENTIAL, is_active=True, replenishment_days__isnull=False
-    ).count()
+    share_categories = essential_share_categories()
     profiles, users, orders, essentials = (
         _table(CustomerProfile),
         _table(User),
@@ -244,12 +242,18 @@ def _profiles_fill(*, run: SegmentationRun, user_ids: list[int] | None) -> None:
     scope = ""
     if user_ids is not None:
         scope = f" AND user_id IN (SELECT u.id FROM {users} u WHERE 1 = 1{_scope_sql(reset, 'u', user_ids)})"
+    # Only rows that hold figures: a full run's fresh profiles are inserted with the defaults, so this writes
+    # nothing then (rewriting every row of the run cost seconds); a recompute of a run clears the old figures.
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {profiles} SET essentials_bought = 0, essentials_due = 0, essentials_overdue = 0, "
-            f"essentials_share = NULL WHERE run_id = {reset.param(run.pk)}{scope}",
+            f"essentials_share = NULL WHERE run_id = {reset.param(run.pk)}{scope} AND (essentials_bought <> 0 "
+            "OR essentials_due <> 0 OR essentials_overdue <> 0 OR essentials_share IS NOT NULL)",
             reset.params,
         )
+        if reset.postgres and user_ids is None:
+            # The fill below joins the run's fresh profiles: give the planner their real size.
+            cursor.execute(f"ANALYZE {profiles}")
 
     fill = _Sql()
     run_param = fill.param(run.pk)
@@ -258,6 +262,15 @@ def _profiles_fill(*, run: SegmentationRun, user_ids: list[int] | None) -> None:
         f"COALESCE(e.covered, 0) / {fill.param(float(share_categories))}" if share_categories else "CAST(NULL AS REAL)"
     )
     due, overdue = fill.param(Status.DUE.value), fill.param(Status.OVERDUE.value)
+    aggregates = f"""
+        SELECT CASE WHEN household_id IS NULL THEN -user_id ELSE household_id END AS hkey,
+               COUNT(*) AS bought,
+               SUM(CASE WHEN status = {due} THEN 1 ELSE 0 END) AS due,
+               SUM(CASE WHEN status = {overdue} THEN 1 ELSE 0 END) AS overdue,
+               SUM(coverage) AS covered
+        FROM {essentials}
+        WHERE run_id = {run_param}
+        GROUP BY CASE WHEN household_id IS NULL THEN -user_id ELSE household_id END"""
     scope_users = _scope_sql(fill, "u", user_ids)
     scope_buyers = _scope_sql(fill, "m", user_ids)
     statement = f"""
@@ -276,16 +289,7 @@ FROM (
         JOIN {users} m ON m.id = o.user_id
         WHERE {statuses}{scope_buyers}
     ) b ON b.hkey = {_hkey("u")}
-    LEFT JOIN (
-        SELECT CASE WHEN household_id IS NULL THEN -user_id ELSE household_id END AS hkey,
-               COUNT(*) AS bought,
-               SUM(CASE WHEN status = {due} THEN 1 ELSE 0 END) AS due,
-               SUM(CASE WHEN status = {overdue} THEN 1 ELSE 0 END) AS overdue,
-               SUM(coverage) AS covered
-        FROM {essentials}
-        WHERE run_id = {run_param}
-        GROUP BY CASE WHEN household_id IS NULL THEN -user_id ELSE household_id END
-    ) e ON e.hkey = b.hkey
+    LEFT JOIN ({aggregates}) e ON e.hkey = b.hkey
     WHERE 1 = 1{scope_users}
 ) s
 WHERE {profiles}.run_id = {run_param} AND {profiles}.user_id = s.user_id
@@ -328,7 +332,9 @@ def _owner_scope(user_ids: list[int]) -> Q:
     return Q(household_id__in=households) | Q(user_id__in=user_ids)
 
 
-def household_essentials_compute(*, run: SegmentationRun, today: date, user_ids: list[int] | None = None) -> int:
+def household_essentials_compute(
+    *, run: SegmentationRun, today: date, user_ids: list[int] | None = None, fill_profiles: bool = True
+) -> int:
     """Write `run`'s HouseholdEssential rows and fill its profiles' essentials columns. Returns the rows written.
 
     Per household (a customer without a household is a household of one) and per essential category it bought
@@ -360,19 +366,76 @@ def household_essentials_compute(*, run: SegmentationRun, today: date, user_ids:
     and from any other run's rows, so a reminder is never sent twice for the same due date.
 
     Runs inside the caller's transaction (a savepoint of its own); takes no locks beyond the rows it writes.
-    Called by the segmentation engine after the profiles are written and before memberships.
+    With `fill_profiles` (the default) the run's existing profiles get their essentials columns updated here. A full
+    run computes the essentials before its profiles instead and passes `fill_profiles=False`: each range's profile
+    INSERT then reads the figures from these rows (`profile_essentials_sql`), so no profile row is written twice.
     """
     with transaction.atomic():
         if user_ids is None:
-            return _essentials_recompute(run=run, today=today, user_ids=None)
+            return _essentials_recompute(run=run, today=today, user_ids=None, fill_profiles=fill_profiles)
         ids = sorted({int(pk) for pk in user_ids})
         return sum(
-            _essentials_recompute(run=run, today=today, user_ids=ids[start : start + USER_IDS_BATCH])
+            _essentials_recompute(
+                run=run, today=today, user_ids=ids[start : start + USER_IDS_BATCH], fill_profiles=fill_profiles
+            )
             for start in range(0, len(ids), USER_IDS_BATCH)
         )
 
 
-def _essentials_recompute(*, run: SegmentationRun, today: date, user_ids: list[int] | None) -> int:
+def essential_share_categories() -> int:
+    """How many essential categories the share of wallet divides by (active, with a replenishment cycle)."""
+    return Category.objects.filter(
+        kind=Category.Kind.ESSENTIAL, is_active=True, replenishment_days__isnull=False
+    ).count()
+
+
+def profile_essentials_sql(*, user_scope: str) -> tuple[str, str, dict[str, Any]]:
+    """For a profile INSERT ... SELECT whose customer rows `b` have `hkey` (see `_hkey`), `household_id` and
+    `frequency` (bought orders), restricted by the SQL condition `user_scope` on a user `ue.id` (`:name` markers of
+    crm.services.sql): (a LEFT JOIN clause, the four column expressions essentials_bought, essentials_due,
+    essentials_overdue and essentials_share, the values they bind besides `:run_id` and `:statuses*`). The figures
+    are the ones `_profiles_fill` writes, read from the run's essentials rows aggregated per household; only the
+    scope's households are aggregated."""
+    essentials, users, orders = _table(HouseholdEssential), _table(User), _table(Order)
+    user_alias = "b"
+    count = essential_share_categories()
+    join = f"""
+    LEFT JOIN (
+        SELECT CASE WHEN ee.household_id IS NULL THEN -ee.user_id ELSE ee.household_id END AS hkey,
+               COUNT(*) AS bought,
+               SUM(CASE WHEN ee.status = :essential_due THEN 1 ELSE 0 END) AS due,
+               SUM(CASE WHEN ee.status = :essential_overdue THEN 1 ELSE 0 END) AS overdue,
+               SUM(ee.coverage) AS covered
+        FROM {essentials} ee
+        WHERE ee.run_id = :run_id
+          AND (ee.household_id IN (SELECT ue.household_id FROM {users} ue WHERE {user_scope})
+               OR ee.user_id IN (SELECT ue.id FROM {users} ue WHERE {user_scope}))
+        GROUP BY CASE WHEN ee.household_id IS NULL THEN -ee.user_id ELSE ee.household_id END
+    ) ess ON ess.hkey = b.hkey"""
+    # A household without rows still has a share (0) when any member bought anything here; NULL when none did.
+    household_bought = (
+        f"EXISTS (SELECT 1 FROM {orders} oe JOIN {users} me ON me.id = oe.user_id"
+        f" WHERE me.household_id = {user_alias}.household_id AND oe.status IN (:statuses*))"
+    )
+    share = (
+        f"CASE WHEN ess.hkey IS NOT NULL THEN COALESCE(ess.covered, 0) / :essential_categories"
+        f" WHEN b.frequency > 0 THEN 0.0"
+        f" WHEN {user_alias}.household_id IS NOT NULL AND {household_bought} THEN 0.0 END"
+        if count
+        else "CAST(NULL AS REAL)"
+    )
+    columns = f"COALESCE(ess.bought, 0), COALESCE(ess.due, 0), COALESCE(ess.overdue, 0), {share}"
+    values = {
+        "essential_due": Status.DUE.value,
+        "essential_overdue": Status.OVERDUE.value,
+        "essential_categories": float(count),
+    }
+    return join, columns, values
+
+
+def _essentials_recompute(
+    *, run: SegmentationRun, today: date, user_ids: list[int] | None, fill_profiles: bool = True
+) -> int:
     rows = HouseholdEssential.objects.filter(run=run)
     if user_ids is not None:
         rows = rows.filter(_owner_scope(user_ids))
@@ -388,7 +451,8 @@ def _essentials_recompute(*, run: SegmentationRun, today: date, user_ids: list[i
     if kept_reminders:
         _reminders_restore(run=run, kept=kept_reminders)
     _reminders_carry_forward(run=run, user_ids=user_ids)
-    _profiles_fill(run=run, user_ids=user_ids)
+    if fill_profiles:
+        _profiles_fill(run=run, user_ids=user_ids)
     return written
 
 

@@ -86,20 +86,30 @@ def profiles_insert(
     breakpoints: dict,
     id_range: tuple[int, int] | None = None,
     user_ids: list[int] | None = None,
+    with_essentials: bool = False,
 ) -> int:
     """INSERT one profile row per customer in the id range (or list) for `run_id`; returns the rows written.
 
     One statement: users joined to their household, their bought orders aggregated per user, their top three
     categories by spend (order lines, ROW_NUMBER per user) and their latest visit; RFM scores and name against
-    `breakpoints` (crm.services.scoring) and the lifecycle stage in the same SELECT. The caller deletes the scope's
+    `breakpoints` (crm.services.scoring) and the lifecycle stage in the same SELECT. With `with_essentials` (a
+    full run, whose household essentials are computed before its profiles) the essentials columns come from the
+    run's HouseholdEssential rows in the same statement; otherwise they start at their defaults and
+    crm.services.households fills them afterwards. The caller deletes the scope's
     old rows of the run first (idempotent retries) and holds the transaction.
     """
     from accounts.models import Household, User
+    from crm.services.households import profile_essentials_sql
     from shop.models import Order, OrderLine, Product
     from shop.selectors.household import BOUGHT_STATUSES
 
     profile, user, household = sql.table(CustomerProfile), sql.table(User), sql.table(Household)
     order, line, product = sql.table(Order), sql.table(OrderLine), sql.table(Product)
+    essentials_join, essentials_columns, essentials_values = "", "0, 0, 0, NULL", {}
+    if with_essentials:
+        essentials_join, essentials_columns, essentials_values = profile_essentials_sql(
+            user_scope=customer_scope("ue.id", id_range=id_range, user_ids=user_ids)
+        )
     today_sql = sql.date_param("today")
     last_day = sql.local_date("o.last_at")
     first_day = sql.local_date("o.first_at")
@@ -112,13 +122,14 @@ def profiles_insert(
     INSERT INTO {profile} (run_id, user_id, household_id, household_size, has_children, age_band, gender,
         marketing_consent, night_marketing_consent, joined_at, first_order_at, last_order_at, recency_days,
         frequency, monetary, r_score, f_score, m_score, rfm_segment, lifecycle, essentials_bought, essentials_due,
-        essentials_overdue, top_category_ids, last_seen_at, computed_at)
+        essentials_overdue, essentials_share, top_category_ids, last_seen_at, computed_at)
     SELECT :run_id, b.user_id, b.household_id, b.household_size, b.has_children, b.age_band, b.gender,
         b.marketing_consent, b.night_marketing_consent, b.joined_at, b.first_at, b.last_at, b.recency_days,
-        b.frequency, b.monetary, {rfm_columns(breakpoints, prefix="b.")}, {lifecycle_case()}, 0, 0, 0,
+        b.frequency, b.monetary, {rfm_columns(breakpoints, prefix="b.")}, {lifecycle_case()}, {essentials_columns},
         {sql.as_json("COALESCE(t.ids, '[]')")}, v.last_seen_at, :now
     FROM (
         SELECT u.id AS user_id, u.household_id, h.size AS household_size,
+            CASE WHEN u.household_id IS NULL THEN -u.id ELSE u.household_id END AS hkey,
             COALESCE(h.has_children, FALSE) AS has_children,
             CASE WHEN u.birth_date IS NULL THEN NULL
                  ELSE ((:today_int - {sql.yyyymmdd("u.birth_date")}) / 100000) * 10 END AS age_band,
@@ -158,7 +169,7 @@ def profiles_insert(
         WHERE r.rn <= 3
         GROUP BY r.user_id
     ) t ON t.user_id = b.user_id
-    LEFT JOIN ({{last_seen}}) v ON v.user_id = b.user_id
+    LEFT JOIN ({{last_seen}}) v ON v.user_id = b.user_id{essentials_join}
     """  # noqa: S608 (table names from model meta, every value bound)
     values: dict[str, Any] = {
         "run_id": run_id,
@@ -167,6 +178,7 @@ def profiles_insert(
         "today_int": today.year * 10000 + today.month * 100 + today.day,
         "statuses": [str(status) for status in BOUGHT_STATUSES],
         **thresholds_values(thresholds),
+        **essentials_values,
     }
     if id_range is not None:
         values["lo"], values["hi"] = id_range

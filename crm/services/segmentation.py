@@ -1,12 +1,14 @@
-"""The segmentation pipeline: scored profiles -> household essentials -> memberships -> snapshots -> swap.
+"""The segmentation pipeline: household essentials -> scored profiles -> memberships -> snapshots -> swap.
 
 Full run (crm.tasks, started by crm.services.runs.segmentation_run_start):
-1. `segmentation_run_execute` claims the run, splits the customers into id ranges of CRM_SEGMENTATION_CHUNK and
-   queues a Celery chord: one `segmentation_chunk_compute` per range (any number of workers, in parallel; in eager
-   mode inline, one after the other), then `segmentation_finalize`.
-2. A range task writes that range's profiles, scored, in one INSERT ... SELECT and adds to the run's progress.
-   The plan also fixes the run's RFM breakpoints (one aggregate over the bought orders) and lifecycle thresholds.
-3. Finalize, over the whole run: household essentials (crm.services.households),
+1. `segmentation_run_execute` claims the run, splits the customers into id ranges of CRM_SEGMENTATION_CHUNK,
+   fixes the run's RFM breakpoints (one aggregate over the bought orders) and lifecycle thresholds, writes the
+   run's household essentials (crm.services.households, households span ranges), and queues a Celery chord: one
+   `segmentation_chunk_compute` per range (any number of workers, in parallel; in eager mode inline, one after
+   the other), then `segmentation_finalize`.
+2. A range task writes that range's profiles, scored and with their household's essentials figures, in one
+   INSERT ... SELECT (each profile row is written once, never updated) and adds to the run's progress.
+3. Finalize, over the whole run: removal of rows whose customer or category was deleted meanwhile,
    one INSERT ... SELECT of memberships per active segment, a snapshot per segment, then the swap (one UPDATE,
    crm.services.runs.run_succeed), then deletion of the rows of runs older than the previous one.
 Nothing a reader sees changes before the swap: readers follow the current run, and a failed run's rows are never
@@ -28,6 +30,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -101,6 +104,9 @@ def segmentation_run_execute(*, run_id: int) -> None:
         with transaction.atomic():
             sql.tune_transaction()
             breakpoints = rfm_breakpoints_compute(today=_run_day(run)[0])
+        with transaction.atomic():
+            sql.tune_transaction()
+            essentials_compute(run=run, today=_run_day(run)[0], fill_profiles=False)
         run_progress(
             run_id=run_id,
             customers_total=total,
@@ -152,6 +158,7 @@ def segmentation_chunk_compute(*, run_id: int, lo: int, hi: int) -> int:
                 thresholds=_thresholds(run),
                 breakpoints=run.rfm_breakpoints,
                 id_range=(lo, hi),
+                with_essentials=True,
             )
     except Exception as exc:
         _fail_on_error(run_id, f"range {lo}-{hi}", exc)
@@ -167,16 +174,12 @@ def segmentation_finalize(*, run_id: int) -> bool:
     run = SegmentationRun.objects.filter(pk=run_id, status=SegmentationRun.Status.RUNNING).first()
     if run is None:
         return False
-    today, moment = _run_day(run)
-    step = "essentials"
+    _today, moment = _run_day(run)
+    step = "memberships"
     try:
         with transaction.atomic():
             sql.tune_transaction()
-            essentials_compute(run=run, today=today)
-        run_progress(run_id=run_id)
-        step = "memberships"
-        with transaction.atomic():
-            sql.tune_transaction()
+            orphans_delete(run_id=run_id)
             notes = memberships_build(run_id=run_id, now=moment)
         run_progress(run_id=run_id)
         step = "snapshots"
@@ -194,13 +197,27 @@ def segmentation_finalize(*, run_id: int) -> bool:
     return True
 
 
-def essentials_compute(*, run: SegmentationRun, today: date, user_ids: list[int] | None = None) -> int:
-    """Household essentials of the run (crm.services.households, helper H2's part of the engine)."""
-    try:
-        from crm.services.households import household_essentials_compute
-    except ImportError:  # not landed yet: profiles keep their default essentials columns
-        return 0
-    return household_essentials_compute(run=run, today=today, user_ids=user_ids)
+def essentials_compute(
+    *, run: SegmentationRun, today: date, user_ids: list[int] | None = None, fill_profiles: bool = True
+) -> int:
+    """Household essentials of the run (crm.services.households). A full run computes them before its profiles
+    (`fill_profiles=False`: each range's profile INSERT reads them); an incremental run after, filling the
+    changed households' profiles."""
+    from crm.services.households import household_essentials_compute
+
+    return household_essentials_compute(run=run, today=today, user_ids=user_ids, fill_profiles=fill_profiles)
+
+
+def orphans_delete(*, run_id: int) -> int:
+    """Delete the run's profiles and essentials whose customer or category was deleted while the run computed
+    (the bulk tables have no foreign-key constraints, see crm.models.CustomerProfile): anti-joins over the run's
+    rows, before its memberships are built from the profiles."""
+    from accounts.models import User
+    from shop.models import Category
+
+    deleted = CustomerProfile.objects.filter(run_id=run_id).exclude(user_id__in=User.objects.values("pk")).delete()
+    gone = HouseholdEssential.objects.filter(run_id=run_id).exclude(category_id__in=Category.objects.values("pk"))
+    return deleted[0] + gone.delete()[0]
 
 
 def _active_segments() -> list[Segment]:
@@ -284,13 +301,15 @@ def snapshots_build(*, run_id: int, now: datetime) -> int:
 
 def runs_rows_delete(*, run_ids: list[int]) -> int:
     """Delete the profiles, household essentials and memberships of obsolete runs (the run rows and their
-    snapshots stay: they are the segments' history). Best effort: a failure is logged, the next run retries."""
-    if not run_ids:
-        return 0
+    snapshots stay: they are the segments' history), and any such rows whose run no longer exists (the bulk tables
+    have no foreign-key constraints; Django's cascade removes them when a run is deleted through the ORM, this
+    catches a deletion behind its back). Best effort: a failure is logged, the next run retries."""
     try:
         deleted = 0
         for model in (SegmentMembership, HouseholdEssential, CustomerProfile):
-            deleted += model.objects.filter(run_id__in=run_ids).delete()[0]
+            gone = Q(run_id__in=run_ids) if run_ids else Q(pk__in=[])
+            gone |= ~Q(run_id__in=SegmentationRun.objects.values("pk"))
+            deleted += model.objects.filter(gone).delete()[0]
         return deleted
     except Exception:
         logger.exception("could not delete rows of obsolete segmentation runs %s", run_ids)
