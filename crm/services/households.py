@@ -115,8 +115,9 @@ def _essentials_insert(*, run: SegmentationRun, today: date, user_ids: list[int]
     are stale (a freshly loaded table): with a join after the windows, PostgreSQL re-ran them once per category
     (or per household) in a nested loop, minutes on 11,000 lines before ANALYZE.
 
-    `bought` has one row per household, Seoul day and essential category bought that day, plus one row per
-    household and day with any bought order (category NULL), which only feeds the household's first day here.
+    `bought` has one row per household, Seoul day and essential category bought that day (only essential
+    lines enter the windows); `since`, the household's first day here, is one aggregate over its bought orders
+    (not their lines), joined after the windows as a hash join of two small aggregates: the windows run once.
     """
     sql = _Sql()
     lines, orders, users = _table(OrderLine), _table(Order), _table(User)
@@ -128,6 +129,7 @@ def _essentials_insert(*, run: SegmentationRun, today: date, user_ids: list[int]
     low, high = sql.param(1 - REGULAR_TOLERANCE), sql.param(1 + REGULAR_TOLERANCE)
     steady_num, steady_den = REGULAR_STEADY_SHARE
     bought_day = sql.seoul_day("o.placed_at")
+    first_day = sql.seoul_day("MIN(o.placed_at)")
     scope_lines = _scope_sql(sql, "u", user_ids)
     essential = sql.param(Category.Kind.ESSENTIAL.value)
     partition = "PARTITION BY hkey, category_id"
@@ -138,33 +140,35 @@ INSERT INTO {essentials} (
     median_interval_days, cycle_days, is_regular, due_on, status, reminded_on, recent_purchase_days, coverage
 )
 WITH bought AS (
-    SELECT DISTINCT {_hkey("u")} AS hkey,
-           CASE WHEN c.kind = {essential} THEN p.category_id END AS category_id,
-           CASE WHEN c.kind = {essential} THEN c.replenishment_days END AS category_cycle,
-           CASE WHEN c.kind = {essential} AND c.is_active THEN 1 ELSE 0 END AS category_active,
-           {bought_day} AS bought_day
+    SELECT DISTINCT {_hkey("u")} AS hkey, p.category_id, c.replenishment_days AS category_cycle,
+           CASE WHEN c.is_active THEN 1 ELSE 0 END AS category_active, {bought_day} AS bought_day
     FROM {lines} l
     JOIN {orders} o ON o.id = l.order_id
     JOIN {users} u ON u.id = o.user_id
     JOIN {products} p ON p.id = l.product_id
     JOIN {categories} c ON c.id = p.category_id
+    WHERE {statuses} AND o.placed_at < {until} AND c.kind = {essential}{scope_lines}
+),
+since AS (
+    SELECT {_hkey("u")} AS hkey, {first_day} AS since_day
+    FROM {orders} o
+    JOIN {users} u ON u.id = o.user_id
     WHERE {statuses} AND o.placed_at < {until}{scope_lines}
+    GROUP BY {_hkey("u")}
 ),
 gaps AS (
     SELECT hkey, category_id, category_cycle, category_active, bought_day,
-           MIN(bought_day) OVER (PARTITION BY hkey) AS since_day,
            bought_day - LAG(bought_day) OVER ({partition} ORDER BY bought_day) AS gap
     FROM bought
 ),
 ranked AS (
-    SELECT hkey, category_id, category_cycle, category_active, bought_day, since_day, gap,
+    SELECT hkey, category_id, category_cycle, category_active, bought_day, gap,
            ROW_NUMBER() OVER ({partition} ORDER BY CASE WHEN gap IS NULL THEN 1 ELSE 0 END, gap) AS rn,
            COUNT(gap) OVER ({partition}) AS n
     FROM gaps
-    WHERE category_id IS NOT NULL
 ),
 medians AS (
-    SELECT hkey, category_id, category_cycle, category_active, bought_day, since_day, gap, n,
+    SELECT hkey, category_id, category_cycle, category_active, bought_day, gap, n,
            AVG(CASE WHEN gap IS NOT NULL AND (rn = (n + 1) / 2 OR rn = (n + 2) / 2) THEN gap * 1.0 END)
                OVER ({partition}) AS median_gap
     FROM ranked
@@ -174,7 +178,6 @@ facts AS (
            COUNT(*) AS purchase_days,
            MIN(bought_day) AS first_day,
            MAX(bought_day) AS last_day,
-           MAX(since_day) AS since_day,
            MAX(category_cycle) AS category_cycle,
            MAX(category_active) AS category_active,
            SUM(CASE WHEN bought_day > {today_n} - {lookback} THEN 1 ELSE 0 END) AS recent_days,
@@ -191,9 +194,10 @@ calc AS (
                 THEN TRUE ELSE FALSE END AS is_regular,
            COALESCE(CAST(ROUND(f.median_gap) AS INTEGER), f.category_cycle) AS cycle,
            CASE WHEN f.category_active = 1 THEN f.category_cycle END AS share_cycle,
-           CASE WHEN {today_n} - f.since_day + 1 < {lookback} THEN {today_n} - f.since_day + 1 ELSE {lookback} END
+           CASE WHEN {today_n} - s.since_day + 1 < {lookback} THEN {today_n} - s.since_day + 1 ELSE {lookback} END
                AS window_days
     FROM facts f
+    JOIN since s ON s.hkey = f.hkey
 ),
 expected AS (
     SELECT calc.*,
