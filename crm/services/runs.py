@@ -135,12 +135,14 @@ def run_fail(*, run_id: int, error: str) -> bool:
 def run_succeed(*, run_id: int, notes: str = "") -> bool:
     """The swap: one UPDATE sets the running run succeeded and unlocks it. For a full run this makes its rows the
     current ones for every reader at once (crm.selectors.runs.current_run). False when the run was no longer
-    running (expired as stale meanwhile): its work is then discarded."""
+    running (expired as stale meanwhile): its work is then discarded. After commit, the household essentials that
+    became due get their feed reminder (crm.essentials_remind: daytime only, once per due date)."""
     from crm.audiences import audience_version_forget
+    from crm.tasks_households import essentials_remind_task as _remind_task
 
     now = timezone.now()
     transaction.on_commit(audience_version_forget)
-    return bool(
+    swapped = bool(
         SegmentationRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
             status=Status.SUCCEEDED,
             lock=None,
@@ -150,6 +152,9 @@ def run_succeed(*, run_id: int, notes: str = "") -> bool:
             error=notes[:4000],
         )
     )
+    if swapped:
+        transaction.on_commit(_remind_task.delay, robust=True)
+    return swapped
 
 
 def runs_obsolete_ids(*, keep: list[int]) -> list[int]:

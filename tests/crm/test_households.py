@@ -377,6 +377,8 @@ def test_segmentation_run_end_to_end_fills_essentials_and_incremental_run_patche
     assert current_run() == full
     assert _row(full, detergent, household_id=household.pk).status == Status.OVERDUE
     assert CustomerProfile.objects.get(run=full, user=dad).essentials_overdue == 1
+    reminded = FeedItem.objects.filter(kind=FeedItem.Kind.MD_MESSAGE, title="세탁세제 떨어질 때 됐죠?")
+    assert sorted(reminded.values_list("user_id", flat=True)) == sorted([mom.pk, dad.pk])  # sent by the run itself
 
     later = NOW + timedelta(hours=1)
     with time_machine.travel(later, tick=False):
