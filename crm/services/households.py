@@ -417,9 +417,11 @@ def profile_essentials_sql(*, user_scope: str) -> tuple[str, str, dict[str, Any]
         GROUP BY CASE WHEN ee.household_id IS NULL THEN -ee.user_id ELSE ee.household_id END
     ) ess ON ess.hkey = b.hkey"""
     # A household without rows still has a share (0) when any member bought anything here; NULL when none did.
+    # A scalar subquery with LIMIT 1, evaluated by index only for the few rows that reach it (as EXISTS, the
+    # planner hashed every bought order of every customer once per range).
     household_bought = (
-        f"EXISTS (SELECT 1 FROM {orders} oe JOIN {users} me ON me.id = oe.user_id"
-        f" WHERE me.household_id = {user_alias}.household_id AND oe.status IN (:statuses*))"
+        f"(SELECT 1 FROM {orders} oe JOIN {users} me ON me.id = oe.user_id"
+        f" WHERE me.household_id = {user_alias}.household_id AND oe.status IN (:statuses*) LIMIT 1) IS NOT NULL"
     )
     share = (
         f"CASE WHEN ess.hkey IS NOT NULL THEN COALESCE(ess.covered, 0) / :essential_categories"

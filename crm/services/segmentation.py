@@ -179,6 +179,7 @@ def segmentation_finalize(*, run_id: int) -> bool:
     try:
         with transaction.atomic():
             sql.tune_transaction()
+            sql.analyze(CustomerProfile)  # the range tasks' fresh rows, before the joins over them
             orphans_delete(run_id=run_id)
             notes = memberships_build(run_id=run_id, now=moment)
         run_progress(run_id=run_id)
