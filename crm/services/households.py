@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from crm.models import CustomerProfile, HouseholdEssential, SegmentationRun
+from crm.services.households_sql import HouseholdSql, day_number, hkey, scope_sql, table_name
 from shop.models import Category, Order, OrderLine, Product
 from shop.selectors.household import BOUGHT_STATUSES
 
@@ -33,76 +34,6 @@ REGULAR_STEADY_SHARE = (2, 3)  # ... where "most" is at least 2 out of 3 interva
 USER_IDS_BATCH = 1000  # customers per pass of an incremental recompute (bounded parameter lists on SQLite)
 
 Status = HouseholdEssential.Status
-
-
-def _table(model: Any) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _hkey(alias: str) -> str:
-    """The household key of a user row: its household id, else minus its own id."""
-    return f"(CASE WHEN {alias}.household_id IS NULL THEN -{alias}.id ELSE {alias}.household_id END)"
-
-
-class _Sql:
-    """Collects named parameters while a statement is assembled, and knows the two dialects' date arithmetic.
-
-    Dates are handled as day numbers (days since 1970-01-01, Seoul calendar) so that intervals and due dates are
-    integer arithmetic in both databases.
-    """
-
-    def __init__(self) -> None:
-        if connection.vendor not in ("postgresql", "sqlite"):
-            raise NotImplementedError(
-                f"household essentials SQL supports PostgreSQL and SQLite, not {connection.vendor}"
-            )
-        self.params: dict[str, Any] = {}
-
-    @property
-    def postgres(self) -> bool:
-        return connection.vendor == "postgresql"
-
-    def param(self, value: Any) -> str:
-        name = f"p{len(self.params)}"
-        self.params[name] = value
-        return f"%({name})s"
-
-    def in_list(self, column: str, values: list[Any]) -> str:
-        if not values:
-            return "1 = 0"
-        if self.postgres:
-            return f"{column} = ANY({self.param(list(values))})"
-        return f"{column} IN ({', '.join(self.param(value) for value in values)})"
-
-    def seoul_day(self, column: str) -> str:
-        """Day number of an aware timestamp column on the Seoul calendar (Django's own time-zone conversion)."""
-        sql, tz_params = connection.ops.datetime_cast_date_sql(column, (), timezone.get_default_timezone_name())
-        for value in tz_params:
-            sql = sql.replace("%s", self.param(value), 1)
-        if self.postgres:
-            return f"({sql} - DATE '1970-01-01')"
-        return f"CAST(julianday({sql}) - 2440587.5 AS INTEGER)"
-
-    def day_to_date(self, expression: str) -> str:
-        if self.postgres:
-            return f"(DATE '1970-01-01' + CAST({expression} AS INTEGER))"
-        return f"date(({expression}) + 2440587.5)"
-
-
-def day_number(value: date) -> int:
-    return (value - date(1970, 1, 1)).days
-
-
-def _scope_sql(sql: _Sql, user_alias: str, user_ids: list[int] | None) -> str:
-    """Restrict to the households of `user_ids` (members of their households, or the solo customers themselves)."""
-    if user_ids is None:
-        return ""
-    users = _table(User)
-    return (
-        f" AND ({user_alias}.household_id IN (SELECT s.household_id FROM {users} s WHERE "
-        f"{sql.in_list('s.id', user_ids)} AND s.household_id IS NOT NULL)"
-        f" OR ({user_alias}.household_id IS NULL AND {sql.in_list(f'{user_alias}.id', user_ids)}))"
-    )
 
 
 def _tomorrow_start(today: date) -> datetime:
@@ -119,9 +50,9 @@ def _essentials_insert(*, run: SegmentationRun, today: date, user_ids: list[int]
     lines enter the windows); `since`, the household's first day here, is one aggregate over its bought orders
     (not their lines), joined after the windows as a hash join of two small aggregates: the windows run once.
     """
-    sql = _Sql()
-    lines, orders, users = _table(OrderLine), _table(Order), _table(User)
-    products, categories, essentials = _table(Product), _table(Category), _table(HouseholdEssential)
+    sql = HouseholdSql()
+    lines, orders, users = table_name(OrderLine), table_name(Order), table_name(User)
+    products, categories, essentials = table_name(Product), table_name(Category), table_name(HouseholdEssential)
     statuses = sql.in_list("o.status", [str(status) for status in BOUGHT_STATUSES])
     until = sql.param(_tomorrow_start(today))
     today_n = sql.param(day_number(today))
@@ -130,7 +61,7 @@ def _essentials_insert(*, run: SegmentationRun, today: date, user_ids: list[int]
     steady_num, steady_den = REGULAR_STEADY_SHARE
     bought_day = sql.seoul_day("o.placed_at")
     first_day = sql.seoul_day("MIN(o.placed_at)")
-    scope_lines = _scope_sql(sql, "u", user_ids)
+    scope_lines = scope_sql(sql, "u", user_ids)
     essential = sql.param(Category.Kind.ESSENTIAL.value)
     partition = "PARTITION BY hkey, category_id"
     # INSERT first, then the CTEs: Python's sqlite3 reports a rowcount only for statements that start with INSERT.
@@ -140,7 +71,7 @@ INSERT INTO {essentials} (
     median_interval_days, cycle_days, is_regular, due_on, status, reminded_on, recent_purchase_days, coverage
 )
 WITH bought AS (
-    SELECT DISTINCT {_hkey("u")} AS hkey, p.category_id, c.replenishment_days AS category_cycle,
+    SELECT DISTINCT {hkey("u")} AS hkey, p.category_id, c.replenishment_days AS category_cycle,
            CASE WHEN c.is_active THEN 1 ELSE 0 END AS category_active, {bought_day} AS bought_day
     FROM {lines} l
     JOIN {orders} o ON o.id = l.order_id
@@ -150,11 +81,11 @@ WITH bought AS (
     WHERE {statuses} AND o.placed_at < {until} AND c.kind = {essential}{scope_lines}
 ),
 since AS (
-    SELECT {_hkey("u")} AS hkey, {first_day} AS since_day
+    SELECT {hkey("u")} AS hkey, {first_day} AS since_day
     FROM {orders} o
     JOIN {users} u ON u.id = o.user_id
     WHERE {statuses} AND o.placed_at < {until}{scope_lines}
-    GROUP BY {_hkey("u")}
+    GROUP BY {hkey("u")}
 ),
 gaps AS (
     SELECT hkey, category_id, category_cycle, category_active, bought_day,
@@ -236,16 +167,16 @@ def _profiles_fill(*, run: SegmentationRun, user_ids: list[int] | None) -> None:
     """Copy the household figures onto the run's profile of every member (two UPDATEs)."""
     share_categories = essential_share_categories()
     profiles, users, orders, essentials = (
-        _table(CustomerProfile),
-        _table(User),
-        _table(Order),
-        _table(HouseholdEssential),
+        table_name(CustomerProfile),
+        table_name(User),
+        table_name(Order),
+        table_name(HouseholdEssential),
     )
 
-    reset = _Sql()
+    reset = HouseholdSql()
     scope = ""
     if user_ids is not None:
-        scope = f" AND user_id IN (SELECT u.id FROM {users} u WHERE 1 = 1{_scope_sql(reset, 'u', user_ids)})"
+        scope = f" AND user_id IN (SELECT u.id FROM {users} u WHERE 1 = 1{scope_sql(reset, 'u', user_ids)})"
     # Only rows that hold figures: a full run's fresh profiles are inserted with the defaults, so this writes
     # nothing then (rewriting every row of the run cost seconds); a recompute of a run clears the old figures.
     with connection.cursor() as cursor:
@@ -259,7 +190,7 @@ def _profiles_fill(*, run: SegmentationRun, user_ids: list[int] | None) -> None:
             # The fill below joins the run's fresh profiles: give the planner their real size.
             cursor.execute(f"ANALYZE {profiles}")
 
-    fill = _Sql()
+    fill = HouseholdSql()
     run_param = fill.param(run.pk)
     statuses = fill.in_list("o.status", [str(status) for status in BOUGHT_STATUSES])
     share = (
@@ -275,8 +206,8 @@ def _profiles_fill(*, run: SegmentationRun, user_ids: list[int] | None) -> None:
         FROM {essentials}
         WHERE run_id = {run_param}
         GROUP BY CASE WHEN household_id IS NULL THEN -user_id ELSE household_id END"""
-    scope_users = _scope_sql(fill, "u", user_ids)
-    scope_buyers = _scope_sql(fill, "m", user_ids)
+    scope_users = scope_sql(fill, "u", user_ids)
+    scope_buyers = scope_sql(fill, "m", user_ids)
     statement = f"""
 UPDATE {profiles}
 SET essentials_bought = s.bought, essentials_due = s.due, essentials_overdue = s.overdue, essentials_share = s.share
@@ -288,11 +219,11 @@ FROM (
            {share} AS share
     FROM {users} u
     JOIN (
-        SELECT DISTINCT {_hkey("m")} AS hkey
+        SELECT DISTINCT {hkey("m")} AS hkey
         FROM {orders} o
         JOIN {users} m ON m.id = o.user_id
         WHERE {statuses}{scope_buyers}
-    ) b ON b.hkey = {_hkey("u")}
+    ) b ON b.hkey = {hkey("u")}
     LEFT JOIN ({aggregates}) e ON e.hkey = b.hkey
     WHERE 1 = 1{scope_users}
 ) s
@@ -305,8 +236,8 @@ WHERE {profiles}.run_id = {run_param} AND {profiles}.user_id = s.user_id
 def _reminders_carry_forward(*, run: SegmentationRun, user_ids: list[int] | None) -> None:
     """A due date already reminded in any other run stays reminded in this one (one UPDATE of the due rows that
     have such a twin; the lookup uses the partial index of reminded rows)."""
-    sql = _Sql()
-    essentials, users = _table(HouseholdEssential), _table(User)
+    sql = HouseholdSql()
+    essentials, users = table_name(HouseholdEssential), table_name(User)
     statuses = sql.in_list("status", [Status.DUE.value, Status.OVERDUE.value])
     twin = f"""
         FROM {essentials} p
@@ -400,7 +331,7 @@ def profile_essentials_sql(*, user_scope: str) -> tuple[str, str, dict[str, Any]
     essentials_overdue and essentials_share, the values they bind besides `:run_id` and `:statuses*`). The figures
     are the ones `_profiles_fill` writes, read from the run's essentials rows aggregated per household; only the
     scope's households are aggregated."""
-    essentials, users, orders = _table(HouseholdEssential), _table(User), _table(Order)
+    essentials, users, orders = table_name(HouseholdEssential), table_name(User), table_name(Order)
     user_alias = "b"
     count = essential_share_categories()
     join = f"""

@@ -9,10 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
+from crm.backoffice import backoffice_view
 from crm.forms import AuditFilterForm
 from crm.selectors.access import Seat
 from crm.selectors.backoffice import AuditFilters, audit_log_list
-from crm.views.base import backoffice_view
 
 AUDIT_ROWS_PER_PAGE = 50
 

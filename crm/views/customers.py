@@ -1,7 +1,7 @@
 """Customers in the back office: the team's (and a segment's) customer table, its CSV export, the customer 360 page,
 and the notes and tags team members leave on it.
 
-Access comes from crm.views.base.backoffice_view (anonymous -> login, no seat in the team -> 404, a role without
+Access comes from crm.backoffice.backoffice_view (anonymous -> login, no seat in the team -> 404, a role without
 the page's permission -> 403 page). A customer outside the seat's visible set is 404. Sort, filter and search
 links are htmx requests that swap only the table (`#customer-table`) and push the page's URL; every answer sends
 `Vary: HX-Request`.
@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from config.errors import DomainError
+from crm.backoffice import backoffice_view
 from crm.models import Lifecycle, RfmSegment, Segment
 from crm.selectors.access import EXPORT_CUSTOMERS, SEE_CONTACT, WRITE_NOTES, Seat
 from crm.selectors.customer_360 import customer_360, customer_for_seat
@@ -50,7 +51,6 @@ from crm.services.customers import (
     customer_viewed,
     customers_exported,
 )
-from crm.views.base import backoffice_view
 
 LIST_TEMPLATE = "crm/customer_list.html"
 TABLE_TEMPLATE = "crm/partials/_customer_table.html"

@@ -7,10 +7,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
+from crm.backoffice import backoffice_view
 from crm.selectors.access import Seat, teams_for
 from crm.selectors.backoffice import team_overview
 from crm.selectors.runs import current_run, run_active
-from crm.views.base import backoffice_view
 
 
 @require_safe

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from config.errors import DomainError
+from crm.backoffice import backoffice_view, denied
 from crm.models import SegmentationRun
 from crm.selectors.access import Seat
 from crm.selectors.backoffice import can_start_runs, run_list, run_segment_results
 from crm.selectors.runs import current_run, run_active, run_get
 from crm.services.runs import segmentation_run_start
-from crm.views.base import backoffice_view, denied
 
 RUNS_PER_PAGE = 20
 ACTIVE_STATUSES = frozenset({SegmentationRun.Status.PENDING, SegmentationRun.Status.RUNNING})

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from config.errors import DomainError
+from crm.backoffice import backoffice_view
 from crm.forms import SegmentForm, definition_validate
 from crm.models import Segment
 from crm.selectors.access import MANAGE_SEGMENTS, Seat
@@ -33,7 +34,6 @@ from crm.selectors.segments import (
 from crm.services.conditions import segment_count_preview
 from crm.services.segments import segment_create as segment_create_service
 from crm.services.segments import segment_update
-from crm.views.base import backoffice_view
 
 EMPTY_DEFINITION = {"match": "all", "conditions": []}
 # (sort key, column heading, numeric?) in table order; numbers sort biggest first on the first click.

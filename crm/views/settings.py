@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from config.errors import DomainError
+from crm.backoffice import backoffice_view
 from crm.forms import LifecycleThresholdsForm
 from crm.selectors.access import Seat
 from crm.selectors.backoffice import lifecycle_thresholds
 from crm.services.thresholds import lifecycle_thresholds_update
-from crm.views.base import backoffice_view
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

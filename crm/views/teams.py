@@ -6,10 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
+from crm.backoffice import backoffice_view
 from crm.selectors.access import MANAGE_SEGMENTS, Seat
 from crm.selectors.backoffice import team_page
 from crm.selectors.runs import current_run
-from crm.views.base import backoffice_view
 
 
 @require_safe

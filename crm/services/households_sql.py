@@ -1,0 +1,84 @@
+# ruff: noqa: S608 (SQL identifiers come from the models' Meta; every value is a parameter)
+"""The small SQL toolkit of crm.services.households: quoted table names, the household key, the Seoul day
+number arithmetic of PostgreSQL and SQLite, and named parameters collected while a statement is assembled."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import User
+
+
+def table_name(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def hkey(alias: str) -> str:
+    """The household key of a user row: its household id, else minus its own id."""
+    return f"(CASE WHEN {alias}.household_id IS NULL THEN -{alias}.id ELSE {alias}.household_id END)"
+
+
+class HouseholdSql:
+    """Collects named parameters while a statement is assembled, and knows the two dialects' date arithmetic.
+
+    Dates are handled as day numbers (days since 1970-01-01, Seoul calendar) so that intervals and due dates are
+    integer arithmetic in both databases.
+    """
+
+    def __init__(self) -> None:
+        if connection.vendor not in ("postgresql", "sqlite"):
+            raise ImproperlyConfigured(
+                f"household essentials SQL supports PostgreSQL and SQLite, not {connection.vendor}"
+            )
+        self.params: dict[str, Any] = {}
+
+    @property
+    def postgres(self) -> bool:
+        return connection.vendor == "postgresql"
+
+    def param(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f"%({name})s"
+
+    def in_list(self, column: str, values: list[Any]) -> str:
+        if not values:
+            return "1 = 0"
+        if self.postgres:
+            return f"{column} = ANY({self.param(list(values))})"
+        return f"{column} IN ({', '.join(self.param(value) for value in values)})"
+
+    def seoul_day(self, column: str) -> str:
+        """Day number of an aware timestamp column on the Seoul calendar (Django's own time-zone conversion)."""
+        sql, tz_params = connection.ops.datetime_cast_date_sql(column, (), timezone.get_default_timezone_name())
+        for value in tz_params:
+            sql = sql.replace("%s", self.param(value), 1)
+        if self.postgres:
+            return f"({sql} - DATE '1970-01-01')"
+        return f"CAST(julianday({sql}) - 2440587.5 AS INTEGER)"
+
+    def day_to_date(self, expression: str) -> str:
+        if self.postgres:
+            return f"(DATE '1970-01-01' + CAST({expression} AS INTEGER))"
+        return f"date(({expression}) + 2440587.5)"
+
+
+def day_number(value: date) -> int:
+    return (value - date(1970, 1, 1)).days
+
+
+def scope_sql(sql: HouseholdSql, user_alias: str, user_ids: list[int] | None) -> str:
+    """Restrict to the households of `user_ids` (members of their households, or the solo customers themselves)."""
+    if user_ids is None:
+        return ""
+    users = table_name(User)
+    return (
+        f" AND ({user_alias}.household_id IN (SELECT s.household_id FROM {users} s WHERE "
+        f"{sql.in_list('s.id', user_ids)} AND s.household_id IS NOT NULL)"
+        f" OR ({user_alias}.household_id IS NULL AND {sql.in_list(f'{user_alias}.id', user_ids)}))"
+    )
