@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from config.errors import DomainError
 from shop.models import Address, NotificationLog, Order, OrderLine, OrderStatus, OrderStatusEvent, Payment
-from shop.services.orders import order_cancel, order_ship_locked, order_transition, tracking_number_normalize
+from shop.services.orders import order_cancel, order_transition
 from shop.services.payments import payment_deposit_confirm, payment_refund
+from shop.services.shipping import order_ship_locked, tracking_number_normalize
 
 
 class OrderLineInline(admin.TabularInline):
@@ -121,7 +122,7 @@ def _transition_action(target: str, label: str):
 
 
 class OrderAdminForm(forms.ModelForm):
-    """Staff ship an order by entering the carrier and the waybill number here (shop.services.orders.order_ship)."""
+    """Staff ship an order by entering the carrier and the waybill number here (shop.services.shipping.order_ship)."""
 
     class Meta:
         model = Order

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from shop.models import Carrier, Order
-from shop.services.orders import order_ship
+from shop.services.shipping import order_ship
 from tests.accounts.factories import UserFactory
 from tests.fake_http import fake_http_server
 from tests.shop.checkout_factories import CartLineFactory, order_via_checkout

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from config.errors import DomainError
 from shop.models import Carrier, Order, OrderStatus
-from shop.services.orders import order_ship, order_transition
+from shop.services.orders import order_transition
+from shop.services.shipping import order_ship
 from tests.accounts.factories import UserFactory
 from tests.shop.checkout_factories import CartLineFactory, order_via_checkout
 from tests.shop.factories import ProductFactory, ProductImageFactory, StoreFactory

@@ -14,8 +14,9 @@ from shop.models import Carrier, NotificationLog, OrderStatus, PaymentMethod
 from shop.notifications import AlimtalkNotifier, EmailNotifier, Notice, NotifierUnavailable
 from shop.notifications.messages import ALIMTALK_TEMPLATES, ALIMTALK_VARIABLES, EMAIL_SUBJECTS
 from shop.services.notifications import notice_for_order, notification_send
-from shop.services.orders import order_ship, order_transition
+from shop.services.orders import order_transition
 from shop.services.payments import payment_deposit_confirm
+from shop.services.shipping import order_ship
 from shop.services.subscriptions import subscription_create
 from shop.tasks import notification_send_task, subscriptions_remind_task
 from tests.accounts.factories import UserFactory
