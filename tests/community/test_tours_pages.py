@@ -231,6 +231,20 @@ def test_openapi_schema_describes_the_tour_api_with_its_status_codes(client):
 # ------------------------------------------------------------------------------------------------ escaping
 
 
+def test_published_tour_page_has_a_share_card_with_title_picture_and_description(client):
+    tour = TourFactory(title="햇살 드는 24평 신혼집", body="화이트와 우드로 채운 거실 이야기예요.")
+    TourPhotoFactory(tour=tour)
+    tour.refresh_from_db()
+
+    html = client.get(tour.get_absolute_url()).content.decode()
+
+    assert '<meta property="og:title" content="햇살 드는 24평 신혼집">' in html
+    assert '<meta property="og:description" content="화이트와 우드로 채운 거실 이야기예요.">' in html
+    assert '<meta property="og:image" content="http' in html
+    assert '<meta property="og:type" content="article">' in html
+    assert "data-share-button" in html
+
+
 def test_script_and_javascript_payloads_render_inert_everywhere(client):
     author = UserFactory(nickname="집주인")
     tour = TourFactory(author=author, title=f"{XSS_SCRIPT}{XSS_LINK}", body=f"{XSS_IMG}\n{XSS_LINK}")
