@@ -143,13 +143,17 @@ def test_order_paid_signal_shows_minutes_since_the_last_order_on_the_product_pag
 
 @pytest.mark.django_db
 def test_subscription_reminder_signal_becomes_a_feed_item(django_capture_on_commit_callbacks):
-    from types import SimpleNamespace
-
+    from shop.services.subscriptions import subscription_create
     from shop.signals import subscription_reminder_due
+    from tests.shop.checkout_factories import AddressFactory
+    from tests.shop.factories import ProductFactory
 
     user = UserFactory()
-    subscription = SimpleNamespace(user=user, user_id=user.pk, product=SimpleNamespace(name="고농축 세탁세제"))
-    subscription_reminder_due.send(sender=object, subscription=subscription)
+    product = ProductFactory(name="고농축 세탁세제", is_subscribable=True, stock=10)
+    subscription = subscription_create(
+        user=user, product=product, interval_weeks=4, address=AddressFactory(user=user), quantity=1
+    )
+    subscription_reminder_due.send(sender=type(subscription), subscription=subscription)
     item = FeedItem.objects.get(user=user)
     assert item.kind == FeedItem.Kind.SUBSCRIPTION_REMINDER
     assert "고농축 세탁세제" in item.body
