@@ -303,6 +303,18 @@ POSTCODE_SCRIPT_URL = env.str(
     "POSTCODE_SCRIPT_URL", default="https://t1.kakaocdn.net/mapjsapi/bundle/postcode/prod/postcode.v2.js"
 )
 
+# Payments (shop.payments): "demo" (the built-in practice provider) or "toss" (토스페이먼츠). With DJANGO_DEBUG=0,
+# `check --deploy` refuses the demo provider unless SHOP_ALLOW_DEMO_PAYMENTS=1 says it is meant (shop.checks).
+SHOP_PAYMENT_PROVIDER = env.str("SHOP_PAYMENT_PROVIDER", default="demo")
+SHOP_ALLOW_DEMO_PAYMENTS = env.bool("SHOP_ALLOW_DEMO_PAYMENTS", default=False)
+TOSS_CLIENT_KEY = env.str("TOSS_CLIENT_KEY", default="")
+TOSS_SECRET_KEY = env.str("TOSS_SECRET_KEY", default="")
+TOSS_API_BASE = env.str("TOSS_API_BASE", default="https://api.tosspayments.com")
+# The payment widget's SDK (only Toss can serve it); loaded on the checkout page alone.
+TOSS_WIDGET_SCRIPT_URL = env.str("TOSS_WIDGET_SCRIPT_URL", default="https://js.tosspayments.com/v2/standard")
+# Confirms left unsettled (a timeout, a crash between Toss's answer and our write) are settled or refunded by beat.
+CELERY_BEAT_SCHEDULE["shop-payments-reconcile"] = {"task": "shop.payments_reconcile", "schedule": crontab(minute="*/5")}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
