@@ -9,9 +9,8 @@ class ShopConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from shop import checks  # noqa: F401 (registers the payment provider's deploy check)
-
         from config import page_context
+        from shop import checks  # noqa: F401 (registers the payment provider's deploy check)
         from shop.cart_session import cart_count_context, cart_merge_on_login
 
         page_context.register(cart_count_context)

@@ -22,10 +22,10 @@ from shop.api.serializers_orders import (
     OrderSerializer,
 )
 from shop.models import Address, Order
+from shop.payments import demo_payments_configured
 from shop.selectors.cart import cart_info
 from shop.selectors.orders import order_get_for_user, order_list_for_user
 from shop.services.cart import cart_get_or_create
-from shop.payments import demo_payments_configured
 from shop.services.checkout import (
     IN_PROGRESS_RETRY_AFTER,
     CheckoutChanged,

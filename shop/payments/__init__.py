@@ -33,7 +33,7 @@ class ChargeOutcome(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class ProviderUnavailable(Exception):  # noqa: N818 (reads as a state: "the provider is unavailable")
+class ProviderUnavailable(Exception):
     """The provider timed out or answered 5xx: nobody knows whether money moved, so the caller must not decide."""
 
 

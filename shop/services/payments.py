@@ -102,10 +102,11 @@ def payment_result_record(*, order_id: int, result: ChargeResult) -> Order:
         return order_transition_locked(order=order, target=OrderStatus.PAID, note=note)
     if result.outcome == ChargeOutcome.AWAITING_DEPOSIT:
         payment.status = PaymentStatus.AWAITING_DEPOSIT
+        payment.method = PaymentMethod.BANK_TRANSFER  # the widget may open a virtual account for a "card" order
         payment.bank_name = result.bank_name
         payment.account_number = result.account_number
         payment.deposit_deadline = result.deposit_deadline
-        payment.save(update_fields=[*fields, "status", "bank_name", "account_number", "deposit_deadline"])
+        payment.save(update_fields=[*fields, "status", "method", "bank_name", "account_number", "deposit_deadline"])
         return order
     payment.status = PaymentStatus.DECLINED
     payment.save(update_fields=[*fields, "status"])

@@ -24,9 +24,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from config.errors import DomainError
-from shop.models import Order, OrderStatus, Payment, PaymentStatus
+from shop.models import Cart, Order, OrderLine, OrderStatus, Payment, PaymentStatus
 from shop.payments import ChargeRequest, ProviderUnavailable, payment_provider
-from shop.services.orders import order_lock, order_transition_locked
+from shop.services.cart import cart_lines_remove_products
+from shop.services.orders import order_cancel, order_lock, order_transition_locked
 from shop.services.payments import payment_refund, payment_result_record
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ CALLBACK_REJECTED = _("확인할 수 없는 입금 알림이에요.")
 REFUND_TOO_LARGE = _("환불할 수 있는 금액보다 커요.")
 REFUND_FAILED = _("환불하지 못했어요: {reason}")
 AMOUNT_MISMATCH_NOTE = "결제 금액 불일치로 자동 취소"
+WIDGET_ABANDONED_NOTE = "결제창에서 결제를 마치지 않아 취소"
 # A confirm still unanswered after this long is asked about again by the beat job.
 RECONCILE_AFTER = timedelta(minutes=2)
 
@@ -73,7 +75,9 @@ def _confirm_prepare(*, user: User, order_number: str, payment_key: str, amount:
     if order.status != OrderStatus.PENDING_PAYMENT or payment.status != PaymentStatus.REQUESTED:
         return order, True
     if amount != order.total:
-        logger.warning("toss return for %s carried %s won, order total %s: cancelled", order.number, amount, order.total)
+        logger.warning(
+            "toss return for %s carried %s won, order total %s: cancelled", order.number, amount, order.total
+        )
         return order_transition_locked(order=order, target=OrderStatus.CANCELLED, note=AMOUNT_MISMATCH_NOTE), False
     if payment.provider_ref and payment.provider_ref != payment_key:
         raise DomainError(PAYMENT_KEY_MISMATCH, code="payment_key_mismatch", http_status=409)
@@ -115,16 +119,39 @@ def payment_confirm_return(*, user: User, order_number: str, payment_key: str, a
         raise PaymentDelayed(CONFIRM_DELAYED) from exc
     recorded = payment_result_record(order_id=order.pk, result=result)
     payment_refund(order=recorded)
+    if recorded.status != OrderStatus.CANCELLED:
+        _ordered_products_leave_cart(order=recorded)
     return recorded
 
 
-def payment_fail_return(*, user: User, order_number: str) -> Order | None:
-    """The widget's fail URL (the shopper closed the window or the card company said no before any confirm).
+def _ordered_products_leave_cart(*, order: Order) -> None:
+    cart = Cart.objects.filter(user_id=order.user_id).first()
+    if cart is not None:
+        product_ids = list(OrderLine.objects.filter(order=order).values_list("product_id", flat=True))
+        cart_lines_remove_products(cart_id=cart.pk, product_ids=product_ids)
 
-    Nothing was charged and the order stays pending, so the shopper may try the widget again; if they do not,
-    `orders_expire_unpaid` gives the stock back. Returns the order, or None when it is not theirs.
+
+def payment_fail_return(*, user: User, order_number: str) -> Order | None:
+    """The widget's fail URL: the shopper closed the window or the card company refused before any confirm.
+
+    Nothing was charged, so the waiting order is cancelled and its stock goes back (the cart still holds the
+    products for another try). An order whose confirm was already sent is left to the reconcile job.
+    Returns the order, or None when it is not the shopper's.
     """
-    return Order.objects.filter(user=user, number=order_number).first()
+    order = Order.objects.filter(user=user, number=order_number).select_related("payment").first()
+    if order is None:
+        return None
+    payment = order.payment
+    if (
+        order.status == OrderStatus.PENDING_PAYMENT
+        and payment.status == PaymentStatus.REQUESTED
+        and not payment.needs_reconciling
+    ):
+        try:
+            return order_cancel(order=order, actor=user, by_customer=False, note=WIDGET_ABANDONED_NOTE)
+        except DomainError:
+            pass
+    return Order.objects.get(pk=order.pk)
 
 
 def payment_deposit_callback(*, order_number: str, secret: str) -> Order:
