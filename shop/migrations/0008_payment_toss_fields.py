@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('shop', '0007_delivery_tracking_and_notifications'),
+        ("shop", "0007_delivery_tracking_and_notifications"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='payment',
-            name='callback_secret',
-            field=models.CharField(blank=True, max_length=100, verbose_name='입금 알림 확인 값'),
+            model_name="payment",
+            name="callback_secret",
+            field=models.CharField(blank=True, max_length=100, verbose_name="입금 알림 확인 값"),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='needs_reconciling',
-            field=models.BooleanField(default=False, verbose_name='결제 대행 확인 필요'),
+            model_name="payment",
+            name="needs_reconciling",
+            field=models.BooleanField(default=False, verbose_name="결제 대행 확인 필요"),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='refunded_amount',
-            field=models.PositiveIntegerField(default=0, verbose_name='부분 환불한 금액(원)'),
+            model_name="payment",
+            name="refunded_amount",
+            field=models.PositiveIntegerField(default=0, verbose_name="부분 환불한 금액(원)"),
         ),
         migrations.AlterField(
-            model_name='payment',
-            name='provider_ref',
-            field=models.CharField(blank=True, max_length=200, verbose_name='결제 대행 거래 번호'),
+            model_name="payment",
+            name="provider_ref",
+            field=models.CharField(blank=True, max_length=200, verbose_name="결제 대행 거래 번호"),
         ),
     ]
