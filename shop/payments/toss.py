@@ -139,6 +139,11 @@ class TossPaymentProvider:
         not known yet (`GET /v1/payments/orders/{orderId}`)."""
         path = f"/v1/payments/{provider_ref}" if provider_ref else f"/v1/payments/orders/{order_number}"
         status, data = self._send("GET", path)
+        if status == 404:
+            # Toss holds no such payment: nothing was, or ever will be, charged under this key.
+            return ChargeResult(
+                outcome=ChargeOutcome.DECLINED, provider_ref=provider_ref, message=data.get("message", "")
+            )
         if status >= 400:
             raise ProviderUnavailable(f"toss lookup answered {status}: {data.get('code')}")
         return self._result(data)

@@ -1,11 +1,7 @@
 """The demo provider cannot reach production, and the client may pick a payment outcome only in the demo."""
 
-import os
 import secrets
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -14,35 +10,23 @@ from rest_framework.test import APIClient
 from shop.checks import DEMO_IN_PRODUCTION, TOSS_KEYS_MISSING, payment_provider_check
 from shop.models import Order, OrderStatus
 from tests.accounts.factories import UserFactory
+from tests.config.helpers import clean_env, run_manage
 from tests.shop.factories import ProductFactory
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-def _check_deploy(**env: str) -> subprocess.CompletedProcess:
+def _check_deploy(tmp_path, **env: str):
     """`manage.py check --deploy` as CI runs it: production settings, embedded database."""
-    test_only = ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    base = {k: v for k, v in os.environ.items() if k not in test_only and not k.startswith(("SHOP_", "TOSS_"))}
-    base.update(
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
-        DJANGO_ALLOWED_HOSTS="donggeu.example",
-        **env,
+    production = clean_env(
+        tmp_path, DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(64), DJANGO_ALLOWED_HOSTS="donggeu.example"
     )
-    return subprocess.run(  # noqa: S603 (our own manage.py with a fixed argument list)
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=base,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    for name in [name for name in production if name.startswith(("SHOP_", "TOSS_"))]:
+        del production[name]
+    return run_manage("check", "--deploy", "--fail-level", "WARNING", env={**production, **env})
 
 
-def test_check_deploy_fails_with_the_demo_provider_and_passes_with_the_flag():
-    demo = _check_deploy(SHOP_PAYMENT_PROVIDER="demo")
-    allowed = _check_deploy(SHOP_PAYMENT_PROVIDER="demo", SHOP_ALLOW_DEMO_PAYMENTS="1")
+def test_check_deploy_fails_with_the_demo_provider_and_passes_with_the_flag(tmp_path):
+    demo = _check_deploy(tmp_path, SHOP_PAYMENT_PROVIDER="demo")
+    allowed = _check_deploy(tmp_path, SHOP_PAYMENT_PROVIDER="demo", SHOP_ALLOW_DEMO_PAYMENTS="1")
 
     assert demo.returncode != 0
     assert DEMO_IN_PRODUCTION in demo.stderr

@@ -269,6 +269,15 @@ def test_deposit_webhook_with_a_wrong_secret_is_refused(toss, client, shopper):
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PENDING_PAYMENT
 
 
+def test_forged_deposit_webhook_for_an_order_toss_never_saw_is_refused(toss, client, shopper):
+    order, _ = _placed(shopper)
+
+    response = _webhook(client, {"secret": "guess", "status": "DONE", "orderId": order.number})
+
+    assert response.status_code == 403
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.PENDING_PAYMENT
+
+
 def test_deposit_webhook_that_overtakes_the_return_url_pays_and_the_late_return_changes_nothing(toss, client, shopper):
     toss.virtual_account = True
     order, _ = _placed(shopper)
