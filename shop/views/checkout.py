@@ -199,6 +199,9 @@ def checkout(request: HttpRequest) -> HttpResponse:
         return _render(request, form=form, info=info, discounts=discounts)
 
     review, review_message = checkout_discounts_review(request=request, discounts=discounts)
+    if review and _wants_json(request):
+        # The widget's script submits the form natively instead, so the page shows the new total.
+        return JsonResponse({"detail": review_message, "resubmit": True}, status=409)
     if review:
         # Show the new total (or why a coupon/points were refused) before anything is paid.
         form = CheckoutForm(initial=request.POST.dict(), addresses=addresses)

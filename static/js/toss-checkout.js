@@ -14,7 +14,7 @@
   var statusLine = root.querySelector("[data-toss-status]");
   var offline = root.querySelector("[data-toss-offline]");
   var errorLine = root.querySelector("[data-toss-error]");
-  var buttons = form.querySelectorAll("button[type=submit]");
+  var buttons = form.querySelectorAll("button[type=submit]:not([name])");
   var widgets = null;
 
   function setBusy(busy) {
@@ -74,6 +74,8 @@
     });
 
   form.addEventListener("submit", function (event) {
+    // 할인 적용하기 and other named buttons re-render the page on the server; only paying goes to the widget.
+    if (event.submitter && event.submitter.name) return;
     event.preventDefault();
     if (!widgets) return;
     errorLine.hidden = true;
@@ -88,6 +90,7 @@
       .then(function (response) { return response.json(); })
       .then(function (answer) {
         if (answer.redirect) { window.location.href = answer.redirect; return null; }
+        if (answer.resubmit) { form.submit(); return null; }
         if (!answer.payment) { showError(answer.detail, answer.changes); setBusy(false); return null; }
         var pay = answer.payment;
         return widgets.setAmount({ currency: "KRW", value: pay.amount }).then(function () {

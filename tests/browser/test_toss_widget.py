@@ -60,3 +60,51 @@ def test_demo_provider_page_has_no_toss_widget_and_loads_nothing_from_toss(brows
     expect(browser_page.locator("[data-testid=toss-widget]")).to_have_count(0)
     expect(browser_page.locator("[data-testid=pay-button]")).to_be_enabled()
     assert toss_requests == []
+
+
+# Stands in for Toss's SDK (only the calls the page makes): the "payment window" goes straight to the success URL.
+FAKE_SDK = """
+window.TossPayments = function (clientKey) {
+  return { widgets: function () {
+    var amount = 0;
+    return {
+      setAmount: function (value) { amount = value.value; return Promise.resolve(); },
+      renderPaymentMethods: function (options) {
+        document.querySelector(options.selector).textContent = "카드 · 계좌이체 · 가상계좌";
+        return Promise.resolve();
+      },
+      renderAgreement: function () { return Promise.resolve(); },
+      requestPayment: function (request) {
+        window.location.href = request.successUrl + "?paymentKey=tgen_browser0001&orderId="
+          + encodeURIComponent(request.orderId) + "&amount=" + amount;
+        return new Promise(function () {});
+      },
+    };
+  } };
+};
+"""
+
+
+def test_paying_in_the_widget_confirms_on_the_server_and_lands_on_the_paid_order(browser_page, live_server, settings):
+    from shop.models import Order, OrderStatus
+    from tests.shop.fake_toss import fake_toss
+
+    page = browser_page
+    page.route(
+        "**/*tosspayments.com/**",
+        lambda route: route.fulfill(status=200, content_type="text/javascript", body=FAKE_SDK),
+    )
+    with fake_toss(settings) as toss:
+        _log_in_with_a_full_cart(page, live_server, "toss_payer")
+        expect(page.locator("#toss-payment-methods")).to_contain_text("가상계좌")
+        page.fill("input[name=recipient_name]", "김민지")
+        page.fill("input[name=phone]", "010-1234-5678")
+        page.fill("input[name=postal_code]", "04524")
+        page.fill("input[name=address1]", "서울특별시 중구 세종대로 110")
+        page.locator("[data-testid=pay-button]").click()
+        page.wait_for_url("**/complete/")
+
+        order = Order.objects.get(user__username="toss_payer")
+        assert order.status == OrderStatus.PAID
+        [confirm] = toss.confirms
+        assert confirm.json()["amount"] == order.total == 28_800
