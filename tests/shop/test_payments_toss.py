@@ -197,6 +197,23 @@ def test_cancelling_a_paid_order_cancels_the_payment_at_toss(toss, client, shopp
     assert len(toss.cancels(PAYMENT_KEY)) == 1
 
 
+def test_cancel_while_toss_is_down_keeps_the_refund_for_the_beat_job(toss, client, shopper):
+    order, _ = _placed(shopper)
+    _success(client, order)
+    cancel_route = ("POST", f"/v1/payments/{PAYMENT_KEY}/cancel")
+    working = toss.server.routes[cancel_route]
+    toss.server.routes[cancel_route] = (503, {"code": "PROVIDER_ERROR", "message": "일시적인 오류가 발생했습니다."})
+
+    response = client.post(reverse("shop:order_cancel", args=[order.number]))
+
+    assert response.status_code == 302
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.CANCELLED
+    assert Payment.objects.get(order=order).status == PaymentStatus.REFUND_REQUESTED
+    toss.server.routes[cancel_route] = working
+    assert payments_reconcile_task()["refunded"] == 1
+    assert Payment.objects.get(order=order).status == PaymentStatus.REFUNDED
+
+
 def test_partial_cancel_sends_cancel_amount_and_never_refunds_more_than_was_paid(toss, client, shopper):
     order, _ = _placed(shopper)
     _success(client, order)
