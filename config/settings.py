@@ -222,7 +222,10 @@ BEAT_HEARTBEAT_SECONDS = env.int("BEAT_HEARTBEAT_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE["config-heartbeat"] = {"task": "config.heartbeat", "schedule": BEAT_HEARTBEAT_SECONDS}
 CELERY_IMPORTS = ("config.tasks",)
 # CRM household essentials: "세제 떨어질 때 됐죠?" feed reminders for the current run, daily at 10:00 Seoul.
-CELERY_BEAT_SCHEDULE["crm-essentials-remind"] = {"task": "crm.essentials_remind", "schedule": crontab(hour=10, minute=0)}
+CELERY_BEAT_SCHEDULE["crm-essentials-remind"] = {
+    "task": "crm.essentials_remind",
+    "schedule": crontab(hour=10, minute=0),
+}
 CELERY_IMPORTS += ("crm.tasks_households",)
 # CRM segmentation (crm.tasks): a full recompute nightly and an incremental run every 15 minutes. With a broker, beat
 # keeps its schedule in the database (django-celery-beat): these entries are written there once, then admins change
@@ -302,6 +305,18 @@ KAKAO_ALIMTALK_SENDER_KEY = env.str("KAKAO_ALIMTALK_SENDER_KEY", default="")
 POSTCODE_SCRIPT_URL = env.str(
     "POSTCODE_SCRIPT_URL", default="https://t1.kakaocdn.net/mapjsapi/bundle/postcode/prod/postcode.v2.js"
 )
+
+# Payments (shop.payments): "demo" (the built-in practice provider) or "toss" (토스페이먼츠). With DJANGO_DEBUG=0,
+# `check --deploy` refuses the demo provider unless SHOP_ALLOW_DEMO_PAYMENTS=1 says it is meant (shop.checks).
+SHOP_PAYMENT_PROVIDER = env.str("SHOP_PAYMENT_PROVIDER", default="demo")
+SHOP_ALLOW_DEMO_PAYMENTS = env.bool("SHOP_ALLOW_DEMO_PAYMENTS", default=False)
+TOSS_CLIENT_KEY = env.str("TOSS_CLIENT_KEY", default="")
+TOSS_SECRET_KEY = env.str("TOSS_SECRET_KEY", default="")
+TOSS_API_BASE = env.str("TOSS_API_BASE", default="https://api.tosspayments.com")
+# The payment widget's SDK (only Toss can serve it); loaded on the checkout page alone.
+TOSS_WIDGET_SCRIPT_URL = env.str("TOSS_WIDGET_SCRIPT_URL", default="https://js.tosspayments.com/v2/standard")
+# Confirms left unsettled (a timeout, a crash between Toss's answer and our write) are settled or refunded by beat.
+CELERY_BEAT_SCHEDULE["shop-payments-reconcile"] = {"task": "shop.payments_reconcile", "schedule": crontab(minute="*/5")}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

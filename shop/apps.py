@@ -10,6 +10,7 @@ class ShopConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from config import page_context
+        from shop import checks  # noqa: F401 (registers the payment provider's deploy check)
         from shop.cart_session import cart_count_context, cart_merge_on_login
 
         page_context.register(cart_count_context)

@@ -114,3 +114,18 @@ def notification_send_task(
         due_date=date.fromisoformat(due_date) if due_date else None,
     )
     return row.status if row is not None else "not_sent"
+
+
+@shared_task(name="shop.payments_reconcile")
+def payments_reconcile_task() -> dict[str, int]:
+    """Settle gateway confirms whose answer was never recorded (paid, or refunded if the order was cancelled
+    meanwhile) and retry refunds the gateway did not answer.
+
+    Idempotent: each payment is settled under its order's row lock and only while it still needs it.
+    Memory: one payment at a time.
+    """
+    from shop.services.payments_gateway import payments_reconcile
+
+    report = payments_reconcile()
+    logger.info("payments reconciled: %s", report)
+    return {"settled": report.settled, "refunded": report.refunded, "still_unknown": report.still_unknown}

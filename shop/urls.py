@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shop.views import cart, catalog, checkout, orders
+from shop.views import cart, catalog, checkout, orders, payments
 from shop.views import coupons as coupon_views
 from shop.views import points as point_views
 from shop.views import reorder as reorder_views
@@ -25,6 +25,9 @@ urlpatterns = [
     path("cart/lines/<int:line_id>/remove/", cart.cart_line_remove_view, name="cart_line_remove"),
     path("cart/lines/<int:line_id>/select/", cart.cart_line_select_view, name="cart_line_select"),
     path("checkout/", checkout.checkout, name="checkout"),
+    path("checkout/toss/success/", payments.toss_success, name="toss_success"),
+    path("checkout/toss/fail/", payments.toss_fail, name="toss_fail"),
+    path("payments/toss/webhook/", payments.toss_webhook, name="toss_webhook"),
     path("orders/", orders.order_list, name="order_list"),
     path("orders/<str:number>/", orders.order_detail, name="order_detail"),
     path("orders/<str:number>/complete/", orders.order_complete, name="order_complete"),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -13,18 +15,21 @@ from rest_framework.views import APIView
 
 from config.errors import DomainError
 from shop.api.serializers_orders import (
-    CheckoutChangedSerializer,
+    CheckoutConflictSerializer,
     CheckoutRequestSerializer,
     ErrorSerializer,
     OrderDetailSerializer,
     OrderSerializer,
 )
 from shop.models import Address, Order
+from shop.payments import demo_payments_configured
 from shop.selectors.cart import cart_info
 from shop.selectors.orders import order_get_for_user, order_list_for_user
 from shop.services.cart import cart_get_or_create
 from shop.services.checkout import (
+    IN_PROGRESS_RETRY_AFTER,
     CheckoutChanged,
+    CheckoutInProgress,
     DiscountRequest,
     SeenLine,
     ShippingAddress,
@@ -34,6 +39,7 @@ from shop.services.checkout import (
 from shop.services.orders import order_cancel
 
 ADDRESS_NOT_FOUND = "배송지를 다시 골라 주세요."
+DEMO_OUTCOME_NOT_ALLOWED = _("결제 결과는 데모 결제에서만 고를 수 있어요. demo_outcome 없이 보내 주세요.")
 
 
 class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -74,11 +80,29 @@ class CheckoutView(APIView):
     @extend_schema(
         request=CheckoutRequestSerializer,
         responses={
-            201: OrderDetailSerializer,
-            200: OrderDetailSerializer,
-            400: ErrorSerializer,
-            409: CheckoutChangedSerializer,
+            201: OpenApiResponse(OrderDetailSerializer, description="The order, placed now (and charged by demo)."),
+            200: OpenApiResponse(OrderDetailSerializer, description="This idempotency key's order, placed before."),
+            400: OpenApiResponse(
+                ErrorSerializer, description="Invalid input, or demo_outcome sent while a real provider is on."
+            ),
+            401: OpenApiResponse(ErrorSerializer, description="Not logged in."),
+            403: OpenApiResponse(ErrorSerializer, description="Not allowed."),
+            409: OpenApiResponse(
+                CheckoutConflictSerializer,
+                description="cart_changed (prices or stock differ from what was shown), out_of_stock, or "
+                "checkout_in_progress: the first request with this key is still charging; ask again after "
+                "Retry-After seconds and get that order.",
+            ),
         },
+        parameters=[
+            OpenApiParameter(
+                "Retry-After",
+                OpenApiTypes.INT,
+                location=OpenApiParameter.HEADER,
+                response=[409],
+                description="checkout_in_progress: seconds to wait before sending the same request again.",
+            )
+        ],
         operation_id="checkout_create",
     )
     def post(self, request: Request) -> Response:
@@ -86,6 +110,8 @@ class CheckoutView(APIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         user = request.user
+        if "demo_outcome" in data and not demo_payments_configured():
+            raise DomainError(DEMO_OUTCOME_NOT_ALLOWED, code="demo_outcome_not_allowed")
         if data.get("address_id"):
             saved = Address.objects.filter(user=user, pk=data["address_id"]).first()
             if saved is None:
@@ -113,13 +139,19 @@ class CheckoutView(APIView):
                 address=address,
                 seen_lines=seen,
                 payment_method=data["payment_method"],
-                demo_outcome=data["demo_outcome"],
+                demo_outcome=data.get("demo_outcome", ""),
                 discount_request=DiscountRequest(coupon_ids=tuple(data["coupon_ids"]), points=data["points"]),
                 save_address=data["save_address"] and not data.get("address_id"),
             )
         except CheckoutChanged as exc:
             return Response(
                 {"detail": exc.message, "code": exc.code, "changes": exc.changes}, status=status.HTTP_409_CONFLICT
+            )
+        except CheckoutInProgress as exc:
+            return Response(
+                {"detail": exc.message, "code": exc.code, "order": exc.order.number},
+                status=status.HTTP_409_CONFLICT,
+                headers={"Retry-After": str(IN_PROGRESS_RETRY_AFTER)},
             )
         order = order_get_for_user(user=user, number=result.order.number)
         return Response(

@@ -99,7 +99,11 @@ class CheckoutRequestSerializer(serializers.Serializer):
     address = ShippingAddressSerializer(required=False)
     save_address = serializers.BooleanField(default=False)
     payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
-    demo_outcome = serializers.ChoiceField(choices=[("approve", "승인"), ("decline", "거절")], default="approve")
+    demo_outcome = serializers.ChoiceField(
+        choices=[("approve", "승인"), ("decline", "거절")],
+        required=False,
+        help_text="데모 결제에서만: 카드 결제 결과를 골라요. 실제 결제 대행(토스페이먼츠)에서 보내면 400이에요.",
+    )
     expected_lines = SeenLineSerializer(
         many=True,
         required=False,
@@ -180,12 +184,16 @@ class OrderDetailSerializer(OrderSerializer):
         fields = (*OrderSerializer.Meta.fields, "events", "carrier", "tracking_number", "shipped_at", "tracking_url")
 
 
-class CheckoutChangedSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    changes = serializers.ListField(child=serializers.CharField())
-
-
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField(required=False)
+
+
+class CheckoutConflictSerializer(serializers.Serializer):
+    """409: what the shopper saw changed (`cart_changed`, with `changes`), or the same idempotency key's first
+    request is still charging (`checkout_in_progress`, with `order` and a Retry-After header)."""
+
+    detail = serializers.CharField()
+    code = serializers.ChoiceField(choices=["cart_changed", "checkout_in_progress", "out_of_stock"])
+    changes = serializers.ListField(child=serializers.CharField(), required=False)
+    order = serializers.CharField(required=False, help_text="checkout_in_progress: the order being charged")

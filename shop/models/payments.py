@@ -31,7 +31,14 @@ class Payment(models.Model):
     status = models.CharField(
         _("결제 상태"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.REQUESTED
     )
-    provider_ref = models.CharField(_("결제 대행 거래 번호"), max_length=64, blank=True)
+    # Toss's paymentKey is up to 200 characters.
+    provider_ref = models.CharField(_("결제 대행 거래 번호"), max_length=200, blank=True)
+    # The value Toss puts in a virtual account's deposit callback; a callback without it is not from Toss.
+    callback_secret = models.CharField(_("입금 알림 확인 값"), max_length=100, blank=True)
+    refunded_amount = models.PositiveIntegerField(_("부분 환불한 금액(원)"), default=0)
+    # A confirm was sent to the provider and its answer is not recorded yet (a timeout, a crash): the beat job
+    # `shop.payments_reconcile` asks the provider and settles or refunds it.
+    needs_reconciling = models.BooleanField(_("결제 대행 확인 필요"), default=False)
     message = models.CharField(_("결제 대행 메시지"), max_length=200, blank=True)
     bank_name = models.CharField(_("입금 은행"), max_length=30, blank=True)
     account_number = models.CharField(_("가상 계좌 번호"), max_length=30, blank=True)

@@ -2,6 +2,10 @@
 
 A provider talks to the outside world (a PG company), so callers never call it while holding a database
 lock: shop.services.payments calls it between two short transactions.
+
+Two kinds of provider: the demo one charges on the server at checkout (`uses_widget = False`); Toss Payments
+takes the card in its own widget in the shopper's browser, and the server then confirms the payment with the
+`payment_key` the widget handed back (`uses_widget = True`).
 """
 
 from __future__ import annotations
@@ -15,12 +19,22 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 DEFAULT_PROVIDER = "shop.payments.demo.DemoPaymentProvider"
+PROVIDER_ALIASES = {
+    "demo": DEFAULT_PROVIDER,
+    "toss": "shop.payments.toss.TossPaymentProvider",
+}
 
 
 class ChargeOutcome(enum.StrEnum):
     APPROVED = "approved"
     DECLINED = "declined"
     AWAITING_DEPOSIT = "awaiting_deposit"
+    # The provider says the payment was cancelled on its side (a deposit cancelled, a payment aborted).
+    CANCELLED = "cancelled"
+
+
+class ProviderUnavailable(Exception):
+    """The provider timed out or answered 5xx: nobody knows whether money moved, so the caller must not decide."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +45,8 @@ class ChargeRequest:
     buyer_name: str
     # The demo provider lets the shopper pick the outcome; real providers ignore it.
     demo_outcome: str = ""
+    # Widget providers (Toss): the key the widget returned, confirmed on the server.
+    payment_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,6 +57,10 @@ class ChargeResult:
     bank_name: str = ""
     account_number: str = ""
     deposit_deadline: datetime | None = None
+    # Toss: the value a virtual account's deposit callback must carry (checked by the webhook).
+    callback_secret: str = ""
+    # What the provider says was charged, to compare with the order.
+    amount: int | None = None
 
 
 @dataclass(frozen=True)
@@ -51,12 +71,23 @@ class RefundResult:
 
 class PaymentProvider(Protocol):
     code: str
+    uses_widget: bool
 
     def charge(self, request: ChargeRequest) -> ChargeResult: ...
 
-    def refund(self, *, provider_ref: str, amount: int) -> RefundResult: ...
+    def refund(self, *, provider_ref: str, amount: int, reason: str = "", partial: bool = False) -> RefundResult: ...
+
+    def lookup(self, *, provider_ref: str = "", order_number: str = "") -> ChargeResult: ...
+
+
+def payment_provider_path() -> str:
+    configured = getattr(settings, "SHOP_PAYMENT_PROVIDER", DEFAULT_PROVIDER) or DEFAULT_PROVIDER
+    return PROVIDER_ALIASES.get(configured, configured)
 
 
 def payment_provider() -> PaymentProvider:
-    path = getattr(settings, "SHOP_PAYMENT_PROVIDER", DEFAULT_PROVIDER)
-    return import_string(path)()
+    return import_string(payment_provider_path())()
+
+
+def demo_payments_configured() -> bool:
+    return payment_provider_path() == DEFAULT_PROVIDER

@@ -18,6 +18,7 @@ DEPOSIT_DAYS = 3
 
 class DemoPaymentProvider:
     code = "demo"
+    uses_widget = False
 
     def charge(self, request: ChargeRequest) -> ChargeResult:
         ref = "demo-" + hashlib.sha256(request.order_number.encode()).hexdigest()[:16]
@@ -39,5 +40,8 @@ class DemoPaymentProvider:
             )
         return ChargeResult(outcome=ChargeOutcome.APPROVED, provider_ref=ref, message=_("결제가 승인되었어요."))
 
-    def refund(self, *, provider_ref: str, amount: int) -> RefundResult:
+    def refund(self, *, provider_ref: str, amount: int, reason: str = "", partial: bool = False) -> RefundResult:
         return RefundResult(succeeded=True, message=_("환불되었어요."))
+
+    def lookup(self, *, provider_ref: str = "", order_number: str = "") -> ChargeResult:
+        return ChargeResult(outcome=ChargeOutcome.APPROVED, provider_ref=provider_ref)

@@ -38,6 +38,7 @@ from shop.models import (
     OrderStatusEvent,
     Payment,
     PaymentMethod,
+    PaymentStatus,
     Product,
 )
 from shop.payments import payment_provider
@@ -60,6 +61,20 @@ CHANGE_REMOVED = _("{name}: 주문 목록에서 빠졌어요.")
 SNAPSHOT_INVALID = _("주문 정보를 다시 불러와 주세요.")
 OUT_OF_STOCK = _("재고가 부족해서 주문하지 못했어요. 장바구니를 확인해 주세요.")
 PAYMENT_METHOD_INVALID = _("결제 수단을 골라 주세요.")
+CHECKOUT_IN_PROGRESS = _("이미 처리 중인 주문이에요. 잠시 후 주문 내역에서 확인해 주세요.")
+# Seconds a client should wait before asking again about an order still being charged.
+IN_PROGRESS_RETRY_AFTER = 2
+
+
+class CheckoutInProgress(DomainError):
+    """The same idempotency key's first request placed the order and is still charging it."""
+
+    code = "checkout_in_progress"
+    http_status = 409
+
+    def __init__(self, order: Order) -> None:
+        super().__init__(str(CHECKOUT_IN_PROGRESS))
+        self.order = order
 
 
 class CheckoutChanged(DomainError):
@@ -253,8 +268,10 @@ def checkout_place(
 ) -> CheckoutResult:
     """Create the order and reserve its stock in one transaction; a repeated key returns the first order.
 
-    Two submits with the same key at the same moment: the second waits on the unique index, gets an
-    IntegrityError, its transaction (and its stock reservation) rolls back, and the first order is returned.
+    Two submits with the same key at the same moment: the second waits on the cart's row lock, then finds the
+    first order and returns it, before it looks at stock (the first order took that stock, so judging it again
+    would report a false shortage). The unique index on the key is the last line: an IntegrityError rolls the
+    second transaction back and the first order is returned.
     Raises CheckoutChanged (409) listing every difference from `seen_lines`; DomainError for an empty cart.
     """
     existing = _order_find(user=user, idempotency_key=idempotency_key)
@@ -263,7 +280,7 @@ def checkout_place(
     if payment_method not in PaymentMethod.values:
         raise DomainError(PAYMENT_METHOD_INVALID)
     try:
-        order = _checkout_place_atomic(
+        order, created = _checkout_place_atomic(
             user=user,
             cart=cart,
             idempotency_key=idempotency_key,
@@ -278,7 +295,7 @@ def checkout_place(
         if existing is None:
             raise
         return CheckoutResult(order=existing, created=False)
-    return CheckoutResult(order=order, created=True)
+    return CheckoutResult(order=order, created=created)
 
 
 @transaction.atomic(durable=True)
@@ -292,7 +309,12 @@ def _checkout_place_atomic(
     payment_method: str,
     discount_request: DiscountRequest,
     save_address: bool,
-) -> Order:
+) -> tuple[Order, bool]:
+    # One checkout per cart at a time: a retry of the same key waits here and then sees the first order.
+    Cart.objects.filter(pk=cart.pk).select_for_update().first()
+    existing = _order_find(user=user, idempotency_key=idempotency_key)
+    if existing is not None:
+        return existing, False
     cart_lines = list(CartLine.objects.filter(cart=cart, is_selected=True).order_by("added_at", "pk"))
     if not cart_lines and not seen_lines:
         raise DomainError(CART_EMPTY, code="cart_empty")
@@ -367,7 +389,14 @@ def _checkout_place_atomic(
     if save_address:
         address_save(user=user, address=address)
     transaction.on_commit(partial(signals.order_placed.send, sender=Order, order=order))
-    return order
+    return order, True
+
+
+def _still_charging(order: Order) -> bool:
+    """The first request of this key is between placing the order and recording the server-side charge."""
+    if order.status != OrderStatus.PENDING_PAYMENT or payment_provider().uses_widget:
+        return False
+    return Payment.objects.filter(order=order, status=PaymentStatus.REQUESTED).exists()
 
 
 def checkout_complete(
@@ -384,7 +413,8 @@ def checkout_complete(
 ) -> CheckoutResult:
     """Place the order, charge it, and take the ordered products out of the cart unless payment failed.
 
-    A repeated idempotency key returns the first order as it is now, without charging again.
+    A repeated idempotency key returns the first order as it is now, without charging again; while the first
+    request is still charging it, raises CheckoutInProgress (409, "이미 처리 중인 주문이에요").
     """
     placed = checkout_place(
         user=user,
@@ -397,6 +427,11 @@ def checkout_complete(
         save_address=save_address,
     )
     if not placed.created:
+        if _still_charging(placed.order):
+            raise CheckoutInProgress(placed.order)
+        return placed
+    if payment_provider().uses_widget:
+        # The shopper pays in the gateway's widget next; the success URL confirms (shop.services.payments_gateway).
         return placed
     order = payment_charge(order=placed.order, demo_outcome=demo_outcome)
     if order.status != OrderStatus.CANCELLED:

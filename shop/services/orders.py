@@ -184,6 +184,8 @@ def orders_expire_unpaid(*, now: datetime | None = None) -> int:
         Q(payment__status=PaymentStatus.AWAITING_DEPOSIT, payment__deposit_deadline__lt=now)
         | Q(
             payment__status=PaymentStatus.REQUESTED,
+            # A confirm already sent to the gateway is settled by `payments_reconcile`, never expired blind.
+            payment__needs_reconciling=False,
             placed_at__lt=now - timedelta(minutes=UNANSWERED_CARD_PAYMENT_MINUTES),
         )
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from config.errors import DomainError
 from shop.models import Order, OrderStatus, Payment, PaymentMethod, PaymentStatus
-from shop.payments import ChargeOutcome, ChargeRequest, ChargeResult, payment_provider
+from shop.payments import ChargeOutcome, ChargeRequest, ChargeResult, ProviderUnavailable, payment_provider
 from shop.services.orders import order_lock, order_transition_locked
 
 logger = logging.getLogger(__name__)
@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 NOT_AWAITING_DEPOSIT = _("입금을 기다리는 주문이 아니에요.")
 PAYMENT_DECLINED_NOTE = "결제 거절: 예약한 재고를 되돌렸어요"
 DEPOSIT_CONFIRMED_NOTE = "무통장 입금 확인"
+DEPOSIT_CANCELLED_NOTE = "결제 대행사에서 결제가 취소됨"
 
 
 def payment_charge(*, order: Order, demo_outcome: str = "") -> Order:
@@ -54,54 +55,63 @@ def payment_charge(*, order: Order, demo_outcome: str = "") -> Order:
 
 @transaction.atomic(durable=True)
 def payment_result_record(*, order_id: int, result: ChargeResult) -> Order:
-    """Finalise a charge: approved -> paid, declined -> cancelled (stock back), deposit -> awaits it.
+    """Record what the provider answered, under the order's lock.
 
-    Locks the order row. A result for an order that is no longer waiting (a retry, or a cancel that came
-    first) changes nothing, so recording twice is harmless.
+    Pending order: approved -> paid; declined or cancelled -> cancelled (stock back); deposit -> awaits it, and a
+    deposit that then arrives (approved) -> paid. A cancelled order is never revived: money approved for it is
+    marked for refund (refunded by the caller after commit, outside the lock). Anything else changes nothing,
+    so the same answer recorded twice (a retried return URL, a replayed webhook) is harmless.
     """
     order = order_lock(Order.objects.filter(pk=order_id)).get()
     payment = Payment.objects.select_for_update().get(order=order)
-    if (
-        order.status == OrderStatus.CANCELLED
-        and payment.status == PaymentStatus.CANCELLED
-        and result.outcome == ChargeOutcome.APPROVED
-    ):
-        # The approval came after the order had expired: the money goes back (refunded after commit).
-        payment.status = PaymentStatus.REFUND_REQUESTED
-        payment.provider_ref = result.provider_ref
-        payment.updated_at = timezone.now()
-        payment.save(update_fields=["status", "provider_ref", "updated_at"])
-        return order
-    if order.status != OrderStatus.PENDING_PAYMENT or payment.status != PaymentStatus.REQUESTED:
-        return order
     now = timezone.now()
-    payment.provider_ref = result.provider_ref
-    payment.message = str(result.message)[:200]
+    fields = ["needs_reconciling", "updated_at"]
+    payment.needs_reconciling = False
     payment.updated_at = now
+    if result.callback_secret and not payment.callback_secret:
+        payment.callback_secret = result.callback_secret
+        fields.append("callback_secret")
+    if order.status == OrderStatus.CANCELLED:
+        if result.outcome == ChargeOutcome.APPROVED and payment.status in (
+            PaymentStatus.CANCELLED,
+            PaymentStatus.REQUESTED,
+            PaymentStatus.AWAITING_DEPOSIT,
+        ):
+            # The approval came after the order had been cancelled: the money goes back.
+            payment.status = PaymentStatus.REFUND_REQUESTED
+            payment.provider_ref = result.provider_ref or payment.provider_ref
+            fields += ["status", "provider_ref"]
+        payment.save(update_fields=fields)
+        return order
+    if order.status != OrderStatus.PENDING_PAYMENT or payment.status not in (
+        PaymentStatus.REQUESTED,
+        PaymentStatus.AWAITING_DEPOSIT,
+    ):
+        payment.save(update_fields=fields)
+        return order
+    if payment.status == PaymentStatus.AWAITING_DEPOSIT and result.outcome == ChargeOutcome.AWAITING_DEPOSIT:
+        payment.save(update_fields=fields)
+        return order
+    payment.provider_ref = result.provider_ref or payment.provider_ref
+    payment.message = str(result.message)[:200]
+    fields += ["provider_ref", "message"]
     if result.outcome == ChargeOutcome.APPROVED:
+        note = DEPOSIT_CONFIRMED_NOTE if payment.status == PaymentStatus.AWAITING_DEPOSIT else "카드 결제 승인"
         payment.status = PaymentStatus.APPROVED
-        payment.save(update_fields=["status", "provider_ref", "message", "updated_at"])
-        return order_transition_locked(order=order, target=OrderStatus.PAID, note="카드 결제 승인")
+        payment.save(update_fields=[*fields, "status"])
+        return order_transition_locked(order=order, target=OrderStatus.PAID, note=note)
     if result.outcome == ChargeOutcome.AWAITING_DEPOSIT:
         payment.status = PaymentStatus.AWAITING_DEPOSIT
+        payment.method = PaymentMethod.BANK_TRANSFER  # the widget may open a virtual account for a "card" order
         payment.bank_name = result.bank_name
         payment.account_number = result.account_number
         payment.deposit_deadline = result.deposit_deadline
-        payment.save(
-            update_fields=[
-                "status",
-                "provider_ref",
-                "message",
-                "bank_name",
-                "account_number",
-                "deposit_deadline",
-                "updated_at",
-            ]
-        )
+        payment.save(update_fields=[*fields, "status", "method", "bank_name", "account_number", "deposit_deadline"])
         return order
     payment.status = PaymentStatus.DECLINED
-    payment.save(update_fields=["status", "provider_ref", "message", "updated_at"])
-    return order_transition_locked(order=order, target=OrderStatus.CANCELLED, note=PAYMENT_DECLINED_NOTE)
+    payment.save(update_fields=[*fields, "status"])
+    note = PAYMENT_DECLINED_NOTE if result.outcome == ChargeOutcome.DECLINED else DEPOSIT_CANCELLED_NOTE
+    return order_transition_locked(order=order, target=OrderStatus.CANCELLED, note=note)
 
 
 @transaction.atomic(durable=True)
@@ -123,11 +133,18 @@ def payment_deposit_confirm(*, order: Order, actor: User | None = None) -> Order
 
 
 def payment_refund(*, order: Order) -> Payment | None:
-    """Refund a payment marked refund-requested (after a cancel). Calls the provider outside any lock."""
+    """Refund a payment marked refund-requested (after a cancel). Calls the provider outside any lock.
+
+    A provider that does not answer leaves it refund-requested; `payments_reconcile` (beat) tries again.
+    """
     payment = Payment.objects.filter(order_id=order.pk, status=PaymentStatus.REFUND_REQUESTED).first()
     if payment is None:
         return None
-    result = payment_provider().refund(provider_ref=payment.provider_ref, amount=payment.amount)
+    try:
+        result = payment_provider().refund(provider_ref=payment.provider_ref, amount=payment.amount)
+    except ProviderUnavailable:
+        logger.warning("refund for order %s not answered; the reconcile job retries it", order.number)
+        return payment
     if result.succeeded:
         Payment.objects.filter(pk=payment.pk, status=PaymentStatus.REFUND_REQUESTED).update(
             status=PaymentStatus.REFUNDED, message=str(result.message)[:200], updated_at=timezone.now()

@@ -22,7 +22,14 @@ from accounts.models import User
 from config.errors import DomainError
 from shop import signals
 from shop.models import Address, Cart, CartLine, Category, PaymentMethod, Product, Subscription, SubscriptionRun
-from shop.services.checkout import CheckoutChanged, SeenLine, ShippingAddress, checkout_complete
+from shop.services.checkout import (
+    CheckoutChanged,
+    CheckoutInProgress,
+    CheckoutResult,
+    SeenLine,
+    ShippingAddress,
+    checkout_complete,
+)
 
 SUBSCRIPTION_PRODUCT_NOT_SUBSCRIBABLE = gettext_noop("이 상품은 정기배송을 신청할 수 없어요.")
 SUBSCRIPTION_PRODUCT_NOT_ON_SALE = gettext_noop("지금은 판매하지 않는 상품이라 정기배송을 시작할 수 없어요.")
@@ -258,6 +265,9 @@ def subscription_order_for_due_date(*, subscription: Subscription, due_date: dat
             ],
             payment_method=subscription.payment_method,
         )
+    except CheckoutInProgress as exc:
+        # A racing run of the same delivery placed the order and is charging it: this run names that order too.
+        result = CheckoutResult(order=exc.order, created=False)
     except CheckoutChanged as exc:
         return _run_record(
             subscription_id=subscription.pk,

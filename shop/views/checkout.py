@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.validators import RegexValidator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -18,18 +18,26 @@ from django.utils.translation import gettext_lazy
 from config.errors import DomainError
 from shop.cart_session import request_cart
 from shop.models import Address, OrderStatus, PaymentMethod
+from shop.payments import demo_payments_configured, payment_provider
 from shop.payments.demo import DEMO_DECLINE
 from shop.selectors.orders import addresses_for_user, order_for_idempotency_key
 from shop.services.checkout import (
+    IN_PROGRESS_RETRY_AFTER,
     CheckoutChanged,
+    CheckoutInProgress,
     ShippingAddress,
     checkout_complete,
     seen_lines_decode,
     seen_lines_encode,
 )
 from shop.views.coupons import checkout_discounts_review, checkout_preview_with_discounts
+from shop.views.payments import widget_context, widget_payment_request
 
 NEW_ADDRESS = "new"
+DEMO_OUTCOME_NOT_ALLOWED = gettext_lazy("결제 결과는 데모 결제에서만 고를 수 있어요.")
+WIDGET_NEEDS_SCRIPT = gettext_lazy(
+    "결제창을 열려면 자바스크립트가 필요해요. 브라우저에서 자바스크립트를 켜고 새로고침해 주세요."
+)
 phone_validator = RegexValidator(
     r"^01[016789]-?\d{3,4}-?\d{4}$", gettext_lazy("휴대폰 번호를 010-1234-5678처럼 적어 주세요.")
 )
@@ -136,21 +144,38 @@ def _render(
 ) -> HttpResponse:
     context = {"form": form, "info": info, "changes": changes or [], "addresses": list(form.addresses.values())}
     context["POSTCODE_SCRIPT_URL"] = settings.POSTCODE_SCRIPT_URL  # 우편번호 찾기 (static/js/postcode.js)
+    # The payment gateway's widget (static/js/toss-checkout.js) is drawn on this page only.
+    context["toss"] = widget_context(request) if payment_provider().uses_widget else None
     if discounts is not None:
         context.update(discounts.context)  # coupon choices and points block (shop.views.coupons)
     return TemplateResponse(request, "shop/checkout.html", context, status=status)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    """The widget's script posts the form with fetch() and reads the order to pay from JSON."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _refuse(request: HttpRequest, *, form: CheckoutForm, info, discounts, message: str, status: int = 400):
+    if _wants_json(request):
+        return JsonResponse({"detail": str(message)}, status=status)
+    form.add_error(None, message)
+    return _render(request, form=form, info=info, status=status, discounts=discounts)
 
 
 @login_required
 def checkout(request: HttpRequest) -> HttpResponse:
     """GET shows the summary with a fresh idempotency key and a snapshot of the prices shown;
     POST places and pays. A changed price or stock re-renders the page with the changes listed."""
-    if request.method == "POST":
-        already = order_for_idempotency_key(user=request.user, key=request.POST.get("idempotency_key", ""))
-        if already is not None:
-            return redirect("shop:order_complete", number=already.number)
     cart = request_cart(request)
     info, discounts = checkout_preview_with_discounts(request=request, cart=cart)
+    if request.method == "POST":
+        # Read after the cart: a double submit whose first request already emptied the cart finds its order here.
+        already = order_for_idempotency_key(user=request.user, key=request.POST.get("idempotency_key", ""))
+        if already is not None:
+            if _wants_json(request):
+                return widget_payment_request(request, already)
+            return redirect("shop:order_complete", number=already.number)
     addresses = addresses_for_user(user=request.user)
     if not info.selected_lines:
         messages.info(request, _("주문할 상품을 장바구니에서 골라 주세요."))
@@ -174,6 +199,9 @@ def checkout(request: HttpRequest) -> HttpResponse:
         return _render(request, form=form, info=info, discounts=discounts)
 
     review, review_message = checkout_discounts_review(request=request, discounts=discounts)
+    if review and _wants_json(request):
+        # The widget's script submits the form natively instead, so the page shows the new total.
+        return JsonResponse({"detail": review_message, "resubmit": True}, status=409)
     if review:
         # Show the new total (or why a coupon/points were refused) before anything is paid.
         form = CheckoutForm(initial=request.POST.dict(), addresses=addresses)
@@ -182,8 +210,16 @@ def checkout(request: HttpRequest) -> HttpResponse:
 
     form = CheckoutForm(request.POST, addresses=addresses)
     if not form.is_valid():
+        if _wants_json(request):
+            errors = [str(message) for messages_ in form.errors.values() for message in messages_]
+            return JsonResponse({"detail": errors[0], "errors": errors}, status=400)
         return _render(request, form=form, info=info, status=400, discounts=discounts)
     data = form.cleaned_data
+    uses_widget = payment_provider().uses_widget
+    if data.get("demo_outcome") and not demo_payments_configured():
+        return _refuse(request, form=form, info=info, discounts=discounts, message=DEMO_OUTCOME_NOT_ALLOWED)
+    if uses_widget and not _wants_json(request):
+        return _refuse(request, form=form, info=info, discounts=discounts, message=WIDGET_NEEDS_SCRIPT)
     try:
         result = checkout_complete(
             user=request.user,
@@ -196,7 +232,18 @@ def checkout(request: HttpRequest) -> HttpResponse:
             save_address=bool(data.get("save_address")) and not form.uses_saved_address,
             discount_request=discounts.request,
         )
+    except CheckoutInProgress as exc:
+        if _wants_json(request):
+            return JsonResponse(
+                {"detail": exc.message, "code": exc.code},
+                status=409,
+                headers={"Retry-After": str(IN_PROGRESS_RETRY_AFTER)},
+            )
+        messages.info(request, exc.message)
+        return redirect("shop:order_complete", number=exc.order.number)
     except CheckoutChanged as exc:
+        if _wants_json(request):
+            return JsonResponse({"detail": exc.message, "code": exc.code, "changes": exc.changes}, status=409)
         fresh, discounts = checkout_preview_with_discounts(request=request, cart=cart)
         post = request.POST.copy()
         post["seen"] = seen_lines_encode(fresh)
@@ -204,9 +251,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         return _render(request, form=form, info=fresh, changes=exc.changes, status=409, discounts=discounts)
     except DomainError as exc:
-        form.add_error(None, exc.message)
-        return _render(request, form=form, info=info, status=400, discounts=discounts)
+        return _refuse(request, form=form, info=info, discounts=discounts, message=exc.message)
     order = result.order
+    if uses_widget:
+        return widget_payment_request(request, order)
     if order.status == OrderStatus.CANCELLED and result.created:
         messages.error(request, order.payment.message or _("결제가 승인되지 않았어요."))
         return redirect("shop:checkout")

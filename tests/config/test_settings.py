@@ -79,6 +79,8 @@ def test_production_mode_without_allowed_hosts_refuses_to_start(tmp_path):
 
 
 def test_production_mode_passes_check_deploy_without_warnings(tmp_path):
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path))
+    # The demo payment provider is allowed on purpose here (shop.checks refuses it otherwise; see test_payments_deploy).
+    env = production_env(tmp_path, SHOP_ALLOW_DEMO_PAYMENTS="1")
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout

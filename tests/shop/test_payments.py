@@ -21,11 +21,15 @@ class BrokenProvider:
     """Stands in for a PG company that times out (the one thing that leaves the process)."""
 
     code = "broken"
+    uses_widget = False
 
     def charge(self, request):
         raise TimeoutError("PG did not answer")
 
-    def refund(self, *, provider_ref, amount):
+    def refund(self, *, provider_ref, amount, reason="", partial=False):
+        raise TimeoutError("PG did not answer")
+
+    def lookup(self, *, provider_ref="", order_number=""):
         raise TimeoutError("PG did not answer")
 
 

@@ -1,0 +1,134 @@
+"""The payment gateway's pages: the widget step of checkout, its success and fail return URLs, and the
+virtual-account deposit webhook. Thin: shop.services.payments_gateway decides, these only translate."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from config.errors import DomainError
+from shop.models import Order, OrderLine, OrderStatus
+from shop.payments import ProviderUnavailable
+from shop.services.payments_gateway import (
+    PaymentDelayed,
+    payment_confirm_return,
+    payment_deposit_callback,
+    payment_fail_return,
+)
+
+logger = logging.getLogger(__name__)
+
+FAIL_CANCELLED_BY_SHOPPER = "PAY_PROCESS_CANCELED"
+
+
+def widget_context(request: HttpRequest) -> dict:
+    """What the checkout page needs to draw the Toss widget: the SDK's URL, the client key, an opaque customer key."""
+    return {
+        "script_url": settings.TOSS_WIDGET_SCRIPT_URL,
+        "client_key": settings.TOSS_CLIENT_KEY,
+        "customer_key": "c" + salted_hmac("toss-customer-key", str(request.user.pk)).hexdigest()[:40],
+    }
+
+
+def widget_payment_request(request: HttpRequest, order: Order) -> JsonResponse:
+    """The placed order as the widget's requestPayment() wants it; the amount is the order's, never the page's."""
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        return JsonResponse({"redirect": reverse("shop:order_complete", args=[order.number])})
+    names = list(OrderLine.objects.filter(order=order).order_by("pk").values_list("product_name", flat=True)[:2])
+    count = OrderLine.objects.filter(order=order).count()
+    order_name = names[0] if count == 1 else _("%(name)s 외 %(count)d건") % {"name": names[0], "count": count - 1}
+    return JsonResponse(
+        {
+            "payment": {
+                "orderId": order.number,
+                "orderName": order_name[:100],
+                "amount": order.total,
+                "customerName": order.recipient_name,
+                "successUrl": request.build_absolute_uri(reverse("shop:toss_success")),
+                "failUrl": request.build_absolute_uri(reverse("shop:toss_fail")),
+            }
+        }
+    )
+
+
+@login_required
+@require_GET
+def toss_success(request: HttpRequest) -> HttpResponse:
+    """Toss sends the shopper back here with paymentKey, orderId and amount; we confirm on the server."""
+    order_number = request.GET.get("orderId", "")
+    payment_key = request.GET.get("paymentKey", "")
+    try:
+        amount = int(request.GET.get("amount", ""))
+    except ValueError:
+        amount = -1
+    if not order_number or not payment_key or amount < 0:
+        messages.error(request, _("결제 정보를 읽지 못했어요. 주문 내역에서 결제 상태를 확인해 주세요."))
+        return redirect("shop:order_list")
+    try:
+        order = payment_confirm_return(
+            user=request.user, order_number=order_number, payment_key=payment_key, amount=amount
+        )
+    except PaymentDelayed as exc:
+        messages.warning(request, exc.message)
+        return redirect("shop:order_complete", number=order_number)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("shop:cart" if exc.code == "amount_mismatch" else "shop:order_list")
+    if order.status == OrderStatus.CANCELLED:
+        messages.error(
+            request, order.payment.message or _("결제가 승인되지 않았어요. 다른 결제 수단으로 다시 시도해 주세요.")
+        )
+        return redirect("shop:checkout")
+    return redirect("shop:order_complete", number=order.number)
+
+
+@login_required
+@require_GET
+def toss_fail(request: HttpRequest) -> HttpResponse:
+    """The shopper closed the widget or the card company refused: nothing was charged; the order is let go."""
+    payment_fail_return(user=request.user, order_number=request.GET.get("orderId", ""))
+    if request.GET.get("code") == FAIL_CANCELLED_BY_SHOPPER:
+        messages.info(request, _("결제를 취소했어요. 장바구니의 상품은 그대로 있어요."))
+    else:
+        messages.error(request, _("결제를 마치지 못했어요. 잠시 후 다시 시도하거나 다른 결제 수단을 골라 주세요."))
+    return redirect("shop:cart")
+
+
+@csrf_exempt
+@require_POST
+def toss_webhook(request: HttpRequest) -> JsonResponse:
+    """Toss's webhook. DEPOSIT_CALLBACK (virtual-account deposits) is checked by its secret and applied once;
+    other events are acknowledged (the return URL and the reconcile job already cover them).
+
+    200 when handled, 400 for a body that is not JSON, 403 for a wrong secret, 503 when Toss cannot be asked
+    (Toss sends the webhook again later).
+    """
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return JsonResponse({"detail": "invalid JSON"}, status=400)
+    if not isinstance(body, dict):
+        return JsonResponse({"detail": "invalid JSON"}, status=400)
+    event_type = body.get("eventType", "DEPOSIT_CALLBACK")
+    data = body.get("data") if isinstance(body.get("data"), dict) else body
+    if event_type != "DEPOSIT_CALLBACK" or "secret" not in data:
+        return JsonResponse({"detail": "ignored"})
+    try:
+        payment_deposit_callback(order_number=str(data.get("orderId", "")), secret=str(data.get("secret", "")))
+    except DomainError as exc:
+        return JsonResponse({"detail": exc.message}, status=exc.http_status)
+    except ProviderUnavailable:
+        logger.warning("deposit callback for %s: Toss unavailable; it will send it again", data.get("orderId"))
+        return JsonResponse({"detail": "try again later"}, status=503)
+    return JsonResponse({"detail": "ok"})

@@ -1,0 +1,162 @@
+"""A fake Toss Payments server for the tests: answers the documented JSON of API v1 on 127.0.0.1.
+
+It keeps one payment per orderId, the way Toss does: `confirm` approves it (card, status DONE) or issues a virtual
+account (WAITING_FOR_DEPOSIT with its `secret`), a repeated Idempotency-Key gets the first answer again, `GET`
+looks a payment up by paymentKey or orderId, and `cancel` (full or partial with `cancelAmount`) cancels it.
+Tests steer it: `decline`, `virtual_account`, `slow_confirms` (answers after the client's read timeout, having
+approved), `failing_confirms` (500s), and `deposit()` (the shopper pays into the virtual account).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.fake_http import FakeServer, Recorded, fake_http_server
+
+SECRET_KEY = "test_sk_zXLkKEypNArWmo50nX3lmeaxYG5R"
+CLIENT_KEY = "test_ck_D5GePWvyJnrK0W0k6q8gLzN97Eoq"
+DECLINE = (400, {"code": "REJECT_CARD_PAYMENT", "message": "한도초과 혹은 잔액부족으로 결제에 실패했습니다."})
+
+
+@dataclass
+class FakeToss:
+    server: FakeServer | None = None
+    decline: bool = False
+    virtual_account: bool = False
+    slow_confirms: int = 0
+    slow_seconds: float = 1.0
+    failing_confirms: int = 0
+    payments: dict[str, dict[str, Any]] = field(default_factory=dict)  # by orderId
+    answers: dict[str, tuple[int, Any]] = field(default_factory=dict)  # by Idempotency-Key
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def confirms(self) -> list[Recorded]:
+        return self.server.calls("POST", "/v1/payments/confirm")
+
+    def cancels(self, payment_key: str) -> list[Recorded]:
+        return self.server.calls("POST", f"/v1/payments/{payment_key}/cancel")
+
+    def _payment(self, body: dict) -> dict[str, Any]:
+        payment: dict[str, Any] = {
+            "mId": "tvivarepublica",
+            "paymentKey": body["paymentKey"],
+            "orderId": body["orderId"],
+            "orderName": "테스트 주문",
+            "currency": "KRW",
+            "totalAmount": body["amount"],
+            "balanceAmount": body["amount"],
+            "requestedAt": "2026-11-30T13:00:00+09:00",
+            "cancels": None,
+        }
+        if self.virtual_account:
+            payment.update(
+                method="가상계좌",
+                status="WAITING_FOR_DEPOSIT",
+                approvedAt=None,
+                secret="ps_" + body["paymentKey"][-12:],
+                virtualAccount={
+                    "accountType": "일반",
+                    "accountNumber": "X6505636518308",
+                    "bankCode": "20",
+                    "customerName": "김하늘",
+                    "dueDate": "2026-12-03T23:59:59+09:00",
+                    "refundStatus": "NONE",
+                    "expired": False,
+                    "settlementStatus": "INCOMPLETED",
+                },
+            )
+        else:
+            payment.update(method="카드", status="DONE", approvedAt="2026-11-30T13:00:05+09:00", secret=None)
+        return payment
+
+    def _confirm(self, request: Recorded) -> tuple[int, Any]:
+        key = request.headers.get("idempotency-key", "")
+        with self.lock:
+            slow = self.slow_confirms > 0
+            self.slow_confirms -= 1 if slow else 0
+            answer = self._confirm_answer(key, request)
+        if slow:
+            time.sleep(self.slow_seconds)  # Toss decided, but the answer comes after the client gave up
+        return answer
+
+    def _confirm_answer(self, key: str, request: Recorded) -> tuple[int, Any]:
+        if key and key in self.answers:
+            return self.answers[key]
+        if self.failing_confirms:
+            self.failing_confirms -= 1
+            return 500, {
+                "code": "FAILED_INTERNAL_SYSTEM_PROCESSING",
+                "message": "내부 시스템 처리 작업이 실패했습니다.",
+            }
+        body = request.json()
+        if self.decline:
+            answer: tuple[int, Any] = DECLINE
+        else:
+            payment = self._payment(body)
+            self.payments[body["orderId"]] = payment
+            self._route_payment(payment)
+            answer = (200, payment)
+        if key:
+            self.answers[key] = answer
+        return answer
+
+    def _route_payment(self, payment: dict[str, Any]) -> None:
+        key, order_id = payment["paymentKey"], payment["orderId"]
+        self.server.routes[("GET", f"/v1/payments/{key}")] = lambda request: (200, self.payments[order_id])
+        self.server.routes[("GET", f"/v1/payments/orders/{order_id}")] = lambda request: (200, self.payments[order_id])
+        self.server.routes[("POST", f"/v1/payments/{key}/cancel")] = lambda request: self._cancel(order_id, request)
+
+    def _cancel(self, order_id: str, request: Recorded) -> tuple[int, Any]:
+        body = request.json()
+        with self.lock:
+            payment = self.payments[order_id]
+            amount = body.get("cancelAmount", payment["balanceAmount"])
+            payment["balanceAmount"] -= amount
+            payment["status"] = "PARTIAL_CANCELED" if payment["balanceAmount"] else "CANCELED"
+            payment["cancels"] = [
+                *(payment["cancels"] or []),
+                {"cancelAmount": amount, "cancelReason": body["cancelReason"]},
+            ]
+            return 200, payment
+
+    def deposit(self, order_id: str) -> dict[str, Any]:
+        """The shopper paid into the virtual account; returns the DEPOSIT_CALLBACK body Toss would send."""
+        with self.lock:
+            payment = self.payments[order_id]
+            payment["status"] = "DONE"
+            payment["approvedAt"] = "2026-11-30T15:00:00+09:00"
+        return {
+            "createdAt": "2026-11-30T15:00:00.000000",
+            "secret": payment["secret"],
+            "status": "DONE",
+            "transactionKey": "9FF15E1A29D0E77C218F57262BFA4986",
+            "orderId": order_id,
+        }
+
+    def approve_at_toss(self, *, order_id: str, payment_key: str, amount: int) -> None:
+        """Toss holds an approved payment the shop never heard back about."""
+        with self.lock:
+            payment = self._payment({"paymentKey": payment_key, "orderId": order_id, "amount": amount})
+            self.payments[order_id] = payment
+            self._route_payment(payment)
+
+
+@contextmanager
+def fake_toss(settings) -> Iterator[FakeToss]:
+    """Serve a fake Toss and point the shop at it (provider toss, short timeouts, no back-off)."""
+    toss = FakeToss()
+    with fake_http_server({("POST", "/v1/payments/confirm"): toss._confirm}) as server:
+        toss.server = server
+        settings.SHOP_PAYMENT_PROVIDER = "toss"
+        settings.TOSS_API_BASE = server.url
+        settings.TOSS_SECRET_KEY = SECRET_KEY
+        settings.TOSS_CLIENT_KEY = CLIENT_KEY
+        settings.TOSS_READ_TIMEOUT_SECONDS = 0.5
+        settings.TOSS_RETRY_BACKOFF_SECONDS = 0
+        yield toss
