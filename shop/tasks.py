@@ -114,3 +114,11 @@ def notification_send_task(
         due_date=date.fromisoformat(due_date) if due_date else None,
     )
     return row.status if row is not None else "not_sent"
+
+
+@shared_task(name="shop.review_photo_process", autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def review_photo_process_task(*, photo_id: int) -> bool:
+    """After a review commits: clean one photo (no EXIF) and make its display sizes. Safe to run twice."""
+    from shop.services.reviews import review_photo_process
+
+    return review_photo_process(photo_id=photo_id) is not None
