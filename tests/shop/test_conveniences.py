@@ -174,7 +174,7 @@ def test_order_ship_moves_a_paid_order_to_shipped_with_carrier_and_number():
     assert shipped.shipped_at is not None
     steps = list(order.events.values_list("current", flat=True))
     assert steps[-2:] == ["preparing", "shipped"]
-    assert order.events.last().note == "CJ대한통운 612345678901"
+    assert order.events.last().note_text == "CJ대한통운 운송장 612345678901"
 
 
 def test_order_ship_on_a_shipped_order_corrects_the_number_without_a_new_step():
