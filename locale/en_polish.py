@@ -21,6 +21,7 @@ TRANSLATIONS: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "반품 환불": "Returned and refunded",
     "{carrier} 운송장 {number}": "{carrier} waybill {number}",
     "가입 축하 적립금": "Welcome points",
+    ("brand name", "동네가게"): "Donggeu",
     # pgettext: words whose English depends on where they stand
     ("button", "취소"): "Cancel",
     ("condition builder", "다음"): "Of the following,",
