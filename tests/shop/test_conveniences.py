@@ -54,7 +54,7 @@ def test_product_without_picture_shares_its_category_picture(client):
 
     body = client.get(product.get_absolute_url()).content.decode()
 
-    assert meta(body, "og:image") == f"http://testserver{product.category.placeholder_url()}"
+    assert meta(body, "og:image") == f"http://testserver{product.category.share_picture_url}"
 
 
 def test_product_share_card_escapes_the_product_name(client):
