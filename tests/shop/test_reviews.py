@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -118,6 +119,26 @@ def test_review_photo_variants_are_made_after_commit_without_exif(django_capture
         assert b"PhoneMaker" not in raw
     assert "w480.jpg 480w" in photo.srcset
     assert photo.srcset.endswith("original.jpg 2400w")
+
+
+def test_review_photo_that_cannot_be_decoded_in_the_task_is_dropped_and_the_review_stays(
+    django_capture_on_commit_callbacks,
+):
+    line = _delivered_line()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        review = review_create(
+            user=line.order.user, order_line=line, rating=4, body="사진이 하나 있어요.", photos=[_jpeg_with_gps()]
+        )
+    stored = review.photos.get().image.name
+    default_storage.delete(stored)
+    default_storage.save(stored, ContentFile(b"\xff\xd8 not a jpeg any more"))
+
+    for callback in callbacks:
+        callback()
+
+    assert Review.objects.filter(pk=review.pk).exists()
+    assert not review.photos.exists()
+    assert not default_storage.exists(stored)
 
 
 def test_review_with_a_file_that_is_not_an_image_is_refused_and_saves_nothing():
