@@ -3,6 +3,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.utils.translation import pgettext
 
 from config import page_context
 
@@ -44,4 +45,8 @@ def _shell_urls(script_prefix: str) -> dict[str, str]:
 
 
 def mall(request: HttpRequest) -> dict[str, Any]:
-    return {"MALL_NAME": "동네가게", **_shell_urls(get_script_prefix()), **page_context.collect(request)}
+    return {
+        "MALL_NAME": pgettext("brand name", "동네가게"),
+        **_shell_urls(get_script_prefix()),
+        **page_context.collect(request),
+    }

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from config.errors import DomainError
 from crm.models import AuditLog, LifecycleThresholds, Segment
@@ -82,7 +83,9 @@ class AuditFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("아이디 또는 번호")}),
     )
     date_from = forms.DateField(label=_("부터"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("까지"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(
+        label=pgettext_lazy("date range end", "까지"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

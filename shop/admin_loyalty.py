@@ -113,7 +113,7 @@ class PointAdjustForm(forms.ModelForm):
 
 @admin.register(PointEntry)
 class PointEntryAdmin(admin.ModelAdmin):
-    list_display = ("user", "kind", "amount", "order", "note", "created_at", "expires_at")
+    list_display = ("user", "kind", "amount", "order", "note_text", "created_at", "expires_at")
     list_filter = ("kind",)
     search_fields = ("user__username", "order__number", "note")
     list_select_related = ("user", "order")
@@ -133,7 +133,7 @@ class PointEntryAdmin(admin.ModelAdmin):
         if change:
             return
         try:
-            entry = point_adjust(user=obj.user, amount=obj.amount, note=obj.note or str(_("관리자 조정")))
+            entry = point_adjust(user=obj.user, amount=obj.amount, note=obj.note or "admin_adjust")
         except DomainError as exc:
             self.message_user(request, exc.message, messages.ERROR)
             return

@@ -35,7 +35,7 @@ class OrderStatusEventInline(admin.TabularInline):
     model = OrderStatusEvent
     extra = 0
     can_delete = False
-    fields = ("created_at", "previous", "current", "note", "actor")
+    fields = ("created_at", "previous", "current", "note_text", "actor")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -267,7 +267,7 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.action(description=_("선택한 주문 환불 (배송 완료 후 반품)"))
     def refund_orders(self, request, queryset):
         def refund(order: Order) -> None:
-            order_transition(order=order, target=OrderStatus.REFUNDED, actor=request.user, note="반품 환불")
+            order_transition(order=order, target=OrderStatus.REFUNDED, actor=request.user, note="returned_refunded")
             payment_refund(order=order)
 
         _run(self, request, queryset, refund, str(_("{count}건을 환불했어요.")))

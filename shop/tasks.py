@@ -129,3 +129,11 @@ def payments_reconcile_task() -> dict[str, int]:
     report = payments_reconcile()
     logger.info("payments reconciled: %s", report)
     return {"settled": report.settled, "refunded": report.refunded, "still_unknown": report.still_unknown}
+
+
+@shared_task(name="shop.review_photo_process", autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def review_photo_process_task(*, photo_id: int) -> bool:
+    """After a review commits: clean one photo (no EXIF) and make its display sizes. Safe to run twice."""
+    from shop.services.reviews import review_photo_process
+
+    return review_photo_process(photo_id=photo_id) is not None

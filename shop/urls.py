@@ -37,6 +37,7 @@ urlpatterns = [
     path("my/points/", point_views.points, name="points"),
     path("my/subscriptions/", subscription_views.subscriptions, name="subscriptions"),
     path("my/subscriptions/new/", subscription_views.subscription_subscribe, name="subscription_subscribe"),
+    path("my/subscriptions/<int:pk>/address/", subscription_views.subscription_address, name="subscription_address"),
     path("my/subscriptions/<int:pk>/<str:action>/", subscription_views.subscription_action, name="subscription_action"),
     path("my/wishlist/", wishlist_views.wishlist, name="wishlist"),
     path("my/wishlist/<int:product_id>/toggle/", wishlist_views.wishlist_toggle_view, name="wishlist_toggle"),

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class HouseholdEssential(models.Model):
@@ -16,7 +17,7 @@ class HouseholdEssential(models.Model):
     """
 
     class Status(models.TextChoices):
-        OK = "ok", _("넉넉해요")
+        OK = "ok", pgettext_lazy("household supply", "넉넉해요")
         DUE = "due", _("곧 떨어져요")
         OVERDUE = "overdue", _("떨어졌을 때예요")
 

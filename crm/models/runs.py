@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SegmentationRun(models.Model):
@@ -15,7 +16,7 @@ class SegmentationRun(models.Model):
     """
 
     class Kind(models.TextChoices):
-        FULL = "full", _("전체")
+        FULL = "full", pgettext_lazy("segmentation run kind", "전체")
         INCREMENTAL = "incremental", _("변경분")
 
     class Status(models.TextChoices):

@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST, require_safe
 
 from config.errors import DomainError
@@ -82,7 +82,7 @@ def builder_text() -> dict[str, str]:
         "empty": _("아직 조건이 없어요. 아래에서 추가해 주세요."),
         "add_condition": _("+ 조건 추가"),
         "add_group": _("+ 조건 묶음 추가"),
-        "head_root_before": _("다음"),
+        "head_root_before": pgettext("condition builder", "다음"),
         "head_root_after": _("을 만족하는 고객"),
         "head_group_before": _("이 묶음은"),
         "head_group_after": _("을 만족해요"),

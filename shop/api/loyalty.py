@@ -79,6 +79,7 @@ class CouponWalletView(APIView):
 class PointEntrySerializer(serializers.ModelSerializer):
     kind = serializers.CharField(help_text="earn, spend, refund, expire or adjust")
     order_number = serializers.CharField(source="order.number", default=None)
+    note = serializers.CharField(source="note_text", help_text="In the language of the request (Accept-Language)")
 
     class Meta:
         model = PointEntry

@@ -141,6 +141,8 @@ class PaymentSerializer(serializers.ModelSerializer):
 
 
 class OrderStatusEventSerializer(serializers.ModelSerializer):
+    note = serializers.CharField(source="note_text", help_text="In the language of the request (Accept-Language)")
+
     class Meta:
         model = OrderStatusEvent
         fields = ("previous", "current", "note", "created_at")

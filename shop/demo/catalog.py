@@ -13,11 +13,9 @@ from datetime import timedelta
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 
-from shop.images import VARIANTS, category_placeholder_ensure
-from shop.models import Category, Product, ProductImage, Store
+from shop.models import Category, Product, Store
 
 STAFF_PASSWORD = "dongne-md-2026"  # noqa: S105 (demo logins are printed by seed_demo on purpose)
 E, P = Category.Kind.ESSENTIAL, Category.Kind.PREFERENCE
@@ -533,7 +531,6 @@ def seed(*, rng: random.Random, scale: int, log: Callable[[str], None]) -> list[
                     "sort_order": c_order,
                 },
             )
-            pictures = [category_placeholder_ensure(slug=slug, name=name, variant=v) for v in range(VARIANTS)]
             store = stores[store_slug]
             existing = set(Product.objects.filter(store=store, category=category).values_list("name", flat=True))
             new_products = []
@@ -557,16 +554,8 @@ def seed(*, rng: random.Random, scale: int, log: Callable[[str], None]) -> list[
                         created_at=now - timedelta(days=rng.randint(0, 180), minutes=rng.randint(0, 1440)),
                     )
                 )
-            with transaction.atomic():
-                made = Product.objects.bulk_create(new_products, batch_size=1000)
-                ProductImage.objects.bulk_create(
-                    [
-                        ProductImage(product=p, image=pictures[(i + k) % VARIANTS], alt=p.name, sort_order=k)
-                        for i, p in enumerate(made)
-                        for k in range(2)
-                    ],
-                    batch_size=2000,
-                )
+            # No photos: every card shows its category's drawing (shop.placeholders), as a new shop's products do.
+            made = Product.objects.bulk_create(new_products, batch_size=1000)
             created_total += len(made)
     log(f"catalog: {Category.objects.count()} categories, {Product.objects.count()} products ({created_total} new)")
     return logins

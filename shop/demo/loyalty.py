@@ -174,7 +174,7 @@ def seed(*, rng: random.Random, scale: int, log: Callable[[str], None]) -> list[
     for username in FEATURED:
         user = next((customer for customer in customers if customer.username == username), None)
         if user is not None and not PointEntry.objects.filter(user=user, kind=PointEntry.Kind.ADJUST).exists():
-            point_adjust(user=user, amount=3000, note="가입 축하 적립금")
+            point_adjust(user=user, amount=3000, note="welcome")
     log(f"배송 완료 주문 {earned}건 적립")
 
     subscribable = list(

@@ -66,10 +66,17 @@ class Category(models.Model):
     def is_essential(self) -> bool:
         return self.kind == self.Kind.ESSENTIAL
 
-    def placeholder_url(self, variant: int = 0) -> str:
-        """Generated picture for products of this category that have no image (drawn on first request)."""
-        url = _fast_url("shop:category_placeholder", "slug", self.slug)
-        return f"{url}?v={variant}" if variant else url
+    @property
+    def placeholder_url(self) -> str:
+        """The drawing that says what this category is (a bottle for 세제 …) for products without a photo."""
+        from shop.placeholders import placeholder_static_url
+
+        return placeholder_static_url(slug=self.slug)
+
+    @property
+    def share_picture_url(self) -> str:
+        """The generated PNG with the category's name, for share cards (link previews show no SVG)."""
+        return _fast_url("shop:category_placeholder", "slug", self.slug)
 
 
 class Store(models.Model):
@@ -148,14 +155,14 @@ class Product(models.Model):
 
     @property
     def card_image_url(self) -> str:
-        """The first image, from the `primary_image` annotation of the card selectors; else the category picture.
+        """The first image, from the `primary_image` annotation of the card selectors; else the category drawing.
 
         Reads the annotation (not the images relation) so that a grid of cards makes no query per card.
         """
         path = getattr(self, "primary_image", None)
         if path:
             return default_storage.url(path)
-        return self.category.placeholder_url(variant=self.pk % 3)
+        return self.category.placeholder_url
 
     @property
     def gallery(self) -> list["ProductImage"]:

@@ -173,6 +173,9 @@ class OrderStatusEvent(models.Model):
     previous = models.CharField(_("이전 상태"), max_length=20, choices=OrderStatus.choices, blank=True)
     current = models.CharField(_("바뀐 상태"), max_length=20, choices=OrderStatus.choices)
     note = models.CharField(_("메모"), max_length=200, blank=True)
+    # A known note is a code (+ params) rendered in the reader's language (shop.history_notes); `note` is free text.
+    note_code = models.CharField(_("메모 코드"), max_length=40, blank=True)
+    note_params = models.JSONField(_("메모 값"), default=dict, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("처리한 사람"),
@@ -190,3 +193,11 @@ class OrderStatusEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.previous or '-'} → {self.current}"
+
+    @property
+    def note_text(self) -> str:
+        """The note in the active language (known codes), else the stored free text."""
+        from shop.history_notes import ORDER_NOTES, note_render, order_note_encode
+
+        code = self.note_code or order_note_encode(self.note)[0]
+        return note_render(table=ORDER_NOTES, code=code, params=self.note_params, fallback=self.note)

@@ -50,6 +50,9 @@ class PointEntry(models.Model):
         blank=True,
     )
     note = models.CharField(_("내용"), max_length=100, blank=True)
+    # A known note is a code rendered in the reader's language (shop.history_notes); `note` is an admin's free text.
+    note_code = models.CharField(_("내용 코드"), max_length=40, blank=True)
+    note_params = models.JSONField(_("내용 값"), default=dict, blank=True)
     created_at = models.DateTimeField(_("일시"), default=timezone.now)
     expires_at = models.DateTimeField(_("소멸 예정일"), null=True, blank=True)
 
@@ -81,3 +84,11 @@ class PointEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount:+,}"
+
+    @property
+    def note_text(self) -> str:
+        """The note in the active language (known codes), else the stored free text."""
+        from shop.history_notes import POINT_NOTES, note_render, point_note_encode
+
+        code = self.note_code or point_note_encode(self.note)[0]
+        return note_render(table=POINT_NOTES, code=code, params=self.note_params, fallback=self.note)

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from uploads.images import ResponsiveImage
+
 
 class Review(models.Model):
     order_line = models.OneToOneField(
@@ -34,12 +36,18 @@ class Review(models.Model):
         return f"{self.product_id} ★{self.rating}"
 
 
-class ReviewPhoto(models.Model):
+class ReviewPhoto(ResponsiveImage, models.Model):
+    """One photo of a review: stored as uploaded, then cleaned (no EXIF) and resized by a task (uploads.images)."""
+
     review = models.ForeignKey(Review, verbose_name=_("리뷰"), related_name="photos", on_delete=models.CASCADE)
     image = models.ImageField(_("사진"), upload_to="reviews/%Y/%m/")
     width = models.PositiveIntegerField(_("가로"), default=0)
     height = models.PositiveIntegerField(_("세로"), default=0)
     sort_order = models.PositiveSmallIntegerField(_("순서"), default=0)
+    # {"480": "reviews/…/w480.jpg", ...}: the display sizes made by the task, keyed by width.
+    renditions = models.JSONField(_("표시용 크기"), default=dict, blank=True)
+    # False from the upload until the task wrote the clean variants: the stored upload still has its EXIF.
+    is_ready = models.BooleanField(_("표시 준비됨"), default=False)
 
     class Meta:
         verbose_name = _("리뷰 사진")
@@ -48,6 +56,10 @@ class ReviewPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review_id}#{self.sort_order}"
+
+    @property
+    def stored_name(self) -> str:
+        return self.image.name
 
 
 class ReviewHelpfulVote(models.Model):

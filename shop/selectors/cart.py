@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.core.files.storage import default_storage
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.urls import NoReverseMatch, reverse
 
 from config.money import discount_rate
 from shop.models import Cart, CartLine, Product, ProductImage, Store
@@ -22,13 +21,10 @@ FREE_SHIPPING_THRESHOLD = 30000
 
 
 def product_image_url(*, product: Product, image_path: str | None) -> str:
-    """The product's first image, else its category's generated placeholder (needs product.category loaded)."""
+    """The product's first image, else its category's drawing (needs product.category loaded)."""
     if image_path:
         return default_storage.url(image_path)
-    try:
-        return reverse("shop:category_placeholder", kwargs={"slug": product.category.slug})
-    except NoReverseMatch:
-        return ""
+    return product.category.placeholder_url
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from config.errors import DomainError
 from shop import signals
+from shop.history_notes import order_note_encode
 from shop.models import (
     ORDER_TRANSITIONS,
     Order,
@@ -88,8 +89,19 @@ def _event_send(*, order: Order, previous: str, current: str) -> None:
         signals.order_paid.send(sender=Order, order=order)
 
 
-def order_transition_locked(*, order: Order, target: str, actor: User | None = None, note: str = "", at=None) -> Order:
+def order_transition_locked(
+    *,
+    order: Order,
+    target: str,
+    actor: User | None = None,
+    note: str = "",
+    note_params: dict[str, str] | None = None,
+    at=None,
+) -> Order:
     """Move a LOCKED order along one allowed edge. The caller holds `order_lock` inside a transaction.
+
+    `note` is a code of shop.history_notes.ORDER_NOTES (with `note_params`), which pages render in the reader's
+    language; a known Korean note text is stored as its code too, anything else as free text.
 
     Raises DomainError when the edge is not in ORDER_TRANSITIONS. Sends the status signals after commit.
     """
@@ -129,8 +141,16 @@ def order_transition_locked(*, order: Order, target: str, actor: User | None = N
             status=PaymentStatus.REFUND_REQUESTED, updated_at=now
         )
     order.save(update_fields=fields)
+    note_code, free_text = order_note_encode(note)
     OrderStatusEvent.objects.create(
-        order=order, previous=previous, current=target, note=note[:200], actor=actor, created_at=now
+        order=order,
+        previous=previous,
+        current=target,
+        note=free_text[:200],
+        note_code=note_code,
+        note_params=note_params or {},
+        actor=actor,
+        created_at=now,
     )
     transaction.on_commit(partial(_event_send, order=order, previous=previous, current=target))
     return order
@@ -164,12 +184,12 @@ def _order_cancel_locked(*, order_id: int, actor: User | None, by_customer: bool
         raise DomainError(ALREADY_CANCELLED, code="already_cancelled", http_status=409)
     if by_customer and not order.is_cancellable:
         raise DomainError(NOT_CANCELLABLE, code="not_cancellable", http_status=409)
-    default_note = "고객 요청으로 취소" if by_customer else "관리자 취소"
+    default_note = "cancelled_by_customer" if by_customer else "cancelled_by_admin"
     return order_transition_locked(order=order, target=OrderStatus.CANCELLED, actor=actor, note=note or default_note)
 
 
 UNANSWERED_CARD_PAYMENT_MINUTES = 30
-EXPIRED_NOTE = "결제가 확인되지 않아 자동 취소"
+EXPIRED_NOTE = "expired_unpaid"
 
 
 def orders_expire_unpaid(*, now: datetime | None = None) -> int:
@@ -239,9 +259,9 @@ _PAYMENT_STATUS_FOR = {
     OrderStatus.REFUNDED: PaymentStatus.REFUNDED,
 }
 _STEP_NOTES = {
-    OrderStatus.PENDING_PAYMENT: "주문 접수",
-    OrderStatus.CANCELLED: "고객 요청으로 취소",
-    OrderStatus.REFUNDED: "반품 환불",
+    OrderStatus.PENDING_PAYMENT: "placed",
+    OrderStatus.CANCELLED: "cancelled_by_customer",
+    OrderStatus.REFUNDED: "returned_refunded",
 }
 
 
@@ -363,15 +383,15 @@ def orders_import_historical(*, orders: Sequence[HistoricalOrder], provider: str
             )
             previous = ""
             for status in path:
-                note = _STEP_NOTES.get(status, "")
+                note_code = _STEP_NOTES.get(status, "")
                 if status == OrderStatus.PAID:
-                    note = "무통장 입금 확인" if method == PaymentMethod.BANK_TRANSFER else "카드 결제 승인"
+                    note_code = "deposit_confirmed" if method == PaymentMethod.BANK_TRANSFER else "card_approved"
                 events.append(
                     OrderStatusEvent(
                         order=order,
                         previous=previous,
                         current=status,
-                        note=note,
+                        note_code=note_code,
                         created_at=times[status],
                     )
                 )

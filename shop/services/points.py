@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from config.errors import DomainError
+from shop.history_notes import point_note_encode
 from shop.models import Order, PointAccount, PointEntry
 from shop.selectors.cart import Discount
 from shop.selectors.points import point_balance, points_due_to_expire
@@ -38,6 +39,12 @@ def point_account_lock(*, user: User) -> PointAccount:
     return PointAccount.objects.select_for_update(of=("self",)).get(user=user)
 
 
+def _note_fields(note: str) -> dict[str, str]:
+    """A code of shop.history_notes.POINT_NOTES (or its Korean text) becomes note_code; other text stays as note."""
+    note_code, free_text = point_note_encode(note)
+    return {"note_code": note_code, "note": free_text[:100]}
+
+
 def _ledger_sum(*, user: User, condition: Q) -> int:
     return PointEntry.objects.filter(condition, user=user).aggregate(total=Sum("amount"))["total"] or 0
 
@@ -46,7 +53,7 @@ def _expire_due_locked(*, user: User, now: datetime) -> PointEntry | None:
     due = points_due_to_expire(user=user, at=now)
     if due <= 0:
         return None
-    entry = PointEntry(user=user, amount=-due, kind=PointEntry.Kind.EXPIRE, note=_("유효기간 만료"), created_at=now)
+    entry = PointEntry(user=user, amount=-due, kind=PointEntry.Kind.EXPIRE, note_code="expired", created_at=now)
     entry.full_clean()
     entry.save()
     return entry
@@ -83,7 +90,7 @@ def point_spend(*, user: User, amount: int, order: Order | None = None, note: st
         amount=-amount,
         kind=PointEntry.Kind.SPEND,
         order=order,
-        note=note or (_("주문 결제에 사용") if order else ""),
+        **_note_fields(note or ("spent_on_order" if order else "")),
         created_at=now,
     )
     entry.full_clean(validate_constraints=False)
@@ -124,7 +131,7 @@ def point_refund_for_order(*, order: Order) -> PointEntry | None:
             amount=-spend.amount,
             kind=PointEntry.Kind.REFUND,
             order=order,
-            note=_("주문 취소로 돌려드림"),
+            note_code="returned_on_cancel",
             created_at=now,
             expires_at=_earn_expiry(now),
         )
@@ -153,7 +160,7 @@ def point_earn_for_order(*, order: Order) -> PointEntry | None:
             amount=amount,
             kind=PointEntry.Kind.EARN,
             order=order,
-            note=_("구매 적립"),
+            note_code="earned_on_purchase",
             created_at=now,
             expires_at=_earn_expiry(now),
         )
@@ -176,7 +183,7 @@ def point_adjust(*, user: User, amount: int, note: str, expires_at: datetime | N
         user=user,
         amount=amount,
         kind=PointEntry.Kind.ADJUST,
-        note=note[:100],
+        **_note_fields(note),
         created_at=now,
         expires_at=expires_at if amount > 0 else None,
     )
@@ -275,7 +282,7 @@ def point_earn_reverse_for_order(*, order: Order) -> PointEntry | None:
         amount=-amount,
         kind=PointEntry.Kind.ADJUST,
         order=order,
-        note=_("환불로 적립 취소"),
+        note_code="earn_reversed_on_refund",
         created_at=now,
     )
     entry.full_clean(validate_constraints=False)

@@ -1,28 +1,29 @@
 """Reviews: verified buyers only (one per delivered order line), photos made safe, helpful votes, shop replies.
 
-Photos are verified with Pillow, size-capped, turned upright and re-encoded from pixels only, so EXIF (GPS!) and
-anything else hidden in the file never reaches storage.
+Photos go through the shared pipeline (uploads.images): verified with Pillow and size-capped in the request, then
+turned upright, re-encoded from pixels only (EXIF and GPS gone) and resized by a Celery task after commit.
 """
 
 from __future__ import annotations
 
-import io
-import uuid
+import logging
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accounts.models import User
 from config.errors import DomainError
 from shop.models import Order, OrderLine, Product, Review, ReviewHelpfulVote, ReviewPhoto, ReviewReply
+from uploads.images import ImageUndecodable, image_check, image_discard, image_stash, image_variants_make
+
+logger = logging.getLogger(__name__)
 
 REVIEW_NOT_YOUR_ORDER = gettext_noop("직접 주문한 상품에만 리뷰를 쓸 수 있어요.")
 REVIEW_NOT_DELIVERED = gettext_noop("배송이 끝난 상품에만 리뷰를 쓸 수 있어요.")
@@ -31,8 +32,6 @@ REVIEW_RATING_INVALID = gettext_noop("별점은 1점에서 5점 사이로 골라
 REVIEW_BODY_TOO_SHORT = gettext_noop("리뷰는 10자 이상 써 주세요.")
 REVIEW_BODY_TOO_LONG = gettext_noop("리뷰는 2,000자까지 쓸 수 있어요.")
 REVIEW_TOO_MANY_PHOTOS = gettext_noop("사진은 5장까지 올릴 수 있어요.")
-REVIEW_PHOTO_TOO_BIG = gettext_noop("사진 한 장은 10MB까지 올릴 수 있어요.")
-REVIEW_PHOTO_INVALID = gettext_noop("사진 파일을 읽을 수 없어요. JPG나 PNG 사진을 올려 주세요.")
 REVIEW_OWN_HELPFUL = gettext_noop("내 리뷰에는 도움돼요를 누를 수 없어요.")
 REVIEW_REPLY_NOT_TEAM = gettext_noop("이 가게 팀원만 답글을 쓸 수 있어요.")
 REVIEW_REPLY_EMPTY = gettext_noop("답글 내용을 써 주세요.")
@@ -40,10 +39,6 @@ REVIEW_REPLY_EMPTY = gettext_noop("답글 내용을 써 주세요.")
 BODY_MIN = 10
 BODY_MAX = 2000
 MAX_PHOTOS = 5
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
-MAX_PHOTO_PIXELS = 40_000_000  # refuse decompression bombs before decoding
-PHOTO_MAX_SIDE = 1600
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
 
 
 def _check_review_input(*, rating: int, body: str) -> str:
@@ -57,41 +52,33 @@ def _check_review_input(*, rating: int, body: str) -> str:
     return body
 
 
-def review_photo_clean(upload: UploadedFile) -> tuple[ContentFile, int, int]:
-    """Verify an uploaded photo and re-encode it without metadata. Returns (file, width, height).
+def review_photo_process(*, photo_id: int) -> ReviewPhoto | None:
+    """After commit (Celery): clean one stored review photo (no EXIF, upright) and make its display sizes.
 
-    Raises DomainError for anything that is too big, not an image, or an image format we do not take.
+    Safe to run twice (a ready photo is left as it is). A photo whose pixels cannot be decoded after all is deleted
+    with its upload (the review stays); returns None then, or when the photo is gone.
     """
-    if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
-        raise DomainError(_(REVIEW_PHOTO_TOO_BIG), code="review_photo")
+    photo = ReviewPhoto.objects.filter(pk=photo_id).first()
+    if photo is None or photo.is_ready:
+        return photo
     try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            if probe.format not in PHOTO_FORMATS:
-                raise DomainError(_(REVIEW_PHOTO_INVALID), code="review_photo")
-            if probe.width * probe.height > MAX_PHOTO_PIXELS:
-                raise DomainError(_(REVIEW_PHOTO_TOO_BIG), code="review_photo")
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()
-            upright = ImageOps.exif_transpose(image)
-            has_alpha = upright.mode in ("RGBA", "LA") or (upright.mode == "P" and "transparency" in upright.info)
-            clean = upright.convert("RGBA" if has_alpha else "RGB")
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise DomainError(_(REVIEW_PHOTO_INVALID), code="review_photo") from exc
-    clean.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-    # A fresh image holds pixels only: no EXIF, GPS, ICC comments or trailing data survive.
-    pixels_only = Image.new(clean.mode, clean.size)
-    pixels_only.paste(clean)
-    buffer = io.BytesIO()
-    if has_alpha:
-        pixels_only.save(buffer, format="PNG", optimize=True)
-        extension = "png"
-    else:
-        pixels_only.save(buffer, format="JPEG", quality=85, optimize=True)
-        extension = "jpg"
-    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{extension}"), pixels_only.width, pixels_only.height
+        variants = image_variants_make(source=photo.image.name)
+    except ImageUndecodable:
+        logger.warning("review photo %s could not be decoded; removed", photo_id)
+        image_discard(source=photo.image.name)
+        photo.delete()
+        return None
+    fields = {
+        "image": variants.original,
+        "width": variants.width,
+        "height": variants.height,
+        "renditions": variants.renditions,
+        "is_ready": True,
+    }
+    ReviewPhoto.objects.filter(pk=photo.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(photo, name, value)
+    return photo
 
 
 def product_rating_refresh(*, product_id: int) -> None:
@@ -117,15 +104,16 @@ def product_rating_refresh(*, product_id: int) -> None:
 def review_create(
     *, user: User, order_line: OrderLine, rating: int, body: str, photos: Sequence[UploadedFile] = ()
 ) -> Review:
-    """A verified buyer reviews one delivered order line (once). Photos are cleaned before anything is saved.
+    """A verified buyer reviews one delivered order line (once). Photos are checked before anything is saved.
 
-    Raises DomainError when the line is not the user's, not delivered, already reviewed, or the input is bad.
-    Updates the product's rating summary in the same transaction.
+    Raises DomainError when the line is not the user's, not delivered, already reviewed, or the input (photos
+    included: see uploads.images.image_check) is bad. Updates the product's rating summary in the same transaction.
+    After commit, the Celery task `shop.review_photo_process` cleans and resizes each photo.
     """
     body = _check_review_input(rating=rating, body=body)
     if len(photos) > MAX_PHOTOS:
         raise DomainError(_(REVIEW_TOO_MANY_PHOTOS), code="review_photo")
-    cleaned = [review_photo_clean(upload) for upload in photos]
+    checked = [image_check(upload=upload) for upload in photos]
     line = OrderLine.objects.select_related("order").get(pk=order_line.pk)
     if line.order.user_id != user.pk:
         raise DomainError(_(REVIEW_NOT_YOUR_ORDER), code="review_forbidden", http_status=403)
@@ -138,10 +126,14 @@ def review_create(
             review.save()
     except IntegrityError as exc:
         raise DomainError(_(REVIEW_ALREADY_WRITTEN), code="review_exists", http_status=409) from exc
-    for index, (content, width, height) in enumerate(cleaned):
-        photo = ReviewPhoto(review=review, width=width, height=height, sort_order=index)
-        photo.image.save(content.name, content, save=False)
-        photo.save()
+    from shop.tasks import review_photo_process_task
+
+    for index, picture in enumerate(checked):
+        path = image_stash(checked=picture, prefix="reviews")
+        photo = ReviewPhoto.objects.create(
+            review=review, image=path, width=picture.width, height=picture.height, sort_order=index
+        )
+        transaction.on_commit(partial(review_photo_process_task.delay, photo_id=photo.pk))
     product_rating_refresh(product_id=line.product_id)
     return review
 

@@ -55,9 +55,15 @@ def order_ship_locked(*, order: Order, carrier: str, tracking_number: str, actor
         locked.shipped_at = now
         fields.append("shipped_at")
     locked.save(update_fields=fields)
-    note = f"{Carrier(carrier).label} {number}"
     if locked.status == OrderStatus.PAID:
         order_transition_locked(order=locked, target=OrderStatus.PREPARING, actor=actor, at=now)
     if locked.status == OrderStatus.PREPARING:
-        order_transition_locked(order=locked, target=OrderStatus.SHIPPED, actor=actor, note=note, at=now)
+        order_transition_locked(
+            order=locked,
+            target=OrderStatus.SHIPPED,
+            actor=actor,
+            note="shipped_with",
+            note_params={"carrier": carrier, "number": number},
+            at=now,
+        )
     return locked

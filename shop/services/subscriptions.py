@@ -28,6 +28,7 @@ from shop.services.checkout import (
     CheckoutResult,
     SeenLine,
     ShippingAddress,
+    address_save,
     checkout_complete,
 )
 
@@ -175,6 +176,28 @@ def subscription_change(
         locked.address = address
         fields.append("address")
     return _save(locked, fields) if fields else locked
+
+
+@transaction.atomic(durable=True)
+def subscription_address_change(
+    *, subscription: Subscription, address: Address | None = None, new_address: ShippingAddress | None = None
+) -> Subscription:
+    """Deliver the next boxes to one of the customer's saved addresses, or to a new one (saved to their book).
+
+    Locks the subscription row. Raises DomainError when the subscription is cancelled or the address is not the
+    subscriber's. Later orders copy the address when they are made; orders already placed keep theirs.
+    """
+    locked = _locked(subscription)
+    if locked.status == Subscription.Status.CANCELLED:
+        raise DomainError(_(SUBSCRIPTION_CANCELLED), code="subscription_state", http_status=409)
+    if new_address is not None:
+        address = address_save(user=locked.user, address=new_address)
+    if address is None or address.user_id != locked.user_id:
+        raise DomainError(_(SUBSCRIPTION_ADDRESS_INVALID), code="subscription_address")
+    if address.pk == locked.address_id:
+        return locked
+    locked.address = address
+    return _save(locked, ["address"])
 
 
 @transaction.atomic(durable=True)

@@ -5,21 +5,25 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.validators import RegexValidator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.errors import DomainError
 from shop.models import Address, Product, Subscription
 from shop.selectors.subscriptions import subscription_for_user, subscriptions_for_user
+from shop.services.checkout import ShippingAddress
 from shop.services.subscriptions import (
     MAX_QUANTITY,
+    subscription_address_change,
     subscription_cancel,
     subscription_change,
     subscription_create,
@@ -51,6 +55,78 @@ class SubscribeForm(forms.Form):
     first_date = forms.DateField(
         label=gettext_lazy("첫 배송일"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+NEW_ADDRESS = "new"
+
+
+class SubscriptionAddressForm(forms.Form):
+    """A saved address of the customer's, or a new one typed in (우편번호 찾기 fills postal code and address1)."""
+
+    address_choice = forms.CharField(required=False)
+    recipient_name = forms.CharField(label=gettext_lazy("받는 분"), max_length=30, required=False)
+    phone = forms.CharField(
+        label=gettext_lazy("휴대폰"),
+        max_length=20,
+        required=False,
+        validators=[
+            RegexValidator(
+                r"^01[016789]-?\d{3,4}-?\d{4}$", gettext_lazy("휴대폰 번호를 010-1234-5678처럼 적어 주세요.")
+            )
+        ],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": "010-1234-5678"}),
+    )
+    postal_code = forms.CharField(
+        label=gettext_lazy("우편번호"),
+        max_length=5,
+        required=False,
+        validators=[RegexValidator(r"^\d{5}$", gettext_lazy("우편번호 5자리를 적어 주세요."))],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code", "placeholder": "04524"}),
+    )
+    address1 = forms.CharField(
+        label=gettext_lazy("기본 주소"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1", "placeholder": gettext_lazy("도로명 주소")}),
+    )
+    address2 = forms.CharField(
+        label=gettext_lazy("상세 주소"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line2", "placeholder": gettext_lazy("동·호수")}),
+    )
+    memo = forms.CharField(
+        label=gettext_lazy("배송 메모"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("예: 문 앞에 놓아 주세요")}),
+    )
+
+    REQUIRED_FOR_NEW = ("recipient_name", "phone", "postal_code", "address1")
+
+    def __init__(self, *args, addresses: list[Address], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.addresses = {str(address.pk): address for address in addresses}
+
+    def clean(self):
+        data = super().clean()
+        choice = data.get("address_choice") or NEW_ADDRESS
+        if choice != NEW_ADDRESS and choice not in self.addresses:
+            self.add_error(None, _("배송지를 다시 골라 주세요."))
+        if choice == NEW_ADDRESS:
+            for name in self.REQUIRED_FOR_NEW:
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("꼭 적어 주세요."))
+        return data
+
+    def chosen(self) -> tuple[Address | None, ShippingAddress | None]:
+        """(saved address, None) or (None, the new address typed in)."""
+        data = self.cleaned_data
+        saved = self.addresses.get(data.get("address_choice") or "")
+        if saved is not None:
+            return saved, None
+        fields = ("recipient_name", "phone", "postal_code", "address1", "address2", "memo")
+        return None, ShippingAddress(**{name: data.get(name, "") for name in fields})
 
 
 def _render_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
@@ -117,6 +193,43 @@ def subscription_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
     else:
         messages.success(request, ACTION_DONE[action])
     return redirect("shop:subscriptions")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subscription_address(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change where a subscription's next boxes go: a saved address or a new one."""
+    subscription = subscription_for_user(user=request.user, pk=pk)
+    if subscription is None or subscription.status == Subscription.Status.CANCELLED:
+        raise Http404(_("정기배송을 찾을 수 없어요."))
+    addresses = list(Address.objects.filter(user=request.user))
+    initial = {"address_choice": str(subscription.address_id) if subscription.address_id else NEW_ADDRESS}
+    form = SubscriptionAddressForm(request.POST or None, addresses=addresses, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            saved, new_address = form.chosen()
+            try:
+                subscription_address_change(subscription=subscription, address=saved, new_address=new_address)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                status = exc.http_status
+            else:
+                messages.success(request, _("배송지를 바꿨어요. 다음 배송부터 새 주소로 보내 드려요."))
+                return redirect("shop:subscriptions")
+    return TemplateResponse(
+        request,
+        "shop/subscription_address.html",
+        {
+            "subscription": subscription,
+            "addresses": addresses,
+            "form": form,
+            "choice": form["address_choice"].value() or NEW_ADDRESS,
+            "POSTCODE_SCRIPT_URL": settings.POSTCODE_SCRIPT_URL,
+        },
+        status=status,
+    )
 
 
 def subscribe_panel_context(*, request: HttpRequest, product: Product) -> dict | None:

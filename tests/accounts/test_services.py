@@ -1,14 +1,13 @@
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from accounts import services
 from accounts.models import Household, User
 from config.errors import DomainError
 from tests.accounts.factories import HouseholdFactory, UserFactory
+from tests.concurrency.runner import run_concurrently
 
 pytestmark = pytest.mark.django_db
 
@@ -302,23 +301,12 @@ def test_household_join_by_many_at_once_counts_every_member():
     owner = UserFactory()
     household = services.household_create(user=owner, name="대가족", size=1, has_children=False, has_pets=False)
     joiners = [UserFactory() for _ in range(5)]
-    barrier = threading.Barrier(len(joiners))
-    errors: list[Exception] = []
 
-    def join(user: User) -> None:
-        try:
-            barrier.wait()
-            services.household_join_by_invite_code(user=user, invite_code=household.invite_code)
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
+    _, errors = run_concurrently(
+        len(joiners),
+        lambda i: services.household_join_by_invite_code(user=joiners[i], invite_code=household.invite_code),
+    )
 
-    threads = [threading.Thread(target=join, args=(u,)) for u in joiners]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
     assert errors == []
     household.refresh_from_db()
     assert household.members.count() == 6

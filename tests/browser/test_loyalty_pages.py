@@ -114,3 +114,7 @@ def test_wishlist_subscription_frequent_and_review_pages(device, request, live_s
     page.get_by_role("button", name="리뷰 등록하기").click()
     expect(page.get_by_text("소중한 리뷰 고마워요.")).to_be_visible()
     expect(page.locator("[data-testid=product-reviews] .review__photos img")).to_have_count(1)
+    # Cleaned and resized by the task after commit (inline here), then served with its display sizes.
+    expect(page.locator("[data-testid=product-reviews] .review__photos img")).to_have_attribute(
+        "srcset", re.compile(r"w480\.jpg 480w, .*original\.jpg 900w")
+    )

@@ -20,6 +20,7 @@ from community.images import (
 from community.models import CommunityImage
 from config.errors import DomainError
 from tests.accounts.factories import UserFactory
+from uploads.images import PROCESSING_PLACEHOLDER
 
 pytestmark = pytest.mark.django_db
 
@@ -62,25 +63,51 @@ def test_fixture_jpeg_really_carries_gps():
         assert image.getexif().get_ifd(GPS_IFD)
 
 
-def test_image_store_jpeg_with_gps_is_stored_without_any_exif():
-    user = UserFactory()
-    stored = image_store(upload=_upload(_jpeg_with_gps()), owner=user)
+def _store(django_capture_on_commit_callbacks, data: bytes, *names, owner=None) -> CommunityImage:
+    with django_capture_on_commit_callbacks(execute=True):
+        stored = image_store(upload=_upload(data, *names), owner=owner)
+    stored.refresh_from_db()
+    return stored
 
+
+def test_image_store_keeps_the_upload_unlinked_until_the_task_runs_after_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        stored = image_store(upload=_upload(_jpeg_with_gps()))
+
+    assert len(callbacks) == 1
+    assert not stored.is_ready
+    assert stored.srcset == ""
+    assert stored.src.endswith(PROCESSING_PLACEHOLDER)
     with default_storage.open(stored.file.name, "rb") as handle:
-        raw = handle.read()
-    with Image.open(io.BytesIO(raw)) as image:
-        assert image.format == "JPEG"
-        assert not image.getexif()
-        assert "exif" not in image.info
-    assert b"Exif" not in raw
-    assert b"PhoneMaker" not in raw
+        assert b"PhoneMaker" in handle.read()  # still as uploaded: which is why no page links it yet
+
+    callbacks[0]()
+    stored.refresh_from_db()
+    assert stored.is_ready
+    assert "w480.jpg 480w" in stored.srcset
+
+
+def test_image_store_jpeg_with_gps_is_stored_without_any_exif(django_capture_on_commit_callbacks):
+    user = UserFactory()
+    stored = _store(django_capture_on_commit_callbacks, _jpeg_with_gps(), owner=user)
+
+    for path in [stored.file.name, *stored.renditions.values()]:
+        with default_storage.open(path, "rb") as handle:
+            raw = handle.read()
+        with Image.open(io.BytesIO(raw)) as image:
+            assert image.format == "JPEG"
+            assert not image.getexif()
+            assert "exif" not in image.info
+        assert b"Exif" not in raw
+        assert b"PhoneMaker" not in raw
+    assert not default_storage.exists(stored.file.name.rsplit("/", 1)[0] + "/upload.jpg")
     assert (stored.width, stored.height) == (1600, 1200)
     assert stored.owner == user
 
 
-def test_image_store_applies_the_exif_orientation_before_dropping_it():
+def test_image_store_applies_the_exif_orientation_before_dropping_it(django_capture_on_commit_callbacks):
     # Orientation 6: the camera held sideways; the stored picture stands upright (portrait).
-    stored = image_store(upload=_upload(_jpeg_with_gps(width=800, height=600, orientation=6)))
+    stored = _store(django_capture_on_commit_callbacks, _jpeg_with_gps(width=800, height=600, orientation=6))
     assert (stored.width, stored.height) == (600, 800)
 
 
@@ -106,10 +133,10 @@ def test_image_store_small_picture_has_only_its_original_in_srcset(django_captur
     assert stored.srcset == f"{stored.url} 300w"
 
 
-def test_image_store_png_with_transparency_becomes_a_jpeg_on_white():
+def test_image_store_png_with_transparency_becomes_a_jpeg_on_white(django_capture_on_commit_callbacks):
     buffer = io.BytesIO()
     Image.new("RGBA", (40, 30), (0, 0, 0, 0)).save(buffer, format="PNG")
-    stored = image_store(upload=_upload(buffer.getvalue(), "clear.png", "image/png"))
+    stored = _store(django_capture_on_commit_callbacks, buffer.getvalue(), "clear.png", "image/png")
     with default_storage.open(stored.file.name, "rb") as handle, Image.open(handle) as image:
         assert image.format == "JPEG"
         assert image.getpixel((5, 5)) == pytest.approx((255, 255, 255), abs=2)
@@ -170,6 +197,6 @@ def test_image_store_truncated_jpeg_is_refused_as_unreadable():
     assert caught.value.message in (IMAGE_UNREADABLE, IMAGE_NOT_A_PICTURE)
 
 
-def test_image_store_huge_original_is_scaled_down_when_stored():
-    stored = image_store(upload=_upload(_jpeg_with_gps(width=5000, height=2500)))
+def test_image_store_huge_original_is_scaled_down_when_stored(django_capture_on_commit_callbacks):
+    stored = _store(django_capture_on_commit_callbacks, _jpeg_with_gps(width=5000, height=2500))
     assert (stored.width, stored.height) == (2560, 1280)

@@ -1,10 +1,8 @@
 """공지·이벤트 and 체험단: applying, selecting within the slots (also under concurrency), reports on the product page."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +18,7 @@ from config.errors import DomainError
 from feed.models import FeedItem
 from tests.accounts.factories import UserFactory
 from tests.community.factories import NoticeFactory, TrialGroupFactory, jpeg_bytes
+from tests.concurrency.runner import run_concurrently
 from tests.crm.factories import TeamMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,26 +122,16 @@ def test_trial_select_concurrently_never_exceeds_slots():
     group = TrialGroupFactory(slots=2)
     staff = TeamMemberFactory(team=group.product.store.team).user
     applications = _apply(group, 6)
-    barrier = threading.Barrier(len(applications))
-    outcomes: list[str] = []
 
-    def select(application):
-        try:
-            barrier.wait()
-            trial_select(application=application, staff=staff)
-            outcomes.append("ok")
-        except DomainError:
-            outcomes.append("full")
-        finally:
-            connection.close()
+    results, errors = run_concurrently(
+        len(applications),
+        lambda i: trial_select(application=applications[i], staff=staff),
+        exceptions_as_results=(DomainError,),
+    )
 
-    threads = [threading.Thread(target=select, args=(a,)) for a in applications]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
     group.refresh_from_db()
-    assert outcomes.count("ok") == 2
+    assert errors == []
+    assert sum(1 for outcome in results if not isinstance(outcome, DomainError)) == 2
     assert group.selected_count == 2
     assert TrialApplication.objects.filter(group=group, status="selected").count() == 2
 

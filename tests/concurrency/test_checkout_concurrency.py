@@ -1,16 +1,12 @@
-"""Checkout guarantees under real concurrency: PostgreSQL, real threads released together by a barrier.
-
-Each thread opens its own database connection and closes it at the end. The server's max_connections (100)
-is shared with the rest of the suite, so 100 checkouts run on WORKERS threads that each take a share of the
-checkouts right after the barrier: every checkout still races the others for the same product rows.
+"""Checkout guarantees under real concurrency: PostgreSQL, real threads released together by a barrier
+(tests/concurrency/runner.py). 100 checkouts run on WORKERS threads, so they fit in the server's connections and
+every checkout still races the others for the same product rows.
 """
 
-import threading
 import uuid
-from collections.abc import Callable
+from functools import partial
 
 import pytest
-from django.db import connection
 
 from config.errors import DomainError
 from shop.models import Order, OrderStatus, PaymentMethod, PaymentStatus, Product
@@ -26,6 +22,7 @@ from shop.services.checkout import (
 )
 from shop.services.orders import ALREADY_CANCELLED, order_cancel
 from tests.accounts.factories import UserFactory
+from tests.concurrency.runner import run_concurrently as run_threads
 from tests.shop.checkout_factories import SHIPPING, order_via_checkout
 from tests.shop.factories import ProductFactory
 
@@ -34,36 +31,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 WORKERS = 20
 
 
-def run_concurrently(jobs: int, work: Callable[[int], object], *, workers: int = WORKERS):
-    """Run work(0..jobs-1) on `workers` threads released by one barrier; return (results, errors)."""
-    workers = min(workers, jobs)
-    barrier = threading.Barrier(workers)
-    results: list[object] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def target(worker: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            for job in range(worker, jobs, workers):
-                try:
-                    outcome = work(job)
-                except DomainError as exc:
-                    outcome = exc
-                with lock:
-                    results.append(outcome)
-        except BaseException as exc:
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(worker,)) for worker in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
+# Domain refusals ("sold out", "already cancelled") are answers the tests count, so they come back as results.
+run_concurrently = partial(run_threads, workers=WORKERS, exceptions_as_results=(DomainError,))
 
 
 def _ready_cart(user, product, quantity=1):

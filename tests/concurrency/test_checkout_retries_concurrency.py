@@ -17,7 +17,7 @@ from shop.selectors.cart import cart_info
 from shop.services.cart import cart_add, cart_get_or_create
 from shop.services.checkout import CHECKOUT_IN_PROGRESS, seen_lines_encode
 from tests.accounts.factories import UserFactory
-from tests.concurrency.test_checkout_concurrency import run_concurrently
+from tests.concurrency.runner import run_concurrently
 from tests.shop.checkout_factories import order_via_checkout
 from tests.shop.factories import ProductFactory
 from tests.shop.fake_toss import fake_toss

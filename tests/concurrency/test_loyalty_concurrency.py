@@ -1,45 +1,16 @@
-"""Loyalty guarantees under real concurrency (PostgreSQL, real threads released together by a barrier)."""
-
-import threading
-from collections.abc import Callable
+"""Loyalty guarantees under real concurrency (PostgreSQL, real threads released together by a barrier:
+tests/concurrency/runner.py)."""
 
 import pytest
-from django.db import connection
 
 from config.errors import DomainError
 from shop.models import IssuedCoupon
 from shop.services.coupons import coupon_issue
 from tests.accounts.factories import UserFactory
+from tests.concurrency.runner import run_concurrently
 from tests.shop.factories import CouponRuleFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_concurrently(count: int, work: Callable[[int], object]) -> tuple[list[object], list[BaseException]]:
-    """Start `count` threads that wait at one barrier, then call work(i); return results and errors."""
-    barrier = threading.Barrier(count)
-    results: list[object] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def target(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            outcome = work(index)
-            with lock:
-                results.append(outcome)
-        except BaseException as exc:
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
 
 
 def test_coupon_per_customer_limit_of_one_holds_under_concurrent_issue_by_same_customer():

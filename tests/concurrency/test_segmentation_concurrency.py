@@ -4,7 +4,6 @@ time, one worker per run, and readers that never see half a run."""
 import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
@@ -14,7 +13,7 @@ from crm.selectors.runs import current_run_id
 from crm.services.runs import RUN_ALREADY_ACTIVE, segmentation_run_start
 from crm.services.segmentation import segmentation_run_execute
 from tests.accounts.factories import UserFactory
-from tests.concurrency.test_loyalty_concurrency import run_concurrently
+from tests.concurrency.runner import run_concurrently, running_in_background
 from tests.crm.factories import SegmentFactory, bought_orders
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -68,20 +67,14 @@ def test_readers_see_a_whole_run_or_the_previous_one_never_a_mix():
     segment = SegmentFactory(definition=BUYERS)
     segmentation_run_start(kind=SegmentationRun.Kind.FULL)
     observed: list[tuple[int, int]] = []
-    stop = threading.Event()
 
-    def reader() -> None:
-        try:
-            while not stop.is_set():
-                run_id = current_run_id()
-                count = SegmentMembership.objects.filter(run_id=run_id, segment=segment).count()
-                observed.append((run_id, count))
-        finally:
-            connection.close()
+    def reader(stop: threading.Event) -> None:
+        while not stop.is_set():
+            run_id = current_run_id()
+            count = SegmentMembership.objects.filter(run_id=run_id, segment=segment).count()
+            observed.append((run_id, count))
 
-    thread = threading.Thread(target=reader)
-    thread.start()
-    try:
+    with running_in_background(reader):
         for round_ in range(3):
             _shoppers(10, days_ago=1)  # each full run has ten more buyers
             segmentation_run_start(kind=SegmentationRun.Kind.FULL)
@@ -89,9 +82,6 @@ def test_readers_see_a_whole_run_or_the_previous_one_never_a_mix():
                 for user in User.objects.filter(is_staff=False).order_by("pk")[:30]:
                     bought_orders(user=user, days_ago=[0], total=5_000)
                 segmentation_run_start(kind=SegmentationRun.Kind.INCREMENTAL)
-    finally:
-        stop.set()
-        thread.join(timeout=60)
 
     # Sizes as each run left them (the snapshot; old runs' membership rows are deleted two runs later).
     final = dict(SegmentSnapshot.objects.filter(segment=segment).values_list("run_id", "size"))

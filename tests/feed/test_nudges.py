@@ -1,12 +1,10 @@
 """Behaviour -> nudge, through the real endpoint."""
 
 import datetime as dt
-import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -14,6 +12,7 @@ from feed.models import Exposure, FeedItem, NudgeRule
 from feed.services import visitor_merge
 from shop.models import IssuedCoupon
 from tests.accounts.factories import UserFactory
+from tests.concurrency.runner import run_concurrently
 from tests.feed.factories import BagNudgeRuleFactory
 from tests.feed.helpers import bag_views, ms, new_visitor, post_events
 
@@ -201,24 +200,15 @@ def test_two_batches_processed_concurrently_still_fire_once():
     rule = BagNudgeRuleFactory()
     user = consenting_customer()
     visitor = new_visitor()
-    barrier = threading.Barrier(2)
-    statuses: list[int] = []
-
-    def send() -> None:
-        client = Client()
+    clients = [Client(), Client()]
+    for client in clients:
         client.force_login(user)
-        barrier.wait()
-        try:
-            statuses.append(post_events(client, bag_views(rule.category_id), visitor_id=visitor).status_code)
-        finally:
-            connection.close()
 
     with time_machine.travel(DAYTIME, tick=True):
-        threads = [threading.Thread(target=send) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        statuses, errors = run_concurrently(
+            2, lambda i: post_events(clients[i], bag_views(rule.category_id), visitor_id=visitor).status_code
+        )
+    assert errors == []
     assert statuses == [200, 200]
     assert Exposure.objects.filter(rule=rule).count() == 1
     assert FeedItem.objects.filter(kind="nudge").count() == 1

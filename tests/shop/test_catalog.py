@@ -202,12 +202,11 @@ def test_product_page_images_come_in_their_order(client):
     assert html.index(first.image.url) < html.index(second.image.url)
 
 
-def test_product_without_image_shows_its_category_placeholder(client):
+def test_product_without_image_shows_its_category_drawing_and_shares_its_png(client):
     product = ProductFactory()
     html = client.get(reverse("shop:home")).content.decode()
-    placeholder = reverse("shop:category_placeholder", kwargs={"slug": product.category.slug})
-    assert placeholder in html
-    response = client.get(placeholder)
+    assert product.category.placeholder_url in html
+    response = client.get(product.category.share_picture_url)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response.content[:4] == b"\x89PNG"

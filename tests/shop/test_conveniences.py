@@ -54,7 +54,7 @@ def test_product_without_picture_shares_its_category_picture(client):
 
     body = client.get(product.get_absolute_url()).content.decode()
 
-    assert meta(body, "og:image") == f"http://testserver{product.category.placeholder_url()}"
+    assert meta(body, "og:image") == f"http://testserver{product.category.share_picture_url}"
 
 
 def test_product_share_card_escapes_the_product_name(client):
@@ -174,7 +174,7 @@ def test_order_ship_moves_a_paid_order_to_shipped_with_carrier_and_number():
     assert shipped.shipped_at is not None
     steps = list(order.events.values_list("current", flat=True))
     assert steps[-2:] == ["preparing", "shipped"]
-    assert order.events.last().note == "CJ대한통운 612345678901"
+    assert order.events.last().note_text == "CJ대한통운 운송장 612345678901"
 
 
 def test_order_ship_on_a_shipped_order_corrects_the_number_without_a_new_step():

@@ -70,7 +70,7 @@ def test_provider_failure_leaves_order_pending_with_stock_reserved_then_expiry_r
     order.refresh_from_db()
     product.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
-    assert order.events.last().note == EXPIRED_NOTE
+    assert order.events.last().note_code == EXPIRED_NOTE
     assert product.stock == 4
 
 

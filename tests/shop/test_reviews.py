@@ -3,6 +3,8 @@
 import io
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -14,6 +16,7 @@ from shop.services.reviews import review_create, review_helpful_vote, review_rep
 from tests.accounts.factories import StaffUserFactory, UserFactory
 from tests.crm.factories import TeamFactory
 from tests.shop.factories import PlacedOrderFactory, PlacedOrderLineFactory, ProductFactory, StoreFactory
+from uploads.images import IMAGE_NOT_A_PICTURE, IMAGE_UNREADABLE
 
 pytestmark = pytest.mark.django_db
 
@@ -84,22 +87,58 @@ def test_review_with_bad_rating_or_short_body_is_refused(rating, body, message):
     assert excinfo.value.message == message
 
 
-def test_review_photo_is_resized_and_stripped_of_exif():
+def test_review_photo_variants_are_made_after_commit_without_exif(django_capture_on_commit_callbacks):
     line = _delivered_line()
 
-    review = review_create(
-        user=line.order.user,
-        order_line=line,
-        rating=5,
-        body="사진도 같이 올려요. 색이 예뻐요.",
-        photos=[_jpeg_with_gps()],
-    )
-
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        review = review_create(
+            user=line.order.user,
+            order_line=line,
+            rating=5,
+            body="사진도 같이 올려요. 색이 예뻐요.",
+            photos=[_jpeg_with_gps()],
+        )
     photo = review.photos.get()
-    assert max(photo.width, photo.height) == review_services.PHOTO_MAX_SIDE
-    with photo.image.open("rb") as stored, Image.open(stored) as image:
-        assert dict(image.getexif()) == {}
-        assert "exif" not in image.info
+    assert not photo.is_ready
+    assert photo.srcset == ""
+    assert "photo-processing" in photo.url
+
+    for callback in callbacks:
+        callback()
+
+    photo.refresh_from_db()
+    assert photo.is_ready
+    assert sorted(photo.renditions) == ["1440", "480", "960"]
+    assert (photo.width, photo.height) == (2400, 1200)
+    for path in [photo.image.name, *photo.renditions.values()]:
+        with default_storage.open(path, "rb") as stored:
+            raw = stored.read()
+        with Image.open(io.BytesIO(raw)) as image:
+            assert dict(image.getexif()) == {}
+            assert "exif" not in image.info
+        assert b"PhoneMaker" not in raw
+    assert "w480.jpg 480w" in photo.srcset
+    assert photo.srcset.endswith("original.jpg 2400w")
+
+
+def test_review_photo_that_cannot_be_decoded_in_the_task_is_dropped_and_the_review_stays(
+    django_capture_on_commit_callbacks,
+):
+    line = _delivered_line()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        review = review_create(
+            user=line.order.user, order_line=line, rating=4, body="사진이 하나 있어요.", photos=[_jpeg_with_gps()]
+        )
+    stored = review.photos.get().image.name
+    default_storage.delete(stored)
+    default_storage.save(stored, ContentFile(b"\xff\xd8 not a jpeg any more"))
+
+    for callback in callbacks:
+        callback()
+
+    assert Review.objects.filter(pk=review.pk).exists()
+    assert not review.photos.exists()
+    assert not default_storage.exists(stored)
 
 
 def test_review_with_a_file_that_is_not_an_image_is_refused_and_saves_nothing():
@@ -109,7 +148,7 @@ def test_review_with_a_file_that_is_not_an_image_is_refused_and_saves_nothing():
     with pytest.raises(DomainError) as excinfo:
         review_create(user=line.order.user, order_line=line, rating=5, body="사진이 이상한가 봐요.", photos=[fake])
 
-    assert excinfo.value.message == review_services.REVIEW_PHOTO_INVALID
+    assert excinfo.value.message == IMAGE_NOT_A_PICTURE
     assert not Review.objects.exists()
 
 
@@ -157,6 +196,45 @@ def test_review_write_page_posts_review_with_photo(client):
     review = Review.objects.get(order_line=line)
     assert review.rating == 4
     assert review.photos.count() == 1
+
+
+def test_review_write_page_with_a_broken_photo_shows_a_form_error_and_keeps_the_text(client):
+    line = _delivered_line()
+    client.force_login(line.order.user)
+    truncated = _jpeg_with_gps((800, 600)).read()[:2000]
+
+    response = client.post(
+        reverse("shop:review_write", args=[line.pk]),
+        {
+            "rating": "4",
+            "body": "사진이 깨졌을지도 몰라요.",
+            "photos": [SimpleUploadedFile("broken.jpg", truncated, content_type="image/jpeg")],
+        },
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert IMAGE_UNREADABLE in html
+    assert "사진이 깨졌을지도 몰라요." in html
+    assert not Review.objects.exists()
+
+
+def test_review_photos_are_served_with_srcset(client, django_capture_on_commit_callbacks):
+    line = _delivered_line()
+    with django_capture_on_commit_callbacks(execute=True):
+        review_create(
+            user=line.order.user,
+            order_line=line,
+            rating=5,
+            body="사진 보시면 알 거예요.",
+            photos=[_jpeg_with_gps((1200, 900))],
+        )
+
+    html = client.get(reverse("shop:product", args=[line.product_id])).content.decode()
+
+    assert 'sizes="96px"' in html
+    assert "w480.jpg 480w" in html
+    assert "original.jpg 1200w" in html
 
 
 def test_review_write_page_for_another_customers_line_is_404(client):
