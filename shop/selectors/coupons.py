@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -84,3 +84,17 @@ def coupon_options_for_checkout(
         options.append(CouponOption(coupon=coupon, discount=discount, refusal=refusal))
     options.sort(key=lambda option: (not option.usable, -option.discount))
     return options
+
+
+def used_coupon_counts(*, source_refs: list[str]) -> dict[str, int]:
+    """How many coupons issued under each opaque source reference (e.g. a campaign's "campaign:12") were used on
+    an order. One grouped query for any number of references; references with no use are absent."""
+    if not source_refs:
+        return {}
+    rows = (
+        IssuedCoupon.objects.filter(source_ref__in=source_refs, used_at__isnull=False)
+        .values("source_ref")
+        .annotate(used=Count("pk"))
+        .order_by()
+    )
+    return {row["source_ref"]: row["used"] for row in rows}
