@@ -70,6 +70,20 @@ class Uplift:
     def significant(self) -> bool:
         return self.low > 0 or self.high < 0
 
+    def points(self, value: float) -> str:
+        return f"{value * 100:+.1f}"
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """The figures as the page shows them: rates in %, the difference and its CI in signed percentage points."""
+        return {
+            "treated": f"{self.treated_rate * 100:.1f}",
+            "control": f"{self.control_rate * 100:.1f}",
+            "difference": self.points(self.difference),
+            "low": self.points(self.low),
+            "high": self.points(self.high),
+        }
+
 
 def uplift_compute(*, treated_n: int, treated_converted: int, control_n: int, control_converted: int) -> Uplift | None:
     """Difference of conversion proportions (treated - control) with its normal-approximation 95 % CI; None when

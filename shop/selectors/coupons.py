@@ -8,7 +8,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from shop.models import IssuedCoupon
+from shop.models import CouponRule, IssuedCoupon
 from shop.selectors.cart import PricedLine
 from shop.services.coupons import coupon_category_parents, coupon_eligible_amount, coupon_refusal
 
@@ -98,3 +98,15 @@ def used_coupon_counts(*, source_refs: list[str]) -> dict[str, int]:
         .order_by()
     )
     return {row["source_ref"]: row["used"] for row in rows}
+
+
+def coupon_rules_offerable(*, now: datetime | None = None) -> list[tuple[int, str]]:
+    """Active coupon rules still issuable now, as (id, "name · discount") choices for staff forms (a campaign's
+    coupon to claim). One query."""
+    now = now or timezone.now()
+    rules = (
+        CouponRule.objects.filter(is_active=True, valid_from__lte=now)
+        .exclude(valid_until__lte=now)
+        .order_by("name", "pk")
+    )
+    return [(rule.pk, f"{rule.name} · {rule.discount_label}") for rule in rules[:200]]
