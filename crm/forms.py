@@ -133,5 +133,5 @@ class CampaignForm(forms.Form):
         self, *args: Any, segment_choices: list[tuple[int, str]], coupon_choices: list[tuple[int, str]], **kwargs: Any
     ):
         super().__init__(*args, **kwargs)
-        self.fields["segment"].choices = [("", _("세그먼트를 골라 주세요"))] + segment_choices
-        self.fields["coupon_rule"].choices = [("", _("쿠폰 없이"))] + coupon_choices
+        self.fields["segment"].choices = [("", _("세그먼트를 골라 주세요")), *segment_choices]
+        self.fields["coupon_rule"].choices = [("", _("쿠폰 없이")), *coupon_choices]

@@ -24,8 +24,8 @@ from crm.models import Campaign, Segment
 from crm.selectors.access import LAUNCH_CAMPAIGNS, Seat
 from crm.selectors.campaigns import (
     DEFAULT_SORT,
-    CampaignResults,
     SORT_FIELDS,
+    CampaignResults,
     campaign_get_for_team,
     campaign_results,
     campaign_results_for,
@@ -61,9 +61,7 @@ class CampaignRow:
 
 
 def _segment_choices(seat: Seat) -> list[tuple[int, str]]:
-    return list(
-        Segment.objects.filter(team=seat.team, is_active=True).order_by("name", "pk").values_list("pk", "name")
-    )
+    return list(Segment.objects.filter(team=seat.team, is_active=True).order_by("name", "pk").values_list("pk", "name"))
 
 
 def _campaign_or_404(seat: Seat, pk: int) -> Campaign:
