@@ -124,7 +124,7 @@ class CampaignForm(forms.Form):
     scheduled_at = forms.DateTimeField(
         label=_("예약 보내기 (선택)"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "input"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         help_text=_("비워 두면 바로 보내요."),
     )

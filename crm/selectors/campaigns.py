@@ -134,6 +134,14 @@ class CampaignResults:
         return sum(self.skipped.values())
 
     @property
+    def treated_rate_label(self) -> str:
+        return f"{100 * self.treated_converted / self.delivered:.1f}%" if self.delivered else "—"
+
+    @property
+    def control_rate_label(self) -> str:
+        return f"{100 * self.control_converted / self.held_out:.1f}%" if self.held_out else "—"
+
+    @property
     def open_rate(self) -> float:
         return self.opened / self.delivered if self.delivered else 0.0
 
