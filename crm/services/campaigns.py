@@ -209,8 +209,9 @@ def campaign_batch_deliver(*, campaign_id: int, lo: int, hi: int, now: datetime 
     2. ask feed which customers the rules block now (consent, night, daily cap: treated and control alike);
     3. write the treated, unblocked customers' feed items with one INSERT ... SELECT (feed_items_create_bulk);
     4. record each row's outcome (delivered, held out, skipped with its reason), a few set-based UPDATEs.
-    Rows already decided are left alone, so a retried batch delivers nothing twice. After the batch, a campaign
-    without undecided rows is marked sent (conditional UPDATE). Returns what this call did.
+    Rows already decided are left alone, so a retried batch delivers nothing twice. After the commit (so that
+    the last of several concurrent batches sees all the others' rows), a campaign without undecided rows is
+    marked sent (conditional UPDATE). Returns what this call did.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -223,18 +224,20 @@ def campaign_batch_deliver(*, campaign_id: int, lo: int, hi: int, now: datetime 
         if connection.features.has_select_for_update_skip_locked:
             pending = pending.select_for_update(skip_locked=True)
         rows = list(pending.order_by("pk").values_list("pk", "customer_id", "group"))
-        ids = [pk for pk, _customer, _group in rows]
-        if not ids:
-            return BatchOutcome()
-        stamped = CampaignRecipient.objects.filter(pk__in=ids, decided_at__isnull=True).update(decided_at=now)
-        if stamped != len(ids):  # another delivery got some of them first: let the retry sort it out
-            raise DomainError("campaign batch claimed concurrently", code="concurrent_batch", http_status=409)
-        blocks = promotional_blocks(user_ids=[c for _pk, c, _g in rows], now=now) if campaign.is_promotional else {}
-        treated = [(pk, c) for pk, c, group in rows if group == CampaignRecipient.Group.TREATED and c not in blocks]
-        made = feed_items_create_bulk(user_ids=[c for _pk, c in treated], message=_message(campaign, now), now=now)
-        outcome = _outcomes_record(rows=rows, blocks=blocks, made=made, now=now)
-        _finish_if_done(campaign_id=campaign_id, now=now)
+        outcome = _claim_and_deliver(campaign=campaign, rows=rows, now=now) if rows else BatchOutcome()
+    _finish_if_done(campaign_id=campaign_id, now=now)
     return outcome
+
+
+def _claim_and_deliver(*, campaign: Campaign, rows: list[tuple[int, int, str]], now: datetime) -> BatchOutcome:
+    ids = [pk for pk, _customer, _group in rows]
+    stamped = CampaignRecipient.objects.filter(pk__in=ids, decided_at__isnull=True).update(decided_at=now)
+    if stamped != len(ids):  # another delivery got some of them first: roll back, the retry sorts it out
+        raise DomainError("campaign batch claimed concurrently", code="concurrent_batch", http_status=409)
+    blocks = promotional_blocks(user_ids=[c for _pk, c, _g in rows], now=now) if campaign.is_promotional else {}
+    treated = [c for _pk, c, group in rows if group == CampaignRecipient.Group.TREATED and c not in blocks]
+    made = feed_items_create_bulk(user_ids=treated, message=_message(campaign, now), now=now)
+    return _outcomes_record(rows=rows, blocks=blocks, made=made, now=now)
 
 
 def _message(campaign: Campaign, now: datetime) -> BulkMessage:

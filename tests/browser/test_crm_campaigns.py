@@ -9,6 +9,7 @@ and the revenue. Screenshots at 1280 px (and the lead's pages at 390 px) go to t
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from crm.models import Campaign, TeamMember
@@ -35,19 +36,15 @@ def _login(page, base: str, username: str, password: str, next_url: str) -> None
 
 
 def test_md_lead_launches_a_campaign_and_a_customer_claims_the_coupon_and_buys(
-    browser_page, _playwright_browser, live_server, artifacts_dir
+    browser_page, request, live_server, artifacts_dir
 ):
-    from django.utils import timezone
-
     now = timezone.now()
     team = TeamFactory(name="생활 MD팀", slug="living")
     lead = StaffUserFactory(username="living_lead", nickname="하늘")
     TeamMemberFactory(team=team, user=lead, role=TeamMember.Role.MD_LEAD)
     run = SegmentationRunFactory()
     segment = SegmentFactory(team=team, name="세제 단골")
-    buyer = UserFactory(
-        username="minji", nickname="민지", marketing_consented_at=now, night_marketing_consented_at=now
-    )
+    buyer = UserFactory(username="minji", nickname="민지", marketing_consented_at=now, night_marketing_consented_at=now)
     customer_in_segment(segment=segment, run=run, user=buyer)
     customer_in_segment(segment=segment, run=run, user=UserFactory(username="junho", marketing_consented_at=now))
     rule = CouponRuleFactory(name="세제 3,000원 할인", discount_value=3000)
@@ -79,7 +76,7 @@ def test_md_lead_launches_a_campaign_and_a_customer_claims_the_coupon_and_buys(
     lead_page.screenshot(path=str(artifacts_dir / "02-campaign-sent-1280.png"), full_page=True)
     campaign = Campaign.objects.get()
 
-    context = _playwright_browser.new_context(
+    context = request.getfixturevalue("_playwright_browser").new_context(
         locale="ko-KR", timezone_id="Asia/Seoul", viewport={"width": 390, "height": 844}, is_mobile=True
     )
     shopper = context.new_page()
