@@ -168,6 +168,7 @@ def campaign_detail(request: HttpRequest, pk: int, *, seat: Seat) -> HttpRespons
         "campaign": campaign,
         "results": results,
         "skip_rows": [(SKIP_LABELS.get(reason, reason), n) for reason, n in sorted(results.skipped.items())],
+        "preview_body": campaign.body.replace("{nickname}", _("민지")),
         "live": live,
         "refresh_seconds": RESULTS_REFRESH_SECONDS,
         "can_launch": seat.can(LAUNCH_CAMPAIGNS),

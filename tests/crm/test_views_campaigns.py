@@ -125,3 +125,24 @@ def test_campaign_of_another_team_is_404(client, aud, django_capture_on_commit_c
         campaign = campaign_for(other)
     client.force_login(aud.lead)
     assert client.get(_url("campaign_detail", aud, pk=campaign.pk)).status_code == 404
+
+
+def test_segment_page_offers_a_campaign_to_that_segment_only_to_roles_that_may_send(client, aud):
+    client.force_login(aud.lead)
+    page = client.get(_url("segment_detail", aud, pk=aud.segment.pk)).content.decode()
+    assert f'href="{_url("campaign_create", aud)}?segment={aud.segment.pk}"' in page
+    form = client.get(_url("campaign_create", aud), {"segment": aud.segment.pk}).content.decode()
+    assert f'<option value="{aud.segment.pk}" selected>' in form
+    client.force_login(TeamMemberFactory(team=aud.team, role=TeamMember.Role.CS).user)
+    assert "campaign-to-segment" not in client.get(_url("segment_detail", aud, pk=aud.segment.pk)).content.decode()
+
+
+def test_beat_starts_due_campaigns_every_minute_and_sends_consent_notices_daily(settings):
+    from config.celery import app
+
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["crm-campaigns-due"]["task"] == "crm.campaigns_due"
+    assert schedule["crm-campaigns-due"]["schedule"] == 60.0
+    assert schedule["crm-consent-notices"]["task"] == "crm.consent_notices"
+    app.loader.import_default_modules()
+    assert {"crm.campaigns_due", "crm.consent_notices", "crm.campaign_batch", "crm.campaign_launch"} <= set(app.tasks)
