@@ -98,6 +98,7 @@ TRANSLATIONS: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "지금부터 %(MALL_NAME)s의 할인·이벤트 소식(광고)을 보내지 않아요. 주문·배송 알림은 그대로 받을 수 있어요.": "From now on %(MALL_NAME)s won't send you deals or events (advertising). Order and delivery notices still reach you.",
     "처리한 날: %(date)s": "Done on %(date)s",
     "수신 설정 보기": "See my settings",
+    "%(mall)s · 고객센터 %(phone)s": "%(mall)s · Customer service %(phone)s",
     "이 세그먼트에 캠페인 보내기": "Send a campaign to this segment",
     "민지": "Minji",
 }

@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 PLACEHOLDER = re.compile(r"\{(\w{1,30})\}")
 MALL_NAME = "동네가게"
+MALL_PHONE = "1588-0000"
 
 UNREAD_CACHE_SECONDS = 60  # bounds how long a write the signals miss can leave the header badge wrong
 
@@ -116,6 +117,10 @@ def item_payload(item: FeedItem) -> dict[str, Any]:
         "coupon_text": coupon_text,
         "promotional": item.is_promotional,
         "ad_label": _("(광고)") if item.is_promotional else "",
+        # 정보통신망법 제50조: who sends it and how to reach them; the one-tap opt-out is on the feed the toast opens.
+        "ad_sender": _("%(mall)s · 고객센터 %(phone)s") % {"mall": MALL_NAME, "phone": MALL_PHONE}
+        if item.is_promotional
+        else "",
         "created_at": item.created_at.isoformat(),
     }
 

@@ -97,3 +97,18 @@ def test_consent_notice_is_sent_once_per_customer_per_two_years():
     assert not FeedItem.objects.filter(user=newcomer).exists()
     assert ConsentNotice.objects.get(customer=customer).sent_at == datetime(2028, 3, 2, 10, 30, tzinfo=SEOUL)
     assert User.objects.filter(marketing_consented_at__isnull=True).count() == 1
+
+
+def test_live_toast_of_a_promotional_item_names_the_mall_and_its_contact_after_the_ad_mark(
+    django_capture_on_commit_callbacks,
+):
+    import json
+
+    from feed.services.items import item_payload
+
+    aud = audience(size=1)
+    with time_machine.travel(AFTERNOON, tick=False), django_capture_on_commit_callbacks(execute=True):
+        campaign_for(aud, control_percent=0)
+    payload = json.loads(json.dumps(item_payload(FeedItem.objects.get(user=aud.users[0]))))
+    assert payload["ad_label"] == "(광고)"
+    assert payload["ad_sender"] == "동네가게 · 고객센터 1588-0000"
