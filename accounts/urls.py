@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("marketing/opt-out/<str:token>/", views.marketing_opt_out, name="marketing_opt_out"),
     path("household/", views.household, name="household"),
     path("household/create/", views.household_create, name="household_create"),
     path("household/join/", views.household_join, name="household_join"),

@@ -11,7 +11,8 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
 from accounts.forms import HouseholdForm, HouseholdJoinForm, LoginForm, ProfileForm, SignupForm
@@ -267,3 +268,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         messages.success(self.request, _("비밀번호를 바꿨어요."))
         return response
+
+
+@csrf_exempt  # the signed token is the credential; mail clients' one-click opt-out (RFC 8058) posts without a form
+@require_http_methods(["GET", "POST"])
+def marketing_opt_out(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-tap opt-out of every promotional message: opening the link withdraws marketing consent at once, with
+    or without logging in (정보통신망법 제50조 asks for no extra step). Repeating it changes nothing."""
+    try:
+        services.marketing_opt_out_by_token(token=token)
+    except DomainError as exc:
+        return render(request, "accounts/marketing_opt_out.html", {"error": exc.message}, status=400)
+    return render(request, "accounts/marketing_opt_out.html", {"error": "", "now": timezone.now()})

@@ -227,6 +227,12 @@ CELERY_BEAT_SCHEDULE["crm-essentials-remind"] = {
     "schedule": crontab(hour=10, minute=0),
 }
 CELERY_IMPORTS += ("crm.tasks_households",)
+# CRM campaigns: scheduled campaigns start within a minute of their time; recipients per delivery batch task. The
+# marketing-consent notice (정보통신망법 제50조 ⑧, every two years per customer) goes out daily at 10:30 Seoul.
+CELERY_BEAT_SCHEDULE["crm-campaigns-due"] = {"task": "crm.campaigns_due", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["crm-consent-notices"] = {"task": "crm.consent_notices", "schedule": crontab(hour=10, minute=30)}
+CELERY_IMPORTS += ("crm.tasks_campaigns",)
+CRM_CAMPAIGN_BATCH = env.int("CRM_CAMPAIGN_BATCH", default=5000)
 # CRM segmentation (crm.tasks): a full recompute nightly and an incremental run every 15 minutes. With a broker, beat
 # keeps its schedule in the database (django-celery-beat): these entries are written there once, then admins change
 # them in Django admin (주기적 작업) without a deploy, and a restart keeps their edits (config.beat).

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import LifecycleThresholds, SegmentationRun, Team, TeamMember
+from crm.models import Campaign, LifecycleThresholds, SegmentationRun, Team, TeamMember
 
 
 class TeamMemberInline(admin.TabularInline):
@@ -99,3 +99,14 @@ class SegmentationRunAdmin(admin.ModelAdmin):
     @admin.display(description=_("진행률(%)"))
     def progress(self, obj: SegmentationRun) -> int:
         return obj.progress_percent
+
+
+# --- campaigns: created and launched in the back office (role-checked); admins may look and fix a typo -----------
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ("title", "team", "segment", "status", "scheduled_at", "audience_size", "control_percent")
+    list_filter = ("status", "team", "is_promotional")
+    list_select_related = ("team", "segment")
+    search_fields = ("title",)
+    raw_id_fields = ("segment", "coupon_rule", "created_by")
+    readonly_fields = ("status", "audience_size", "launched_at", "finished_at", "created_at", "created_by")

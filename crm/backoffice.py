@@ -35,7 +35,7 @@ from crm.selectors.access import (
 LAST_TEAM_SESSION_KEY = "crm_team"
 # Pages that exist in every team: switching team keeps the visitor on the same page; any other page (a segment's
 # detail, the editor) belongs to one team, so switching goes to the other team's home.
-TEAM_WIDE_PAGES = frozenset({"team", "segment_list", "customer_list"})
+TEAM_WIDE_PAGES = frozenset({"team", "segment_list", "customer_list", "campaign_list"})
 
 View = Callable[..., HttpResponse]
 
@@ -91,6 +91,7 @@ def shell_context(request: HttpRequest, *, seat: Seat | None, teams: list[Team],
     nav = {
         "team": reverse("crm:team", kwargs={"slug": nav_team.slug}) if nav_team else "",
         "segments": reverse("crm:segment_list", kwargs={"slug": nav_team.slug}) if nav_team else "",
+        "campaigns": reverse("crm:campaign_list", kwargs={"slug": nav_team.slug}) if nav_team else "",
         "customers": _customer_list_url(nav_team),
         "runs": reverse("crm:run_list"),
         "lifecycle": reverse("crm:lifecycle_settings") if user.is_superuser else "",

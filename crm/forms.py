@@ -93,3 +93,48 @@ class AuditFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", _("끝나는 날은 시작하는 날보다 뒤여야 해요."))
         return data
+
+
+class CampaignForm(forms.Form):
+    """The campaign editor. Segments and coupons are limited to the team's own segments and active coupon rules by
+    the view (`segment_choices`, `coupon_choices`); the service checks the segment again."""
+
+    segment = forms.TypedChoiceField(label=_("보낼 세그먼트"), coerce=int)
+    title = forms.CharField(label=_("제목"), max_length=60)
+    body = forms.CharField(
+        label=_("메시지"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("{nickname} 을 쓰면 고객의 닉네임이 들어가요."),
+    )
+    link = forms.CharField(label=_("링크 (선택)"), max_length=300, required=False, help_text=_("예: /c/detergent/"))
+    coupon_rule = forms.TypedChoiceField(
+        label=_("받을 수 있는 쿠폰 (선택)"), coerce=int, required=False, empty_value=None
+    )
+    is_promotional = forms.BooleanField(
+        label=_("광고성 메시지예요"),
+        required=False,
+        initial=True,
+        help_text=_("할인·쿠폰·상품 소개는 광고예요. 수신 동의한 분께만, 밤 9시~아침 8시에는 야간 동의한 분께만 가요."),
+    )
+    control_percent = forms.IntegerField(
+        label=_("대조군 비율(%)"),
+        min_value=0,
+        max_value=50,
+        initial=10,
+        help_text=_("무작위로 골라 보내지 않고, 효과를 비교하는 데 써요."),
+    )
+    scheduled_at = forms.DateTimeField(
+        label=_("예약 보내기 (선택)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "input"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("비워 두면 바로 보내요."),
+    )
+
+    def __init__(
+        self, *args: Any, segment_choices: list[tuple[int, str]], coupon_choices: list[tuple[int, str]], **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].choices = [("", _("세그먼트를 골라 주세요")), *segment_choices]
+        self.fields["coupon_rule"].choices = [("", _("쿠폰 없이")), *coupon_choices]

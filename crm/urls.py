@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm.views import audit, avatars, customers, home, runs, segments, settings, teams
+from crm.views import audit, avatars, campaigns, customers, home, runs, segments, settings, teams
 
 app_name = "crm"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("t/<str:slug>/segments/preview/", segments.segment_preview, name="segment_preview"),
     path("t/<str:slug>/segments/<int:pk>/", segments.segment_detail, name="segment_detail"),
     path("t/<str:slug>/segments/<int:pk>/edit/", segments.segment_edit, name="segment_edit"),
+    path("t/<str:slug>/campaigns/", campaigns.campaign_list, name="campaign_list"),
+    path("t/<str:slug>/campaigns/new/", campaigns.campaign_new, name="campaign_create"),
+    path("t/<str:slug>/campaigns/audience/", campaigns.campaign_audience, name="campaign_audience"),
+    path("t/<str:slug>/campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("t/<str:slug>/campaigns/<int:pk>/cancel/", campaigns.campaign_cancel_view, name="campaign_cancel"),
     # segmentation runs (all teams share them)
     path("runs/", runs.run_list_view, name="run_list"),
     path("runs/start/", runs.run_start, name="run_start"),

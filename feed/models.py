@@ -290,6 +290,7 @@ class FeedItem(models.Model):
         MD_MESSAGE = "md_message", _("MD 메시지")
         CAMPAIGN = "campaign", _("캠페인")
         COMMUNITY = "community", _("커뮤니티")  # community's notifications: likes, comments, follows, answers
+        NOTICE = "notice", _("안내")  # service notices, e.g. the two-yearly marketing-consent reminder
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -324,7 +325,11 @@ class FeedItem(models.Model):
     exposure = models.ForeignKey(
         "feed.Exposure", verbose_name=_("노출 기록"), related_name="+", on_delete=models.SET_NULL, null=True, blank=True
     )
+    # An opaque reference of the higher app that sent the item in bulk ("campaign:12"); feed only groups by it.
+    source = models.CharField(_("보낸 곳"), max_length=40, blank=True)
     read_at = models.DateTimeField(_("읽은 때"), null=True, blank=True)
+    shown_at = models.DateTimeField(_("처음 보여 준 때"), null=True, blank=True)
+    clicked_at = models.DateTimeField(_("처음 누른 때"), null=True, blank=True)
     expires_at = models.DateTimeField(_("만료"), null=True, blank=True)
     created_at = models.DateTimeField(_("만든 때"), default=timezone.now)
 
@@ -335,6 +340,7 @@ class FeedItem(models.Model):
         indexes = [
             models.Index(fields=["user", "-created_at"], name="feeditem_user_recent"),
             models.Index(fields=["visitor_id", "-created_at"], name="feeditem_visitor_recent"),
+            models.Index(fields=["source"], condition=~Q(source=""), name="feeditem_source"),
         ]
         constraints = [
             models.CheckConstraint(

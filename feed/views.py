@@ -34,7 +34,7 @@ def feed(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     items = selectors.feed_items_for(user=_user(request), visitor_id=_visitor(request), now=now)
     try:
-        feed_items_mark_shown(item_ids=[item.pk for item in items if item.exposure_id], now=now)
+        feed_items_mark_shown(item_ids=[item.pk for item in items], now=now)
     except Exception:  # measurement never breaks the page
         logger.warning("feed items not marked shown", exc_info=True)
     template = "feed/feed.html#feed-items" if request.htmx or request.GET.get("partial") else "feed/feed.html"

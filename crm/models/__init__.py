@@ -1,6 +1,7 @@
 """crm tables, split by area (see shared/DESIGN.md). Import models from here: `from crm.models import Segment`."""
 
 from crm.models.audit import AuditLog
+from crm.models.campaigns import Campaign, CampaignRecipient, ConsentNotice
 from crm.models.customers import CustomerNote, CustomerTag
 from crm.models.households import HouseholdEssential
 from crm.models.profiles import CustomerProfile, Lifecycle, LifecycleThresholds, RfmSegment
@@ -10,6 +11,9 @@ from crm.models.teams import Team, TeamMember
 
 __all__ = [
     "AuditLog",
+    "Campaign",
+    "CampaignRecipient",
+    "ConsentNotice",
     "CustomerNote",
     "CustomerProfile",
     "CustomerTag",

@@ -21,7 +21,7 @@ from config.errors import DomainError
 from crm.backoffice import backoffice_view
 from crm.forms import SegmentForm, definition_validate
 from crm.models import Segment
-from crm.selectors.access import MANAGE_SEGMENTS, Seat
+from crm.selectors.access import LAUNCH_CAMPAIGNS, MANAGE_SEGMENTS, Seat
 from crm.selectors.runs import current_run
 from crm.selectors.segments import (
     DEFAULT_SORT,
@@ -248,6 +248,7 @@ def segment_detail(request: HttpRequest, pk: int, *, seat: Seat) -> HttpResponse
         "definition_words": definition_describe(segment.definition, catalogue=condition_catalogue()),
         "segment_customers_url": _segment_customers_url(seat, segment),
         "can_manage_segments": seat.can(MANAGE_SEGMENTS),
+        "can_launch_campaigns": seat.can(LAUNCH_CAMPAIGNS) and segment.is_active,
         "current_run": current_run(),
     }
     return TemplateResponse(request, "crm/segment_detail.html", context)

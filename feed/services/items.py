@@ -10,6 +10,7 @@ from uuid import UUID
 from asgiref.sync import async_to_sync
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 PLACEHOLDER = re.compile(r"\{(\w{1,30})\}")
 MALL_NAME = "동네가게"
+MALL_PHONE = "1588-0000"
 
 UNREAD_CACHE_SECONDS = 60  # bounds how long a write the signals miss can leave the header badge wrong
 
@@ -115,6 +117,10 @@ def item_payload(item: FeedItem) -> dict[str, Any]:
         "coupon_text": coupon_text,
         "promotional": item.is_promotional,
         "ad_label": _("(광고)") if item.is_promotional else "",
+        # 정보통신망법 제50조: who sends it and how to reach them; the one-tap opt-out is on the feed the toast opens.
+        "ad_sender": _("%(mall)s · 고객센터 %(phone)s") % {"mall": MALL_NAME, "phone": MALL_PHONE}
+        if item.is_promotional
+        else "",
         "created_at": item.created_at.isoformat(),
     }
 
@@ -225,7 +231,11 @@ def feed_item_seen(*, item_id: int, user: Any, visitor_id: UUID | None, now: dat
 
 
 def feed_items_mark_shown(*, item_ids: list[int], now: datetime) -> int:
-    """Measurement: the recipient saw these items (feed page or toast). Only the first time counts."""
+    """Measurement: the recipient saw these items (feed page or toast). Only the first time counts, on the item
+    (items sent in bulk are measured there) and on its nudge exposure. Returns exposures changed."""
+    if not item_ids:
+        return 0
+    FeedItem.objects.filter(pk__in=item_ids, shown_at__isnull=True).update(shown_at=now)
     exposure_ids = FeedItem.objects.filter(pk__in=item_ids, exposure__isnull=False).values("exposure_id")
     return Exposure.objects.filter(pk__in=exposure_ids, shown_at__isnull=True).update(shown_at=now)
 
@@ -234,7 +244,7 @@ def feed_item_click(*, item_id: int, user: Any, visitor_id: UUID | None, now: da
     item = _owned(item_id=item_id, user=user, visitor_id=visitor_id).first()
     if item is None:
         raise DomainError(_(FEED_ITEM_NOT_FOUND), code="not_found", http_status=404)
-    FeedItem.objects.filter(pk=item.pk, read_at__isnull=True).update(read_at=now)
+    FeedItem.objects.filter(pk=item.pk).update(read_at=Coalesce("read_at", now), clicked_at=Coalesce("clicked_at", now))
     unread_count_forget(user_id=item.user_id, visitor_id=item.visitor_id)
     if item.exposure_id:
         Exposure.objects.filter(pk=item.exposure_id, clicked_at__isnull=True).update(clicked_at=now)
@@ -267,7 +277,9 @@ def feed_item_claim(*, item_id: int, user: Any, visitor_id: UUID | None, now: da
         source = IssuedCoupon.Source.NUDGE if item.kind == FeedItem.Kind.NUDGE else IssuedCoupon.Source.CAMPAIGN
         if item.kind == FeedItem.Kind.GREETING:
             source = IssuedCoupon.Source.GREETING
-        issued = coupon_issue(rule=item.claimable_rule, user=user, source=source, source_ref=f"feed:{item.pk}")
+        issued = coupon_issue(
+            rule=item.claimable_rule, user=user, source=source, source_ref=item.source or f"feed:{item.pk}"
+        )
         FeedItem.objects.filter(pk=item.pk).update(coupon=issued, read_at=item.read_at or now)
         unread_count_forget(user_id=item.user_id, visitor_id=item.visitor_id)
         if item.exposure_id:

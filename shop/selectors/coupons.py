@@ -4,11 +4,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from shop.models import IssuedCoupon
+from shop.models import CouponRule, IssuedCoupon
 from shop.selectors.cart import PricedLine
 from shop.services.coupons import coupon_category_parents, coupon_eligible_amount, coupon_refusal
 
@@ -84,3 +84,29 @@ def coupon_options_for_checkout(
         options.append(CouponOption(coupon=coupon, discount=discount, refusal=refusal))
     options.sort(key=lambda option: (not option.usable, -option.discount))
     return options
+
+
+def used_coupon_counts(*, source_refs: list[str]) -> dict[str, int]:
+    """How many coupons issued under each opaque source reference (e.g. a campaign's "campaign:12") were used on
+    an order. One grouped query for any number of references; references with no use are absent."""
+    if not source_refs:
+        return {}
+    rows = (
+        IssuedCoupon.objects.filter(source_ref__in=source_refs, used_at__isnull=False)
+        .values("source_ref")
+        .annotate(used=Count("pk"))
+        .order_by()
+    )
+    return {row["source_ref"]: row["used"] for row in rows}
+
+
+def coupon_rules_offerable(*, now: datetime | None = None) -> list[tuple[int, str]]:
+    """Active coupon rules still issuable now, as (id, "name · discount") choices for staff forms (a campaign's
+    coupon to claim). One query."""
+    now = now or timezone.now()
+    rules = (
+        CouponRule.objects.filter(is_active=True, valid_from__lte=now)
+        .exclude(valid_until__lte=now)
+        .order_by("name", "pk")
+    )
+    return [(rule.pk, f"{rule.name} · {rule.discount_label}") for rule in rules[:200]]

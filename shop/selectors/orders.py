@@ -95,3 +95,9 @@ def attributed_buyer_counts(*, sources: list[str]) -> dict[str, int]:
         .order_by()
     )
     return {row["attribution_source"]: row["buyers"] for row in rows}
+
+
+def bought_orders_queryset() -> QuerySet[Order]:
+    """Every order that counts as bought (paid and not cancelled or refunded), unordered, for higher apps to filter
+    by customer and time inside their own aggregates (crm measures campaigns against it). Selects nothing else."""
+    return Order.objects.filter(status__in=BOUGHT_STATUSES, user__isnull=False).order_by()

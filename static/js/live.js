@@ -73,6 +73,11 @@
       coupon.textContent = text(item.coupon_text);
       el.appendChild(coupon);
     }
+    if (item.ad_sender) {
+      var sender = document.createElement("small"); sender.className = "feed-toast__sender";
+      sender.textContent = text(item.ad_sender);
+      el.appendChild(sender);
+    }
     var close = document.createElement("button");
     close.type = "button"; close.className = "feed-toast__close"; close.setAttribute("aria-label", "×"); close.textContent = "×";
     close.addEventListener("click", function (e) { e.preventDefault(); el.remove(); });

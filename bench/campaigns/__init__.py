@@ -1,0 +1,1 @@
+"""Campaign delivery benchmark (see __main__.py)."""
