@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm.views import audit, avatars, customers, home, runs, segments, settings, teams
+from crm.views import audit, avatars, customers, home, inbox, runs, segments, settings, teams
 
 app_name = "crm"
 
@@ -14,6 +14,13 @@ urlpatterns = [
     path("t/<str:slug>/segments/preview/", segments.segment_preview, name="segment_preview"),
     path("t/<str:slug>/segments/<int:pk>/", segments.segment_detail, name="segment_detail"),
     path("t/<str:slug>/segments/<int:pk>/edit/", segments.segment_edit, name="segment_edit"),
+    # 1:1 문의 inbox
+    path("inbox/", inbox.inbox_home, name="inbox_home"),
+    path("t/<str:slug>/inbox/", inbox.inbox, name="inbox"),
+    path("t/<str:slug>/inbox/<int:pk>/", inbox.inbox_conversation, name="inbox_conversation"),
+    path("t/<str:slug>/inbox/<int:pk>/status/", inbox.inbox_status, name="inbox_status"),
+    path("t/<str:slug>/inbox/<int:pk>/assign/", inbox.inbox_assign, name="inbox_assign"),
+    path("t/<str:slug>/inbox/replies/", inbox.saved_reply_add, name="saved_reply_add"),
     # segmentation runs (all teams share them)
     path("runs/", runs.run_list_view, name="run_list"),
     path("runs/start/", runs.run_start, name="run_start"),

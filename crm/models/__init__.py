@@ -1,6 +1,7 @@
 """crm tables, split by area (see shared/DESIGN.md). Import models from here: `from crm.models import Segment`."""
 
 from crm.models.audit import AuditLog
+from crm.models.chat import BusinessHours, ChatDuty, Conversation, Message, SavedReply
 from crm.models.customers import CustomerNote, CustomerTag
 from crm.models.households import HouseholdEssential
 from crm.models.profiles import CustomerProfile, Lifecycle, LifecycleThresholds, RfmSegment
@@ -10,13 +11,18 @@ from crm.models.teams import Team, TeamMember
 
 __all__ = [
     "AuditLog",
+    "BusinessHours",
+    "ChatDuty",
+    "Conversation",
     "CustomerNote",
     "CustomerProfile",
     "CustomerTag",
     "HouseholdEssential",
     "Lifecycle",
     "LifecycleThresholds",
+    "Message",
     "RfmSegment",
+    "SavedReply",
     "Segment",
     "SegmentMembership",
     "SegmentSnapshot",
