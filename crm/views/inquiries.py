@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from config.errors import DomainError
@@ -49,6 +50,7 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
     return _page(request, {})
 
 
+@xframe_options_sameorigin  # the 문의하기 sheet frames these pages on our own pages
 @login_required
 def inquiry_new(request: HttpRequest) -> HttpResponse:
     about = request.GET.get("about", request.POST.get("about", ""))
@@ -72,6 +74,7 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
     return _page(request, {"new": context})
 
 
+@xframe_options_sameorigin
 @login_required
 def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = _own(request, pk)
@@ -79,6 +82,7 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, {"access": access, "conversation": access.conversation, "history": history})
 
 
+@xframe_options_sameorigin
 @login_required
 @require_POST
 def inquiry_rate(request: HttpRequest, pk: int) -> HttpResponse:
