@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Conversation(models.Model):
@@ -144,13 +145,13 @@ class BusinessHours(models.Model):
     """One opening stretch of a team on one weekday (0 = Monday), Asia/Seoul. A team without rows never closes."""
 
     class Weekday(models.IntegerChoices):
-        MON = 0, _("월")
-        TUE = 1, _("화")
-        WED = 2, _("수")
-        THU = 3, _("목")
-        FRI = 4, _("금")
-        SAT = 5, _("토")
-        SUN = 6, _("일")
+        MON = 0, pgettext_lazy("weekday", "월")
+        TUE = 1, pgettext_lazy("weekday", "화")
+        WED = 2, pgettext_lazy("weekday", "수")
+        THU = 3, pgettext_lazy("weekday", "목")
+        FRI = 4, pgettext_lazy("weekday", "금")
+        SAT = 5, pgettext_lazy("weekday", "토")
+        SUN = 6, pgettext_lazy("weekday", "일")
 
     team = models.ForeignKey("crm.Team", verbose_name=_("팀"), related_name="business_hours", on_delete=models.CASCADE)
     weekday = models.PositiveSmallIntegerField(_("요일"), choices=Weekday.choices)

@@ -33,7 +33,7 @@ class ChatAccess:
 
 
 def first_response_target() -> timedelta:
-    return timedelta(minutes=int(getattr(settings, "CRM_CHAT_FIRST_RESPONSE_MINUTES", 30)))
+    return timedelta(minutes=settings.CRM_CHAT_FIRST_RESPONSE_MINUTES)
 
 
 def conversation_access(*, user: User, pk: int) -> ChatAccess | None:

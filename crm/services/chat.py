@@ -33,7 +33,7 @@ from crm.services.chat_routing import (
     chat_context_resolve,
     chat_team_for,
     opening_text,
-    team_hours,
+    team_hours_cached,
     team_is_open,
     team_next_opening,
 )
@@ -78,21 +78,31 @@ def group_team(team_id: int) -> str:
     return f"chat.team.{team_id}"
 
 
-def chat_send(*, group: str, payload: dict[str, Any]) -> None:
-    """Send one payload to one group; call from transaction.on_commit. A failure is logged: the row is the record."""
+def chat_send(*, sends: list[tuple[str, dict[str, Any]]]) -> None:
+    """Send payloads to groups, all at once; call from transaction.on_commit. A failure is logged: the row is the
+    record, and a client that missed a push catches up by seq."""
     from channels.layers import get_channel_layer
 
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not sends:
         return
+
+    async def send_all() -> None:
+        # One after another: concurrent group_send calls on channels_redis lost pushes under load in bench.chat.
+        for group, payload in sends:
+            try:
+                await layer.group_send(group, {"type": "chat.push", "payload": payload})
+            except Exception:
+                logger.warning("chat push to %s failed", group, exc_info=True)
+
     try:
-        async_to_sync(layer.group_send)(group, {"type": "chat.push", "payload": payload})
+        async_to_sync(send_all)()
     except Exception:
-        logger.warning("chat push to %s failed", group, exc_info=True)
+        logger.warning("chat push failed", exc_info=True)
 
 
-def _send_on_commit(group: str, payload: dict[str, Any]) -> None:
-    transaction.on_commit(partial(chat_send, group=group, payload=payload))
+def _send_on_commit(*sends: tuple[str, dict[str, Any]]) -> None:
+    transaction.on_commit(partial(chat_send, sends=list(sends)))
 
 
 def inbox_payload(conversation: Conversation) -> dict[str, Any]:
@@ -114,13 +124,13 @@ def inbox_payload(conversation: Conversation) -> dict[str, Any]:
 
 def _notify_message(conversation: Conversation, message: Message) -> None:
     payload = message_payload(message)
-    _send_on_commit(group_staff(conversation.pk), payload)
-    if message.is_internal:
-        # The customer's socket still learns the number was used, so it never waits for a gap to fill.
-        _send_on_commit(group_customer(conversation.pk), {"type": "chat.skip", "seq": message.seq})
-    else:
-        _send_on_commit(group_customer(conversation.pk), payload)
-    _send_on_commit(group_team(conversation.team_id), inbox_payload(conversation))
+    # An internal note reaches the customer's socket only as a "skip", so it never waits for that seq to arrive.
+    customer_payload = {"type": "chat.skip", "seq": message.seq} if message.is_internal else payload
+    _send_on_commit(
+        (group_staff(conversation.pk), payload),
+        (group_customer(conversation.pk), customer_payload),
+        (group_team(conversation.team_id), inbox_payload(conversation)),
+    )
 
 
 # --- presence: is the shopper looking at a chat socket right now? ----------------------------------------------------
@@ -198,7 +208,7 @@ def _append(
 
 def _auto_reply_if_closed(conversation: Conversation) -> None:
     now = timezone.now()
-    hours = team_hours(conversation.team)
+    hours = team_hours_cached(conversation.team)
     if team_is_open(hours=hours, now=now):
         return
     if conversation.auto_replied_at is not None and conversation.auto_replied_at > now - AUTO_REPLY_EVERY:
@@ -247,7 +257,7 @@ def message_post(
     body = _clean_body(body, image=image)
     if is_internal and not access.is_staff:
         raise DomainError(_(NOTE_ONLY_STAFF), code="forbidden", http_status=403)
-    limit = int(getattr(settings, "CRM_CHAT_MESSAGES_PER_MINUTE", 30))
+    limit = settings.CRM_CHAT_MESSAGES_PER_MINUTE
     ratelimit_hit(key=f"chat:user:{access.user.pk}", limit=limit, window_seconds=60)
     with transaction.atomic():
         conversation = (
@@ -322,7 +332,7 @@ def conversation_mark_read(*, access: ChatAccess, seq: int) -> int:
         setattr(conversation, field, seq)
         conversation.save(update_fields=[field])
         payload = {"type": "chat.read", "side": access.side, "seq": seq}
-        _send_on_commit(group_customer(conversation_id) if access.is_staff else group_staff(conversation_id), payload)
+        _send_on_commit((group_customer(conversation_id) if access.is_staff else group_staff(conversation_id), payload))
     return seq
 
 
@@ -346,9 +356,11 @@ def conversation_status_set(*, access: ChatAccess, status: str) -> Conversation:
         conversation.resolved_at = timezone.now() if status == Conversation.Status.RESOLVED else None
         conversation.save(update_fields=["status", "resolved_at"])
         status_payload = {"type": "chat.status", "status": status}
-        _send_on_commit(group_customer(conversation.pk), status_payload)
-        _send_on_commit(group_staff(conversation.pk), status_payload)
-        _send_on_commit(group_team(conversation.team_id), inbox_payload(conversation))
+        _send_on_commit(
+            (group_customer(conversation.pk), status_payload),
+            (group_staff(conversation.pk), status_payload),
+            (group_team(conversation.team_id), inbox_payload(conversation)),
+        )
     return conversation
 
 
@@ -365,7 +377,7 @@ def conversation_assign(*, access: ChatAccess, assignee_id: int | None) -> Conve
     with transaction.atomic():
         Conversation.objects.filter(pk=conversation.pk).update(assignee_id=assignee_id)
         conversation = Conversation.objects.select_related("customer").get(pk=conversation.pk)
-        _send_on_commit(group_team(conversation.team_id), inbox_payload(conversation))
+        _send_on_commit((group_team(conversation.team_id), inbox_payload(conversation)))
     return conversation
 
 

@@ -11,9 +11,10 @@ from django.conf import settings
 from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 
 from accounts.models import User
+from config import local_memo
 from config.errors import DomainError
 from crm.models import BusinessHours, ChatDuty, Conversation, SegmentMembership, Team, TeamMember
 from crm.selectors.runs import current_run_id
@@ -22,17 +23,10 @@ from shop.selectors.catalog import product_get, store_get
 from shop.selectors.orders import order_get_for_user
 
 SEOUL = ZoneInfo("Asia/Seoul")
+HOURS_MEMO_SECONDS = 30.0
 CONTEXT_NOT_FOUND = gettext_noop("문의할 대상을 찾을 수 없어요. 페이지를 새로 고친 뒤 다시 시도해 주세요.")
 NO_TEAM = gettext_noop("지금은 문의를 받을 팀이 없어요. 잠시 뒤에 다시 시도해 주세요.")
-WEEKDAYS = (
-    gettext_noop("월"),
-    gettext_noop("화"),
-    gettext_noop("수"),
-    gettext_noop("목"),
-    gettext_noop("금"),
-    gettext_noop("토"),
-    gettext_noop("일"),
-)
+WEEKDAYS = ("월", "화", "수", "목", "금", "토", "일")  # translated with the "weekday" context of BusinessHours
 
 
 @dataclass(frozen=True)
@@ -87,7 +81,7 @@ def chat_team_for(*, customer: User, store: Store | None) -> Team:
         )
         if team_id is not None:
             return Team.objects.get(pk=team_id)
-    default_slug = getattr(settings, "CRM_CHAT_DEFAULT_TEAM", "")
+    default_slug = settings.CRM_CHAT_DEFAULT_TEAM
     team = Team.objects.filter(slug=default_slug).first() if default_slug else None
     team = team or Team.objects.order_by("pk").first()
     if team is None:
@@ -116,6 +110,12 @@ def chat_assignee_pick(*, team: Team, now: datetime) -> User | None:
 
 def team_hours(team: Team) -> list[BusinessHours]:
     return list(BusinessHours.objects.filter(team=team).order_by("weekday", "opens_at"))
+
+
+def team_hours_cached(team: Team) -> list[BusinessHours]:
+    """The team's hours, read at most every HOURS_MEMO_SECONDS per process (every customer message asks); a change
+    reaches other processes that late, the process that made it at once."""
+    return local_memo.get(f"chat:hours:{team.pk}", lambda: team_hours(team), seconds=HOURS_MEMO_SECONDS)
 
 
 def team_is_open(*, hours: list[BusinessHours], now: datetime) -> bool:
@@ -154,13 +154,14 @@ def opening_text(when: datetime, *, now: datetime) -> str:
     return _("%(month)d월 %(day)d일(%(weekday)s) %(clock)s") % {
         "month": when.month,
         "day": when.day,
-        "weekday": _(WEEKDAYS[when.weekday()]),
+        "weekday": pgettext("weekday", WEEKDAYS[when.weekday()]),
         "clock": clock,
     }
 
 
 def business_hours_set(*, team: Team, weekdays: list[int], opens_at: time, closes_at: time) -> list[BusinessHours]:
     """Replace the team's hours with one stretch on each of `weekdays` (demo data and the admin use it)."""
+    local_memo.forget(f"chat:hours:{team.pk}")
     BusinessHours.objects.filter(team=team).delete()
     rows = [BusinessHours(team=team, weekday=d, opens_at=opens_at, closes_at=closes_at) for d in weekdays]
     for row in rows:
