@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test smoke bench bench-pages bench-events bench-segmentation messages check lint clean
+.PHONY: run test smoke bench bench-pages bench-events bench-segmentation bench-chat messages check lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ test: $(VENV)/.dev-installed
 smoke: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest -m smoke $(PYTEST_ARGS)
 
-bench: bench-pages bench-events bench-segmentation
+bench: bench-pages bench-events bench-segmentation bench-chat
 
 bench-pages: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.pages
@@ -43,6 +43,10 @@ bench-events: $(VENV)/.dev-installed
 # 100,000 customers / 1,000,000 order lines generated in PostgreSQL; BENCH_ARGS=--large for 1,000,000 / 10,000,000.
 bench-segmentation: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.segmentation $(BENCH_ARGS)
+
+# 500 live conversations (1,000 sockets) on one daphne; BENCH_CONVERSATIONS, BENCH_MESSAGES, BENCH_RATE to change.
+bench-chat: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.chat
 
 # Rebuild the English catalogue after changing UI text (needs GNU gettext). Korean is the source language, so it
 # needs no catalogue. locale/fill_en.py fills the foundation's translations; the compiled .mo is committed so a
