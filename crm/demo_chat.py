@@ -3,7 +3,7 @@ with shoppers who ordered from its shops (one answered, one waiting), so /crm/in
 right after `make run`.
 
 Runs after crm.demo. Conversations go through crm.services.chat (routing, round-robin, seq, auto-reply); a re-run
-adds none to a team that already has some, and saved replies are upserted by title.
+adds none once any exists, and saved replies are upserted by title.
 """
 
 from __future__ import annotations
@@ -33,11 +33,14 @@ QUESTIONS = [
 
 def seed(*, rng: random.Random, scale: int, log: Callable[[str], None]) -> list[tuple[str, str, str]]:
     made = 0
+    # An order's conversation goes to the team of its first line's shop, which need not be the team being seeded:
+    # so a re-run adds none once any conversation exists, rather than per team.
+    seed_conversations = not Conversation.objects.exists()
     for team in Team.objects.order_by("pk"):
         business_hours_set(team=team, weekdays=[0, 1, 2, 3, 4], opens_at=time(10), closes_at=time(18))
         for title, body in SAVED_REPLIES:
             SavedReply.objects.update_or_create(team=team, title=title, defaults={"body": body})
-        if Conversation.objects.filter(team=team).exists():
+        if not seed_conversations:
             continue
         orders = list(
             Order.objects.filter(lines__store__team=team, user__is_staff=False)

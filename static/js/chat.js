@@ -158,7 +158,7 @@
       this.paintRead();
     } else if (data.type === "chat.status") {
       var chip = document.querySelector("[data-chat-state]");
-      if (chip) chip.className = "chip chip--" + data.status;
+      if (chip) chip.className = "chat-chip chat-chip--" + data.status;
       if (this.side === "customer" && data.status === "resolved") location.reload();
     }
   };

@@ -5,13 +5,14 @@ the same rule."""
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from crm.models import Conversation
 from crm.services.chat import conversation_start, message_post
 from tests.accounts.factories import UserFactory
-from tests.community.factories import ProductQuestionFactory
+from tests.community.factories import ProductQuestionFactory, jpeg_bytes
 from tests.crm.chat_helpers import access_of, ask_about_order, chat_world
 from tests.crm.factories import CsMemberFactory, TeamFactory
 from tests.shop.factories import ProductFactory
@@ -168,3 +169,19 @@ def test_the_api_post_is_idempotent_by_key(client):
     empty = client.post(url, {"body": ""}, content_type="application/json")
     assert empty.status_code == 400
     assert empty.json()["detail"] == "보낼 내용을 적어 주세요."
+
+
+def test_a_photo_is_posted_through_the_api_stripped_and_numbered(client):
+    world = chat_world()
+    conversation = ask_about_order(world)
+    client.force_login(world.shopper)
+    url = reverse("api-chat-messages", kwargs={"pk": conversation.pk})
+    photo = SimpleUploadedFile("box.jpg", jpeg_bytes(width=80, height=60), content_type="image/jpeg")
+    response = client.post(url, {"image": photo, "key": "photo-1"})
+    assert response.status_code == 201
+    assert response.json()["seq"] == 2
+    assert response.json()["image"]
+    not_a_photo = SimpleUploadedFile("box.jpg", b"not a picture", content_type="image/jpeg")
+    refused = client.post(url, {"image": not_a_photo, "key": "photo-2"})
+    assert refused.status_code == 400
+    assert refused.json()["detail"]
