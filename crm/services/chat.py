@@ -297,8 +297,14 @@ def conversation_start(
 
     Routes it (crm.services.chat_routing.chat_team_for), assigns it round-robin among the team's CS members on
     duty under the team's row lock, then posts `body` through `message_post` (same checks, same push). The new
-    row reaches the team inbox's socket after commit. Raises DomainError for a missing context or an empty body."""
+    row reaches the team inbox's socket after commit. A second call with the same `key` returns the conversation
+    the first one started. Raises DomainError for a missing context or an empty body."""
     _clean_body(body, image=None)
+    if key:
+        first = Message.objects.filter(sender=customer, client_key=key[:64], seq=1).select_related("conversation")
+        started = first.first()
+        if started is not None:  # the same form sent twice (a double tap, a retry): the conversation it made
+            return started.conversation
     context = chat_context_resolve(customer=customer, kind=context_kind, ref=context_ref)
     team = chat_team_for(customer=customer, store=context.store)
     with transaction.atomic():

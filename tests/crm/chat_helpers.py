@@ -1,5 +1,6 @@
 """Shared set-up for the 1:1 문의 tests: a shop run by a team with one CS member on duty, and a shopper."""
 
+import uuid
 from dataclasses import dataclass
 
 from accounts.models import User
@@ -31,9 +32,14 @@ def chat_world() -> ChatWorld:
     return ChatWorld(team=team, store=store, cs=cs, shopper=shopper, order=order)
 
 
-def ask_about_order(world: ChatWorld, body: str = "배송이 언제 오나요?") -> Conversation:
+def ask_about_order(world: ChatWorld, body: str = "배송이 언제 오나요?", key: str | None = None) -> Conversation:
+    """Start a conversation about the world's order; each call is a new form unless `key` repeats one."""
     return conversation_start(
-        customer=world.shopper, context_kind="order", context_ref=world.order.number, body=body, key="k-start"
+        customer=world.shopper,
+        context_kind="order",
+        context_ref=world.order.number,
+        body=body,
+        key=key or uuid.uuid4().hex,
     )
 
 

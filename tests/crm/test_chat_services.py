@@ -114,7 +114,7 @@ def test_the_database_refuses_a_second_row_with_the_same_key():
             sender_kind="customer",
             sender=world.shopper,
             body="x",
-            client_key="k-start",
+            client_key=conversation.messages.get(seq=1).client_key,
         )
 
 
@@ -193,3 +193,11 @@ def test_a_customer_message_reopens_a_resolved_conversation():
     message_post(access=access_of(world.shopper, conversation), body="하나만 더요", key="again")
     conversation.refresh_from_db()
     assert conversation.status == Conversation.Status.OPEN
+
+
+def test_the_same_start_form_sent_twice_starts_one_conversation():
+    world = chat_world()
+    first = ask_about_order(world, key="start-form")
+    again = ask_about_order(world, key="start-form")
+    assert again.pk == first.pk
+    assert Conversation.objects.filter(customer=world.shopper).count() == 1
