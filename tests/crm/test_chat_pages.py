@@ -185,3 +185,17 @@ def test_a_photo_is_posted_through_the_api_stripped_and_numbered(client):
     refused = client.post(url, {"image": not_a_photo, "key": "photo-2"})
     assert refused.status_code == 400
     assert refused.json()["detail"]
+
+
+def test_my_inquiries_list_costs_the_same_queries_for_3_and_30_conversations(client, assert_constant_queries):
+    """Guards 내 문의: each row's team comes with it, never one query per row."""
+    world = chat_world()
+    client.force_login(world.shopper)
+
+    def grow_to(n):
+        for i in range(n - Conversation.objects.count()):
+            ask_about_order(world, body=f"질문 {i}")
+
+    grow_to(3)
+    client.get(reverse("chat:list"))
+    assert_constant_queries(lambda: client.get(reverse("chat:list")), lambda: grow_to(30))
