@@ -249,3 +249,28 @@ def test_a_hundred_reconnect_cycles_deliver_every_message_exactly_once_in_order(
     assert total == 1 + 100 * 2 + 50
     assert seen["shopper"] == list(range(1, total + 1))
     assert seen["staff"] == list(range(1, total + 1))
+
+
+def test_the_team_inbox_socket_hears_new_conversations_and_refuses_other_teams():
+    world = chat_world()
+    member_cookie = session_cookie(world.cs)
+    outsider_cookie = session_cookie(CsMemberFactory(team=TeamFactory()).user)
+    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
+    path = f"/ws/crm/inbox/{world.team.slug}/"
+
+    async def run():
+        outsider = WebsocketCommunicator(application, path, headers=[*headers, (b"cookie", outsider_cookie.encode())])
+        connected, code = await outsider.connect()
+        assert not connected
+        assert code == 4404
+        inbox = WebsocketCommunicator(application, path, headers=[*headers, (b"cookie", member_cookie.encode())])
+        assert (await inbox.connect())[0]
+        assert await inbox.receive_json_from(timeout=3) == {"type": "inbox.ready"}
+        conversation = await sync_to_async(ask_about_order)(world, body="새 문의가 왔어요")
+        update = await inbox.receive_json_from(timeout=3)
+        assert update["type"] == "inbox.update"
+        assert update["conversation"] == conversation.pk
+        assert update["excerpt"] == "새 문의가 왔어요"
+        await inbox.disconnect()
+
+    async_to_sync(run)()
