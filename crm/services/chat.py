@@ -190,7 +190,8 @@ def _append(
     )
     message.save()
     fields = ["last_seq"]
-    if not is_internal:
+    # The inbox row keeps showing the customer's words, not the team's automatic reply or an internal note.
+    if not is_internal and sender_kind != Message.Sender.SYSTEM:
         conversation.last_message_at = now
         conversation.last_message_excerpt = _excerpt(message)
         fields += ["last_message_at", "last_message_excerpt"]
