@@ -5,6 +5,7 @@ import json
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
+from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
@@ -16,6 +17,14 @@ from tests.crm.chat_helpers import access_of, ask_about_order, chat_world
 from tests.crm.factories import CsMemberFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """Each test drives its sockets on an event loop of its own. channels_redis binds its receive lock to the loop
+    that first waited on it, so the next test (here or in feed) starts from a new layer instance."""
+    yield
+    channel_layers.backends.pop(DEFAULT_CHANNEL_LAYER, None)
 
 
 def session_cookie(user) -> str:
