@@ -174,7 +174,7 @@ def main() -> None:
     env = _env()
     count = int(os.environ.get("BENCH_CONVERSATIONS", "500"))
     messages = int(os.environ.get("BENCH_MESSAGES", "2000"))
-    rate = float(os.environ.get("BENCH_RATE", "50"))
+    rate = float(os.environ.get("BENCH_RATE", "20"))
     port = int(os.environ.get("BENCH_PORT", "8131"))
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     subprocess.run([sys.executable, "-m", "bench.chat.seed", str(count), str(SEED_FILE)], cwd=ROOT, env=env, check=True)
