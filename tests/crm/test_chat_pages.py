@@ -199,3 +199,27 @@ def test_my_inquiries_list_costs_the_same_queries_for_3_and_30_conversations(cli
     grow_to(3)
     client.get(reverse("chat:list"))
     assert_constant_queries(lambda: client.get(reverse("chat:list")), lambda: grow_to(30))
+
+
+def test_product_order_and_shop_pages_offer_to_ask_with_their_context(client):
+    world = chat_world()
+    product = ProductFactory(store=world.store)
+    client.force_login(world.shopper)
+    pages = {
+        f"/p/{product.pk}/": f"about=product&amp;ref={product.pk}",
+        f"/orders/{world.order.number}/": f"about=order&amp;ref={world.order.number}",
+        f"/s/{world.store.slug}/": f"about=shop&amp;ref={world.store.slug}",
+    }
+    for url, context in pages.items():
+        page = client.get(url).content.decode()
+        assert 'data-testid="ask-button"' in page, url
+        assert context in page, url
+
+
+def test_a_question_about_a_product_goes_to_the_team_running_its_shop(client):
+    world = chat_world()
+    product = ProductFactory(store=world.store, name="향기 좋은 세탁세제")
+    client.force_login(world.shopper)
+    client.post(reverse("chat:new"), {"about": "product", "ref": product.pk, "body": "향이 강한가요?"})
+    conversation = Conversation.objects.get(customer=world.shopper)
+    assert (conversation.team, conversation.context_label) == (world.team, "향기 좋은 세탁세제")
