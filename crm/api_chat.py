@@ -26,7 +26,7 @@ from shop.api.serializers_orders import ErrorSerializer
 
 CONVERSATION_NOT_FOUND = gettext_noop("문의를 찾을 수 없어요.")
 
-PK = OpenApiParameter("pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="문의 번호")
+PK = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="문의 번호")
 AFTER = OpenApiParameter("after", OpenApiTypes.INT, OpenApiParameter.QUERY, description="이 번호 다음 메시지부터")
 
 
