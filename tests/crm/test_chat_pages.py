@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm.models import Conversation
-from crm.services.chat import conversation_start, message_post
+from crm.services.chat import conversation_start, conversation_status_set, message_post
 from tests.accounts.factories import UserFactory
 from tests.community.factories import ProductQuestionFactory, jpeg_bytes
 from tests.crm.chat_helpers import access_of, ask_about_order, chat_world
@@ -223,3 +223,16 @@ def test_a_question_about_a_product_goes_to_the_team_running_its_shop(client):
     client.post(reverse("chat:new"), {"about": "product", "ref": product.pk, "body": "향이 강한가요?"})
     conversation = Conversation.objects.get(customer=world.shopper)
     assert (conversation.team, conversation.context_label) == (world.team, "향기 좋은 세탁세제")
+
+
+def test_after_resolution_the_shopper_rates_the_chat_from_its_page(client):
+    world = chat_world()
+    conversation = ask_about_order(world)
+    url = reverse("chat:conversation", kwargs={"pk": conversation.pk})
+    client.force_login(world.shopper)
+    assert 'data-testid="rating-form"' not in client.get(url).content.decode()
+    conversation_status_set(access=access_of(world.cs, conversation), status="resolved")
+    assert 'data-testid="rating-form"' in client.get(url).content.decode()
+    client.post(reverse("chat:rate", kwargs={"pk": conversation.pk}), {"rating": "5", "comment": "빨리 답해 주셨어요"})
+    conversation.refresh_from_db()
+    assert (conversation.rating, conversation.rating_comment) == (5, "빨리 답해 주셨어요")
