@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test smoke bench bench-pages bench-events bench-segmentation bench-campaigns messages check lint clean
+.PHONY: run test smoke bench bench-pages bench-events bench-segmentation bench-campaigns bench-chat messages check lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ test: $(VENV)/.dev-installed
 smoke: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest -m smoke $(PYTEST_ARGS)
 
-bench: bench-pages bench-events bench-segmentation bench-campaigns
+bench: bench-pages bench-events bench-segmentation bench-campaigns bench-chat
 
 bench-pages: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.pages
@@ -47,6 +47,10 @@ bench-segmentation: $(VENV)/.dev-installed
 # One campaign to 100,000 generated customers, delivered by a Celery worker (PostgreSQL + Redis); target < 60 s.
 bench-campaigns: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.campaigns $(BENCH_ARGS)
+
+# 500 live conversations (1,000 sockets) on one daphne; BENCH_CONVERSATIONS, BENCH_MESSAGES, BENCH_RATE to change.
+bench-chat: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.chat
 
 # Rebuild the English catalogue after changing UI text (needs GNU gettext). Korean is the source language, so it
 # needs no catalogue. locale/fill_en.py fills the foundation's translations; the compiled .mo is committed so a

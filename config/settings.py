@@ -253,6 +253,11 @@ if CELERY_BROKER_URL:
 # reporting progress before the next start marks it failed (a dead worker never blocks runs for good).
 CRM_SEGMENTATION_CHUNK = env.int("CRM_SEGMENTATION_CHUNK", default=20_000)
 CRM_SEGMENTATION_STALE_MINUTES = env.int("CRM_SEGMENTATION_STALE_MINUTES", default=30)
+# 1:1 문의: messages per user per minute, the first-response target the inbox highlights, and the team (slug) that
+# gets a question about no shop from a customer in no team's segment (empty: the oldest team).
+CRM_CHAT_MESSAGES_PER_MINUTE = env.int("CRM_CHAT_MESSAGES_PER_MINUTE", default=30)
+CRM_CHAT_FIRST_RESPONSE_MINUTES = env.int("CRM_CHAT_FIRST_RESPONSE_MINUTES", default=30)
+CRM_CHAT_DEFAULT_TEAM = env.str("CRM_CHAT_DEFAULT_TEAM", default="")
 # Beat answers `celery inspect ping -d celerybeat@<host>` (its container healthcheck) while it keeps ticking.
 CELERY_BEAT_ENABLE_REMOTE_CONTROL = True
 

@@ -2,7 +2,17 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import Campaign, LifecycleThresholds, SegmentationRun, Team, TeamMember
+from crm.models import (
+    BusinessHours,
+    Campaign,
+    ChatDuty,
+    Conversation,
+    LifecycleThresholds,
+    SavedReply,
+    SegmentationRun,
+    Team,
+    TeamMember,
+)
 
 
 class TeamMemberInline(admin.TabularInline):
@@ -110,3 +120,36 @@ class CampaignAdmin(admin.ModelAdmin):
     search_fields = ("title",)
     raw_id_fields = ("segment", "coupon_rule", "created_by")
     readonly_fields = ("status", "audience_size", "launched_at", "finished_at", "created_at", "created_by")
+
+
+# --- 1:1 문의: teams keep their hours, saved replies and who is on duty here; conversations are read-only (the inbox
+# writes them through crm.services.chat, which numbers messages under a lock).
+@admin.register(BusinessHours)
+class BusinessHoursAdmin(admin.ModelAdmin):
+    list_display = ("team", "weekday", "opens_at", "closes_at")
+    list_filter = ("team", "weekday")
+
+
+@admin.register(SavedReply)
+class SavedReplyAdmin(admin.ModelAdmin):
+    list_display = ("title", "team")
+    list_filter = ("team",)
+    search_fields = ("title", "body")
+
+
+@admin.register(ChatDuty)
+class ChatDutyAdmin(admin.ModelAdmin):
+    list_display = ("member", "is_on_duty", "last_assigned_at")
+    list_editable = ("is_on_duty",)
+    list_select_related = ("member__team", "member__user")
+
+
+@admin.register(Conversation)
+class ConversationAdmin(admin.ModelAdmin):
+    list_display = ("pk", "customer", "team", "assignee", "status", "last_message_at", "rating")
+    list_filter = ("status", "team")
+    list_select_related = ("customer", "team", "assignee")
+    readonly_fields = [field.name for field in Conversation._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from crm import api
+from crm import api, api_chat
 
 urlpatterns = [
     path("teams/<str:slug>/customers/", api.TeamCustomerListView.as_view(), name="api-crm-customers"),
@@ -11,5 +11,6 @@ urlpatterns = [
         api.TeamCustomerDetailView.as_view(),
         name="api-crm-customer",
     ),
+    path("chat/<int:pk>/messages/", api_chat.ChatMessagesView.as_view(), name="api-chat-messages"),
     path("teams/<str:slug>/segments/", api.TeamSegmentListView.as_view(), name="api-crm-segments"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm.views import audit, avatars, campaigns, customers, home, runs, segments, settings, teams
+from crm.views import audit, avatars, campaigns, customers, home, inbox, runs, segments, settings, teams
 
 app_name = "crm"
 
@@ -19,6 +19,13 @@ urlpatterns = [
     path("t/<str:slug>/campaigns/audience/", campaigns.campaign_audience, name="campaign_audience"),
     path("t/<str:slug>/campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
     path("t/<str:slug>/campaigns/<int:pk>/cancel/", campaigns.campaign_cancel_view, name="campaign_cancel"),
+    # 1:1 문의 inbox
+    path("inbox/", inbox.inbox_home, name="inbox_home"),
+    path("t/<str:slug>/inbox/", inbox.inbox, name="inbox"),
+    path("t/<str:slug>/inbox/<int:pk>/", inbox.inbox_conversation, name="inbox_conversation"),
+    path("t/<str:slug>/inbox/<int:pk>/status/", inbox.inbox_status, name="inbox_status"),
+    path("t/<str:slug>/inbox/<int:pk>/assign/", inbox.inbox_assign, name="inbox_assign"),
+    path("t/<str:slug>/inbox/replies/", inbox.saved_reply_add, name="saved_reply_add"),
     # segmentation runs (all teams share them)
     path("runs/", runs.run_list_view, name="run_list"),
     path("runs/start/", runs.run_start, name="run_start"),

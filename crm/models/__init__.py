@@ -2,6 +2,7 @@
 
 from crm.models.audit import AuditLog
 from crm.models.campaigns import Campaign, CampaignRecipient, ConsentNotice
+from crm.models.chat import BusinessHours, ChatDuty, Conversation, Message, SavedReply
 from crm.models.customers import CustomerNote, CustomerTag
 from crm.models.households import HouseholdEssential
 from crm.models.profiles import CustomerProfile, Lifecycle, LifecycleThresholds, RfmSegment
@@ -11,16 +12,21 @@ from crm.models.teams import Team, TeamMember
 
 __all__ = [
     "AuditLog",
+    "BusinessHours",
     "Campaign",
     "CampaignRecipient",
+    "ChatDuty",
     "ConsentNotice",
+    "Conversation",
     "CustomerNote",
     "CustomerProfile",
     "CustomerTag",
     "HouseholdEssential",
     "Lifecycle",
     "LifecycleThresholds",
+    "Message",
     "RfmSegment",
+    "SavedReply",
     "Segment",
     "SegmentMembership",
     "SegmentSnapshot",

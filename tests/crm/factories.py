@@ -7,6 +7,7 @@ from crm.models import (
     CustomerProfile,
     Lifecycle,
     RfmSegment,
+    SavedReply,
     Segment,
     SegmentationRun,
     SegmentMembership,
@@ -130,3 +131,17 @@ def segmentation_run_now(capture_on_commit, *, kind: str = SegmentationRun.Kind.
         run = segmentation_run_start(kind=kind, **start)
     run.refresh_from_db()
     return run
+
+
+# --- 1:1 문의 (helper chat) --------------------------------------------------------------------------------------
+class CsMemberFactory(TeamMemberFactory):
+    role = TeamMember.Role.CS
+
+
+class SavedReplyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SavedReply
+
+    team = factory.SubFactory(TeamFactory)
+    title = factory.Sequence(lambda n: f"배송 안내 {n}")
+    body = "주문하신 상품은 내일 출발해요. 조금만 기다려 주세요."

@@ -24,6 +24,7 @@ SEEDERS = [
     "community.demo_boards",
     "crm.demo",
     "crm.demo_campaigns",
+    "crm.demo_chat",
 ]
 
 
