@@ -32,6 +32,7 @@ urlpatterns = [
     path("orders/<str:number>/", orders.order_detail, name="order_detail"),
     path("orders/<str:number>/complete/", orders.order_complete, name="order_complete"),
     path("orders/<str:number>/cancel/", orders.order_cancel_view, name="order_cancel"),
+    path("orders/<str:number>/refund-account/", orders.order_refund_account_view, name="order_refund_account"),
     # loyalty: coupons, points, subscriptions, wishlist, reorder, reviews
     path("my/coupons/", coupon_views.wallet, name="wallet"),
     path("my/points/", point_views.points, name="points"),

@@ -61,12 +61,29 @@ class ChargeResult:
     callback_secret: str = ""
     # What the provider says was charged, to compare with the order.
     amount: int | None = None
+    # The provider's own word for the payment's state (Toss: DONE, CANCELED, ...); empty when it holds none.
+    status: str = ""
+    # How much of it the provider has given back so far (all of it once cancelled).
+    cancelled_amount: int = 0
 
 
 @dataclass(frozen=True)
 class RefundResult:
     succeeded: bool
     message: str = ""
+    # The provider's reason for refusing (Toss's error code), empty when it succeeded.
+    code: str = ""
+    # How much of the payment the provider has given back in all after this refund, when it says so.
+    cancelled_total: int | None = None
+
+
+@dataclass(frozen=True)
+class RefundAccount:
+    """Where a virtual account's money goes back (the bank transfer has no card to refund to)."""
+
+    bank_code: str
+    account_number: str
+    holder_name: str
 
 
 class PaymentProvider(Protocol):
@@ -75,7 +92,16 @@ class PaymentProvider(Protocol):
 
     def charge(self, request: ChargeRequest) -> ChargeResult: ...
 
-    def refund(self, *, provider_ref: str, amount: int, reason: str = "", partial: bool = False) -> RefundResult: ...
+    def refund(
+        self,
+        *,
+        provider_ref: str,
+        amount: int,
+        reason: str = "",
+        partial: bool = False,
+        refund_account: RefundAccount | None = None,
+        retry_round: int = 0,
+    ) -> RefundResult: ...
 
     def lookup(self, *, provider_ref: str = "", order_number: str = "") -> ChargeResult: ...
 

@@ -22,7 +22,15 @@ import requests
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from shop.payments import ChargeOutcome, ChargeRequest, ChargeResult, ProviderUnavailable, RefundResult
+from shop.models import BANK_CHOICES
+from shop.payments import (
+    ChargeOutcome,
+    ChargeRequest,
+    ChargeResult,
+    ProviderUnavailable,
+    RefundAccount,
+    RefundResult,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,26 +50,7 @@ STATUS_OUTCOMES = {
     "ABORTED": ChargeOutcome.DECLINED,
     "EXPIRED": ChargeOutcome.CANCELLED,
 }
-# Virtual-account bank codes (Toss "은행 코드") for the ones shoppers see most; others show the code.
-BANK_NAMES = {
-    "03": "IBK기업은행",
-    "04": "KB국민은행",
-    "07": "Sh수협은행",
-    "11": "NH농협은행",
-    "20": "우리은행",
-    "23": "SC제일은행",
-    "31": "iM뱅크",
-    "32": "부산은행",
-    "34": "광주은행",
-    "37": "전북은행",
-    "39": "경남은행",
-    "71": "우체국예금보험",
-    "81": "하나은행",
-    "88": "신한은행",
-    "89": "케이뱅크",
-    "90": "카카오뱅크",
-    "92": "토스뱅크",
-}
+BANK_NAMES = dict(BANK_CHOICES)
 
 
 def idempotency_key(*parts: object) -> str:
@@ -148,22 +137,41 @@ class TossPaymentProvider:
             raise ProviderUnavailable(f"toss lookup answered {status}: {data.get('code')}")
         return self._result(data)
 
-    def refund(self, *, provider_ref: str, amount: int, reason: str = "", partial: bool = False) -> RefundResult:
-        """Cancel a payment (`cancelAmount` only for a partial cancel). A timeout or 5xx raises; 4xx is refused."""
+    def refund(
+        self,
+        *,
+        provider_ref: str,
+        amount: int,
+        reason: str = "",
+        partial: bool = False,
+        refund_account: RefundAccount | None = None,
+        retry_round: int = 0,
+    ) -> RefundResult:
+        """Cancel a payment (`cancelAmount` only for a partial cancel; `refundReceiveAccount` for a virtual
+        account's money). A timeout or 5xx raises; a 4xx is a refusal carrying Toss's code and message."""
         body: dict[str, Any] = {"cancelReason": reason or DEFAULT_CANCEL_REASON}
         if partial:
             body["cancelAmount"] = amount
+        if refund_account is not None:
+            body["refundReceiveAccount"] = {
+                "bank": refund_account.bank_code,
+                "accountNumber": refund_account.account_number,
+                "holderName": refund_account.holder_name,
+            }
         status, data = self._send_retrying(
             "POST",
             f"/v1/payments/{provider_ref}/cancel",
             body=body,
-            key=idempotency_key("cancel", provider_ref, amount if partial else "all", reason),
+            # A refused cancel retried after staff fixed its cause is a new request (a new round), not a replay.
+            key=idempotency_key("cancel", provider_ref, amount if partial else "all", reason, retry_round),
         )
         if status >= 400:
             if data.get("code") == "ALREADY_CANCELED_PAYMENT":
                 return RefundResult(succeeded=True, message=_("환불되었어요."))
-            return RefundResult(succeeded=False, message=str(data.get("message") or "")[:200])
-        return RefundResult(succeeded=True, message=_("환불되었어요."))
+            return RefundResult(
+                succeeded=False, message=str(data.get("message") or "")[:200], code=str(data.get("code") or "")[:60]
+            )
+        return RefundResult(succeeded=True, message=_("환불되었어요."), cancelled_total=_cancelled_amount(data))
 
     def _result(self, data: dict) -> ChargeResult:
         status = data.get("status", "")
@@ -181,4 +189,13 @@ class TossPaymentProvider:
             deposit_deadline=datetime.fromisoformat(deadline) if deadline else None,
             callback_secret=data.get("secret") or "",
             amount=data.get("totalAmount"),
+            status=status,
+            cancelled_amount=_cancelled_amount(data) or 0,
         )
+
+
+def _cancelled_amount(payment: dict) -> int | None:
+    total, balance = payment.get("totalAmount"), payment.get("balanceAmount")
+    if isinstance(total, int) and isinstance(balance, int):
+        return total - balance
+    return None

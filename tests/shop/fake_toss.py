@@ -20,6 +20,11 @@ from tests.fake_http import FakeServer, Recorded, fake_http_server
 
 SECRET_KEY = "test_sk_zXLkKEypNArWmo50nX3lmeaxYG5R"
 CLIENT_KEY = "test_ck_D5GePWvyJnrK0W0k6q8gLzN97Eoq"
+NOT_CANCELABLE = (400, {"code": "NOT_CANCELABLE_PAYMENT", "message": "취소 할 수 없는 결제 입니다."})
+REFUND_ACCOUNT_REQUIRED = (
+    400,
+    {"code": "INVALID_REFUND_ACCOUNT_INFO", "message": "환불 계좌 정보가 필요합니다. 환불 받을 계좌를 입력해주세요."},
+)
 DECLINE = (400, {"code": "REJECT_CARD_PAYMENT", "message": "한도초과 혹은 잔액부족으로 결제에 실패했습니다."})
 
 
@@ -31,6 +36,7 @@ class FakeToss:
     slow_confirms: int = 0
     slow_seconds: float = 1.0
     failing_confirms: int = 0
+    refuse_cancels: bool = False
     payments: dict[str, dict[str, Any]] = field(default_factory=dict)  # by orderId
     answers: dict[str, tuple[int, Any]] = field(default_factory=dict)  # by Idempotency-Key
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -116,14 +122,39 @@ class FakeToss:
         body = request.json()
         with self.lock:
             payment = self.payments[order_id]
-            amount = body.get("cancelAmount", payment["balanceAmount"])
-            payment["balanceAmount"] -= amount
-            payment["status"] = "PARTIAL_CANCELED" if payment["balanceAmount"] else "CANCELED"
-            payment["cancels"] = [
-                *(payment["cancels"] or []),
-                {"cancelAmount": amount, "cancelReason": body["cancelReason"]},
-            ]
-            return 200, payment
+            if self.refuse_cancels:
+                return NOT_CANCELABLE
+            deposited = payment["method"] == "가상계좌" and payment["status"] != "WAITING_FOR_DEPOSIT"
+            if deposited and not body.get("refundReceiveAccount"):
+                return REFUND_ACCOUNT_REQUIRED
+            return 200, self._cancelled(payment, body.get("cancelAmount"), body["cancelReason"])
+
+    def _cancelled(self, payment: dict[str, Any], amount: int | None, reason: str) -> dict[str, Any]:
+        amount = payment["balanceAmount"] if amount is None else amount
+        payment["balanceAmount"] -= amount
+        payment["status"] = "PARTIAL_CANCELED" if payment["balanceAmount"] else "CANCELED"
+        payment["cancels"] = [*(payment["cancels"] or []), {"cancelAmount": amount, "cancelReason": reason}]
+        return payment
+
+    def cancel_at_console(self, order_id: str, *, amount: int | None = None) -> dict[str, Any]:
+        """Staff cancel (all or part of) a payment in Toss's console; returns the PAYMENT_STATUS_CHANGED body."""
+        with self.lock:
+            self._cancelled(self.payments[order_id], amount, "상점 관리자 취소")
+        return self.status_changed(order_id)
+
+    def set_status(self, order_id: str, status: str) -> dict[str, Any]:
+        """The payment became `status` at Toss (ABORTED, EXPIRED, ...); returns the webhook body."""
+        with self.lock:
+            self.payments[order_id]["status"] = status
+        return self.status_changed(order_id)
+
+    def status_changed(self, order_id: str) -> dict[str, Any]:
+        payment = self.payments[order_id]
+        return {
+            "eventType": "PAYMENT_STATUS_CHANGED",
+            "createdAt": "2026-11-30T16:00:00.000000",
+            "data": {**payment},
+        }
 
     def deposit(self, order_id: str) -> dict[str, Any]:
         """The shopper paid into the virtual account; returns the DEPOSIT_CALLBACK body Toss would send."""
