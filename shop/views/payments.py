@@ -25,6 +25,7 @@ from shop.services.payments_gateway import (
     payment_confirm_return,
     payment_deposit_callback,
     payment_fail_return,
+    payment_status_changed,
 )
 
 logger = logging.getLogger(__name__)
@@ -109,7 +110,8 @@ def toss_fail(request: HttpRequest) -> HttpResponse:
 @require_POST
 def toss_webhook(request: HttpRequest) -> JsonResponse:
     """Toss's webhook. DEPOSIT_CALLBACK (virtual-account deposits) is checked by its secret and applied once;
-    other events are acknowledged (the return URL and the reconcile job already cover them).
+    PAYMENT_STATUS_CHANGED (a cancel in Toss's console, an aborted or expired payment) is read back from Toss and
+    applied once; other events, and payments that are not ours, are acknowledged and ignored.
 
     200 when handled, 400 for a body that is not JSON, 403 for a wrong secret, 503 when Toss cannot be asked
     (Toss sends the webhook again later).
@@ -122,13 +124,18 @@ def toss_webhook(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"detail": "invalid JSON"}, status=400)
     event_type = body.get("eventType", "DEPOSIT_CALLBACK")
     data = body.get("data") if isinstance(body.get("data"), dict) else body
-    if event_type != "DEPOSIT_CALLBACK" or "secret" not in data:
-        return JsonResponse({"detail": "ignored"})
+    order_number = str(data.get("orderId", ""))
     try:
-        payment_deposit_callback(order_number=str(data.get("orderId", "")), secret=str(data.get("secret", "")))
+        if event_type == "PAYMENT_STATUS_CHANGED" and order_number:
+            if payment_status_changed(order_number=order_number) is None:
+                return JsonResponse({"detail": "ignored"})
+        elif event_type == "DEPOSIT_CALLBACK" and "secret" in data:
+            payment_deposit_callback(order_number=order_number, secret=str(data.get("secret", "")))
+        else:
+            return JsonResponse({"detail": "ignored"})
     except DomainError as exc:
         return JsonResponse({"detail": exc.message}, status=exc.http_status)
     except ProviderUnavailable:
-        logger.warning("deposit callback for %s: Toss unavailable; it will send it again", data.get("orderId"))
+        logger.warning("%s for %s: Toss unavailable; it will send it again", event_type, order_number)
         return JsonResponse({"detail": "try again later"}, status=503)
     return JsonResponse({"detail": "ok"})
