@@ -1,4 +1,5 @@
 from .addresses import Address
+from .billing import BillingKey
 from .cart import Cart, CartLine
 from .catalog import Category, Product, ProductImage, Store
 from .coupons import CouponRule, IssuedCoupon
@@ -15,6 +16,7 @@ __all__ = [
     "ORDER_TRANSITIONS",
     "TRACKING_URLS",
     "Address",
+    "BillingKey",
     "Carrier",
     "Cart",
     "CartLine",

@@ -33,6 +33,15 @@ class ChargeOutcome(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class ProviderRefused(Exception):
+    """The provider answered 4xx to a request that is not a charge (issuing a billing key): its code and message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
 class ProviderUnavailable(Exception):
     """The provider timed out or answered 5xx: nobody knows whether money moved, so the caller must not decide."""
 
@@ -84,6 +93,23 @@ class RefundAccount:
     bank_code: str
     account_number: str
     holder_name: str
+
+
+@dataclass(frozen=True)
+class BillingKeyIssued:
+    """A card registered for automatic payments. `billing_key` charges it: keep it secret."""
+
+    billing_key: str
+    card_label: str
+
+
+@dataclass(frozen=True)
+class BillingChargeRequest:
+    billing_key: str
+    customer_key: str
+    order_number: str
+    order_name: str
+    amount: int
 
 
 class PaymentProvider(Protocol):

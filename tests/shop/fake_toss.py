@@ -37,6 +37,9 @@ class FakeToss:
     slow_seconds: float = 1.0
     failing_confirms: int = 0
     refuse_cancels: bool = False
+    decline_billing: bool = False
+    slow_billing: int = 0
+    billing_keys: dict[str, str] = field(default_factory=dict)  # billingKey -> customerKey
     payments: dict[str, dict[str, Any]] = field(default_factory=dict)  # by orderId
     answers: dict[str, tuple[int, Any]] = field(default_factory=dict)  # by Idempotency-Key
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -156,6 +159,65 @@ class FakeToss:
             "data": {**payment},
         }
 
+    # --- 자동결제 (billing) ----------------------------------------------------------------------------------
+    def billing_charges(self) -> list[Recorded]:
+        return [call for key in self.billing_keys for call in self.server.calls("POST", f"/v1/billing/{key}")]
+
+    def _issue(self, request: Recorded) -> tuple[int, Any]:
+        body = request.json()
+        if not body.get("authKey", "").startswith("bln_"):
+            return 400, {"code": "INVALID_AUTH_KEY", "message": "유효하지 않은 인증 키 입니다."}
+        billing_key = "BK" + body["authKey"][4:] + "xyz="
+        with self.lock:
+            self.billing_keys[billing_key] = body["customerKey"]
+        self.server.routes[("POST", f"/v1/billing/{billing_key}")] = lambda call: self._billing(billing_key, call)
+        return 200, {
+            "mId": "tosspayments",
+            "customerKey": body["customerKey"],
+            "authenticatedAt": "2026-11-30T13:00:00+09:00",
+            "method": "카드",
+            "billingKey": billing_key,
+            "card": {
+                "issuerCode": "41",
+                "acquirerCode": "41",
+                "number": "43301234****123*",
+                "cardType": "신용",
+                "ownerType": "개인",
+            },
+        }
+
+    def _billing(self, billing_key: str, request: Recorded) -> tuple[int, Any]:
+        key = request.headers.get("idempotency-key", "")
+        with self.lock:
+            slow = self.slow_billing > 0
+            self.slow_billing -= 1 if slow else 0
+            answer = self.answers.get(key) or self._billing_answer(billing_key, request.json())
+            if key:
+                self.answers[key] = answer
+        if slow:
+            time.sleep(self.slow_seconds)  # charged, but the answer comes after the client gave up
+        return answer
+
+    def _billing_answer(self, billing_key: str, body: dict) -> tuple[int, Any]:
+        if self.billing_keys[billing_key] != body.get("customerKey"):
+            return 400, {
+                "code": "NOT_MATCHES_CUSTOMER_KEY",
+                "message": "빌링 인증 고객키와 결제 요청 고객키가 일치하지 않습니다.",
+            }
+        if self.decline_billing:
+            return 400, {
+                "code": "REJECT_CARD_COMPANY",
+                "message": "카드사에서 결제를 거절했습니다. 잔액을 확인해 주세요.",
+            }
+        payment_key = f"tbill_{len(self.payments) + 1:04d}{body['orderId'][-6:]}"
+        payment = self._payment({"paymentKey": payment_key, "orderId": body["orderId"], "amount": body["amount"]})
+        payment.update(
+            method="카드", status="DONE", orderName=body["orderName"], approvedAt="2026-11-30T13:00:05+09:00"
+        )
+        self.payments[body["orderId"]] = payment
+        self._route_payment(payment)
+        return 200, payment
+
     def deposit(self, order_id: str) -> dict[str, Any]:
         """The shopper paid into the virtual account; returns the DEPOSIT_CALLBACK body Toss would send."""
         with self.lock:
@@ -182,7 +244,11 @@ class FakeToss:
 def fake_toss(settings) -> Iterator[FakeToss]:
     """Serve a fake Toss and point the shop at it (provider toss, short timeouts, no back-off)."""
     toss = FakeToss()
-    with fake_http_server({("POST", "/v1/payments/confirm"): toss._confirm}) as server:
+    routes = {
+        ("POST", "/v1/payments/confirm"): toss._confirm,
+        ("POST", "/v1/billing/authorizations/issue"): toss._issue,
+    }
+    with fake_http_server(routes) as server:
         toss.server = server
         settings.SHOP_PAYMENT_PROVIDER = "toss"
         settings.TOSS_API_BASE = server.url
