@@ -2,9 +2,13 @@
 
 It keeps one payment per orderId, the way Toss does: `confirm` approves it (card, status DONE) or issues a virtual
 account (WAITING_FOR_DEPOSIT with its `secret`), a repeated Idempotency-Key gets the first answer again, `GET`
-looks a payment up by paymentKey or orderId, and `cancel` (full or partial with `cancelAmount`) cancels it.
+looks a payment up by paymentKey or orderId, and `cancel` (full or partial with `cancelAmount`) cancels it; a
+deposited virtual account is only cancelled with a `refundReceiveAccount`. Billing: `authorizations/issue` turns
+an authKey starting `bln_` into a billing key, `POST /v1/billing/{billingKey}` charges it.
 Tests steer it: `decline`, `virtual_account`, `slow_confirms` (answers after the client's read timeout, having
-approved), `failing_confirms` (500s), and `deposit()` (the shopper pays into the virtual account).
+approved), `failing_confirms` (500s), `refuse_cancels`, `decline_billing`, `slow_billing`, `deposit()` (the
+shopper pays into the virtual account), `cancel_at_console()` / `set_status()` (a change made at Toss, returning the
+PAYMENT_STATUS_CHANGED body).
 """
 
 from __future__ import annotations

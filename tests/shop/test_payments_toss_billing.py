@@ -9,8 +9,19 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from shop.models import BillingKey, NotificationLog, Order, OrderStatus, PaymentStatus, Product, SubscriptionRun
+from shop.models import (
+    BillingKey,
+    NotificationEvent,
+    NotificationLog,
+    Order,
+    OrderStatus,
+    PaymentStatus,
+    Product,
+    SubscriptionRun,
+)
+from shop.notifications.messages import ALIMTALK_TEMPLATES
 from shop.services.billing import customer_key_for
+from shop.services.notifications import notice_for_subscription
 from shop.services.payments_gateway import payments_reconcile
 from shop.services.subscriptions import subscription_create, subscription_order_for_due_date
 from tests.accounts.factories import UserFactory
@@ -128,6 +139,13 @@ def test_declined_delivery_fails_the_run_puts_stock_back_and_tells_the_shopper(
     assert notice.due_date == due
     [email] = [message for message in mail.outbox if "결제가 되지 않았어요" in message.subject]
     assert email.to == ["haneul@example.com"]
+    assert "카드 한도나 유효기간을 확인" in email.body
+    alimtalk = ALIMTALK_TEMPLATES[NotificationEvent.SUBSCRIPTION_PAYMENT_FAILED].render(
+        notice_for_subscription(
+            subscription=subscription, due_date=due, event=NotificationEvent.SUBSCRIPTION_PAYMENT_FAILED
+        ).variables
+    )
+    assert "#{" not in alimtalk
     subscription.refresh_from_db()
     assert subscription.next_due_date == due + timedelta(weeks=4)  # the next delivery tries again
 
