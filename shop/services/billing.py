@@ -61,10 +61,12 @@ def billing_key_register(*, user: User, auth_key: str, customer_key: str) -> Bil
     DomainError 400 when the customerKey is not this shopper's or Toss refuses the authKey, 503 when Toss does not
     answer (the authKey can be used again).
     """
-    if not auth_key or not constant_time_compare(customer_key, customer_key_for(user)):
+    provider = payment_provider()
+    if not provider.uses_widget or not auth_key or not constant_time_compare(customer_key, customer_key_for(user)):
+        # The demo provider charges subscriptions on the server: it registers no card.
         raise DomainError(CARD_REGISTER_MISMATCH, code="billing_auth_mismatch", http_status=400)
     try:
-        issued = payment_provider().billing_key_issue(auth_key=auth_key, customer_key=customer_key)
+        issued = provider.billing_key_issue(auth_key=auth_key, customer_key=customer_key)
     except ProviderRefused as exc:
         raise DomainError(
             CARD_REGISTER_REFUSED.format(reason=exc.message), code="billing_auth_refused", http_status=400
@@ -74,7 +76,7 @@ def billing_key_register(*, user: User, auth_key: str, customer_key: str) -> Bil
     card, _created = BillingKey.objects.update_or_create(
         user=user,
         defaults={
-            "provider": payment_provider().code,
+            "provider": provider.code,
             "customer_key": customer_key,
             "encrypted_key": _fernet().encrypt(issued.billing_key.encode()).decode(),
             "card_label": issued.card_label[:60],

@@ -131,6 +131,8 @@ class FakeToss:
             payment = self.payments[order_id]
             if self.refuse_cancels:
                 return NOT_CANCELABLE
+            if payment["status"] == "CANCELED":
+                return 400, {"code": "ALREADY_CANCELED_PAYMENT", "message": "이미 취소된 결제 입니다."}
             deposited = payment["method"] == "가상계좌" and payment["status"] != "WAITING_FOR_DEPOSIT"
             if deposited and not body.get("refundReceiveAccount"):
                 return REFUND_ACCOUNT_REQUIRED

@@ -89,6 +89,16 @@ def test_a_card_registration_for_someone_elses_customer_key_or_a_refused_auth_ke
     assert not BillingKey.objects.exists()
 
 
+def test_with_the_demo_provider_there_is_no_card_to_register(client, shopper, settings):
+    settings.SHOP_PAYMENT_PROVIDER = "demo"
+
+    response = _register(client, shopper)
+
+    assert "카드 등록 정보가 맞지 않아요" in response.content.decode()
+    assert 'data-testid="billing-card"' not in response.content.decode()
+    assert not BillingKey.objects.exists()
+
+
 def test_subscriptions_page_offers_card_registration_with_the_keys_the_sdk_needs(toss, client, shopper):
     page = client.get(reverse("shop:subscriptions")).content.decode()
 
