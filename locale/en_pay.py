@@ -41,7 +41,7 @@ TRANSLATIONS: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "환불 처리 중": "Refund in progress",
     "환불": "Refund",
     "환불 다시 시도 (실패 원인을 고친 뒤)": "Retry the refund (after fixing its cause)",
-    "환불이 다시 거절됐어요: %(code)s %(message)s": "The refund was refused again: %(code)s %(message)s",
+    "환불이 거절됐어요 (%(code)s %(message)s). 원인을 고친 뒤 '환불 다시 시도'를 눌러 주세요.": "The refund was refused (%(code)s %(message)s). Fix the cause, then use 'Retry the refund'.",
     "{count}건의 환불을 다시 요청했어요.": "Requested {count} refund(s) again.",
     "은행": "Bank",
     "은행 선택": "Choose a bank",

@@ -157,6 +157,16 @@ class RefundProblemFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _refund_refused_says_so(order: Order) -> None:
+    """After an action that refunds: a refund the provider refused is reported to staff, not counted as done."""
+    payment = Payment.objects.filter(order_id=order.pk, status=PaymentStatus.REFUND_FAILED).first()
+    if payment is not None:
+        raise DomainError(
+            _("환불이 거절됐어요 (%(code)s %(message)s). 원인을 고친 뒤 '환불 다시 시도'를 눌러 주세요.")
+            % {"code": payment.refund_error_code, "message": payment.message}
+        )
+
+
 def _run(modeladmin, request: HttpRequest, queryset: QuerySet[Order], action, done_message) -> None:
     done, failed = 0, []
     for order in queryset.order_by("pk"):
@@ -353,7 +363,7 @@ class OrderAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            lambda order: order_cancel(order=order, actor=request.user, by_customer=False),
+            lambda order: _refund_refused_says_so(order_cancel(order=order, actor=request.user, by_customer=False)),
             str(_("{count}건을 취소했어요.")),
         )
 
@@ -362,18 +372,15 @@ class OrderAdmin(admin.ModelAdmin):
         def refund(order: Order) -> None:
             order_transition(order=order, target=OrderStatus.REFUNDED, actor=request.user, note="반품 환불")
             payment_refund(order=order)
+            _refund_refused_says_so(order)
 
         _run(self, request, queryset, refund, str(_("{count}건을 환불했어요.")))
 
     @admin.action(description=_("환불 다시 시도 (실패 원인을 고친 뒤)"))
     def retry_refunds(self, request, queryset):
         def retry(order: Order) -> None:
-            payment = payment_refund_retry(order=order)
-            if payment is not None and payment.status == PaymentStatus.REFUND_FAILED:
-                raise DomainError(
-                    _("환불이 다시 거절됐어요: %(code)s %(message)s")
-                    % {"code": payment.refund_error_code, "message": payment.message}
-                )
+            payment_refund_retry(order=order)
+            _refund_refused_says_so(order)
 
         _run(self, request, queryset, retry, str(_("{count}건의 환불을 다시 요청했어요.")))
 

@@ -158,7 +158,7 @@ def payment_refund(*, order: Order) -> Payment | None:
         result = payment_provider().refund(
             provider_ref=payment.provider_ref,
             amount=payment.amount,
-            refund_account=_refund_account(payment),
+            refund_account=refund_account_for(payment),
             retry_round=payment.refund_retry_round,
         )
     except ProviderUnavailable:
@@ -181,7 +181,8 @@ def payment_refund(*, order: Order) -> Payment | None:
     return payment
 
 
-def _refund_account(payment: Payment) -> RefundAccount | None:
+def refund_account_for(payment: Payment) -> RefundAccount | None:
+    """The account a bank transfer's money goes back to, once the shopper or staff gave one."""
     if payment.method != PaymentMethod.BANK_TRANSFER or not payment.refund_account_number:
         return None
     return RefundAccount(

@@ -30,7 +30,7 @@ from shop.models import ORDER_TRANSITIONS, Cart, Order, OrderLine, OrderStatus, 
 from shop.payments import ChargeRequest, ChargeResult, ProviderUnavailable, payment_provider
 from shop.services.cart import cart_lines_remove_products
 from shop.services.orders import order_cancel, order_lock, order_transition_locked
-from shop.services.payments import payment_refund, payment_result_record
+from shop.services.payments import payment_refund, payment_result_record, refund_account_for
 
 logger = logging.getLogger(__name__)
 
@@ -249,7 +249,13 @@ def payment_refund_partial(*, order: Order, amount: int, reason: str) -> Payment
     payment = Payment.objects.get(order=order)
     if payment.status != PaymentStatus.APPROVED or amount <= 0 or payment.refunded_amount + amount > payment.amount:
         raise DomainError(REFUND_TOO_LARGE, code="refund_too_large", http_status=409)
-    result = payment_provider().refund(provider_ref=payment.provider_ref, amount=amount, reason=reason, partial=True)
+    result = payment_provider().refund(
+        provider_ref=payment.provider_ref,
+        amount=amount,
+        reason=reason,
+        partial=True,
+        refund_account=refund_account_for(payment),
+    )
     if not result.succeeded:
         raise DomainError(REFUND_FAILED.format(reason=result.message), code="refund_failed", http_status=502)
     if result.cancelled_total is not None:

@@ -159,7 +159,7 @@ def test_admin_flags_and_filters_refused_refunds_then_retries_one_after_the_caus
     assert "취소 할 수 없는 결제 입니다." in page
 
     response = admin_client.post(changelist, {"action": "retry_refunds", "_selected_action": [refused.pk]}, follow=True)
-    assert "환불이 다시 거절됐어요" in response.content.decode()
+    assert "환불이 거절됐어요 (NOT_CANCELABLE_PAYMENT" in response.content.decode()
     assert _payment(refused).status == PaymentStatus.REFUND_FAILED
 
     toss.refuse_cancels = False
