@@ -4,40 +4,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('shop', '0008_payment_toss_fields'),
+        ("shop", "0008_payment_toss_fields"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='payment',
-            name='refund_account_holder',
-            field=models.CharField(blank=True, max_length=60, verbose_name='환불 받을 예금주'),
+            model_name="payment",
+            name="refund_account_holder",
+            field=models.CharField(blank=True, max_length=60, verbose_name="환불 받을 예금주"),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='refund_account_number',
-            field=models.CharField(blank=True, max_length=20, verbose_name='환불 받을 계좌 번호'),
+            model_name="payment",
+            name="refund_account_number",
+            field=models.CharField(blank=True, max_length=20, verbose_name="환불 받을 계좌 번호"),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='refund_bank_code',
-            field=models.CharField(blank=True, choices=[('03', 'IBK기업은행'), ('04', 'KB국민은행'), ('07', 'Sh수협은행'), ('11', 'NH농협은행'), ('20', '우리은행'), ('23', 'SC제일은행'), ('31', 'iM뱅크'), ('32', '부산은행'), ('34', '광주은행'), ('37', '전북은행'), ('39', '경남은행'), ('71', '우체국예금보험'), ('81', '하나은행'), ('88', '신한은행'), ('89', '케이뱅크'), ('90', '카카오뱅크'), ('92', '토스뱅크')], max_length=4, verbose_name='환불 받을 은행'),
+            model_name="payment",
+            name="refund_bank_code",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("03", "IBK기업은행"),
+                    ("04", "KB국민은행"),
+                    ("07", "Sh수협은행"),
+                    ("11", "NH농협은행"),
+                    ("20", "우리은행"),
+                    ("23", "SC제일은행"),
+                    ("31", "iM뱅크"),
+                    ("32", "부산은행"),
+                    ("34", "광주은행"),
+                    ("37", "전북은행"),
+                    ("39", "경남은행"),
+                    ("71", "우체국예금보험"),
+                    ("81", "하나은행"),
+                    ("88", "신한은행"),
+                    ("89", "케이뱅크"),
+                    ("90", "카카오뱅크"),
+                    ("92", "토스뱅크"),
+                ],
+                max_length=4,
+                verbose_name="환불 받을 은행",
+            ),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='refund_error_code',
-            field=models.CharField(blank=True, max_length=60, verbose_name='환불 실패 코드'),
+            model_name="payment",
+            name="refund_error_code",
+            field=models.CharField(blank=True, max_length=60, verbose_name="환불 실패 코드"),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='refund_retry_round',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='환불 재시도 횟수'),
+            model_name="payment",
+            name="refund_retry_round",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="환불 재시도 횟수"),
         ),
         migrations.AlterField(
-            model_name='payment',
-            name='status',
-            field=models.CharField(choices=[('requested', '결제 요청'), ('approved', '승인'), ('declined', '거절'), ('awaiting_deposit', '입금 대기'), ('cancelled', '취소'), ('refund_requested', '환불 요청'), ('refunded', '환불 완료'), ('refund_failed', '환불 실패')], default='requested', max_length=20, verbose_name='결제 상태'),
+            model_name="payment",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("requested", "결제 요청"),
+                    ("approved", "승인"),
+                    ("declined", "거절"),
+                    ("awaiting_deposit", "입금 대기"),
+                    ("cancelled", "취소"),
+                    ("refund_requested", "환불 요청"),
+                    ("refunded", "환불 완료"),
+                    ("refund_failed", "환불 실패"),
+                ],
+                default="requested",
+                max_length=20,
+                verbose_name="결제 상태",
+            ),
         ),
     ]

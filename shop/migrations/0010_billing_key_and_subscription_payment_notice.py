@@ -7,32 +7,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('shop', '0009_payment_refund_failure_and_refund_account'),
+        ("shop", "0009_payment_refund_failure_and_refund_account"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notificationlog',
-            name='event',
-            field=models.CharField(choices=[('order_placed', '주문 접수(입금 안내)'), ('order_paid', '결제 완료'), ('order_shipped', '배송 시작'), ('order_delivered', '배송 완료'), ('order_refunded', '환불 완료'), ('subscription_reminder', '정기배송 하루 전 안내'), ('subscription_payfail', '정기배송 결제 실패')], max_length=30, verbose_name='알림 종류'),
+            model_name="notificationlog",
+            name="event",
+            field=models.CharField(
+                choices=[
+                    ("order_placed", "주문 접수(입금 안내)"),
+                    ("order_paid", "결제 완료"),
+                    ("order_shipped", "배송 시작"),
+                    ("order_delivered", "배송 완료"),
+                    ("order_refunded", "환불 완료"),
+                    ("subscription_reminder", "정기배송 하루 전 안내"),
+                    ("subscription_payfail", "정기배송 결제 실패"),
+                ],
+                max_length=30,
+                verbose_name="알림 종류",
+            ),
         ),
         migrations.CreateModel(
-            name='BillingKey',
+            name="BillingKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(max_length=30, verbose_name='결제 대행')),
-                ('customer_key', models.CharField(max_length=64, verbose_name='고객 키')),
-                ('encrypted_key', models.TextField(editable=False, verbose_name='빌링키(암호화)')),
-                ('card_label', models.CharField(blank=True, max_length=60, verbose_name='카드')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='등록한 때')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='billing_key', to=settings.AUTH_USER_MODEL, verbose_name='회원')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("provider", models.CharField(max_length=30, verbose_name="결제 대행")),
+                ("customer_key", models.CharField(max_length=64, verbose_name="고객 키")),
+                ("encrypted_key", models.TextField(editable=False, verbose_name="빌링키(암호화)")),
+                ("card_label", models.CharField(blank=True, max_length=60, verbose_name="카드")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="등록한 때")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="billing_key",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="회원",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '정기결제 카드',
-                'verbose_name_plural': '정기결제 카드',
+                "verbose_name": "정기결제 카드",
+                "verbose_name_plural": "정기결제 카드",
             },
         ),
     ]
