@@ -14,9 +14,27 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from config.errors import DomainError
-from shop.models import Address, NotificationLog, Order, OrderLine, OrderStatus, OrderStatusEvent, Payment
+from shop.models import (
+    Address,
+    NotificationLog,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusEvent,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+)
 from shop.services.orders import order_cancel, order_transition
-from shop.services.payments import payment_deposit_confirm, payment_refund
+from shop.services.payments import (
+    REFUND_ACCOUNT_INVALID,
+    REFUND_ACCOUNT_NOT_NEEDED,
+    payment_deposit_confirm,
+    payment_refund,
+    payment_refund_account_set,
+    payment_refund_retry,
+    refund_account_number_normalize,
+)
 from shop.services.shipping import order_ship_locked, tracking_number_normalize
 
 
@@ -42,22 +60,51 @@ class OrderStatusEventInline(admin.TabularInline):
         return False
 
 
+class PaymentInlineForm(forms.ModelForm):
+    """Only the refund account is editable; it is checked like the shopper's and saved by
+    payment_refund_account_set (OrderAdmin.save_formset), never by saving the whole payment row."""
+
+    account_fields = ("refund_bank_code", "refund_account_number", "refund_account_holder")
+
+    class Meta:
+        model = Payment
+        fields = ("refund_bank_code", "refund_account_number", "refund_account_holder")
+
+    def clean(self):
+        cleaned = super().clean()
+        entered = [cleaned.get(name) for name in self.account_fields]
+        if not self.has_changed() or not any(entered):
+            return cleaned
+        if self.instance.method != PaymentMethod.BANK_TRANSFER or self.instance.status == PaymentStatus.REFUNDED:
+            raise forms.ValidationError(REFUND_ACCOUNT_NOT_NEEDED)
+        if not all(entered):
+            raise forms.ValidationError(REFUND_ACCOUNT_INVALID)
+        try:
+            cleaned["refund_account_number"] = refund_account_number_normalize(cleaned["refund_account_number"])
+        except DomainError as exc:
+            self.add_error("refund_account_number", exc.message)
+        return cleaned
+
+
 class PaymentInline(admin.StackedInline):
     model = Payment
+    form = PaymentInlineForm
     extra = 0
     can_delete = False
-    fields = (
+    readonly_fields = (
         "provider",
         "method",
         "status",
         "amount",
+        "refunded_amount",
         "bank_name",
         "account_number",
         "deposit_deadline",
         "provider_ref",
+        "refund_error_code",
         "message",
     )
-    readonly_fields = fields
+    fields = (*readonly_fields, "refund_bank_code", "refund_account_number", "refund_account_holder")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -90,6 +137,34 @@ class OrderStoreFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(lines__store_id=self.value()).distinct()
         return queryset
+
+
+class RefundProblemFilter(admin.SimpleListFilter):
+    """Refunds that need staff: refused by the provider (fix the cause, then 환불 다시 시도) or not answered yet."""
+
+    title = _("환불 문제")
+    parameter_name = "refund_problem"
+
+    def lookups(self, request, model_admin):
+        return [
+            (PaymentStatus.REFUND_FAILED, _("환불 실패 (확인 필요)")),
+            (PaymentStatus.REFUND_REQUESTED, _("환불 처리 중")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in (PaymentStatus.REFUND_FAILED, PaymentStatus.REFUND_REQUESTED):
+            return queryset.filter(payment__status=self.value())
+        return queryset
+
+
+def _refund_refused_says_so(order: Order) -> None:
+    """After an action that refunds: a refund the provider refused is reported to staff, not counted as done."""
+    payment = Payment.objects.filter(order_id=order.pk, status=PaymentStatus.REFUND_FAILED).first()
+    if payment is not None:
+        raise DomainError(
+            _("환불이 거절됐어요 (%(code)s %(message)s). 원인을 고친 뒤 '환불 다시 시도'를 눌러 주세요.")
+            % {"code": payment.refund_error_code, "message": payment.message}
+        )
 
 
 def _run(modeladmin, request: HttpRequest, queryset: QuerySet[Order], action, done_message) -> None:
@@ -159,8 +234,23 @@ class OrderAdminForm(forms.ModelForm):
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     form = OrderAdminForm
-    list_display = ("number", "user", "recipient_name", "status", "total", "payment_method", "placed_at")
-    list_filter = ("status", ("placed_at", admin.DateFieldListFilter), OrderStoreFilter, "payment__method")
+    list_display = (
+        "number",
+        "user",
+        "recipient_name",
+        "status",
+        "total",
+        "payment_method",
+        "refund_flag",
+        "placed_at",
+    )
+    list_filter = (
+        "status",
+        RefundProblemFilter,
+        ("placed_at", admin.DateFieldListFilter),
+        OrderStoreFilter,
+        "payment__method",
+    )
     search_fields = ("number", "user__username", "user__nickname", "user__email", "recipient_name", "phone")
     date_hierarchy = "placed_at"
     list_select_related = ("user", "payment")
@@ -209,7 +299,20 @@ class OrderAdmin(admin.ModelAdmin):
         _transition_action(OrderStatus.DELIVERED, str(OrderStatus.DELIVERED.label)),
         "cancel_orders",
         "refund_orders",
+        "retry_refunds",
     )
+
+    @admin.display(description=_("환불"))
+    def refund_flag(self, order: Order) -> str:
+        payment = getattr(order, "payment", None)
+        if payment is None or payment.status != PaymentStatus.REFUND_FAILED:
+            return ""
+        return format_html(
+            '<strong style="color:#c62828" title="{}">{} · {}</strong>',
+            payment.message,
+            _("환불 실패"),
+            payment.refund_error_code,
+        )
 
     @admin.display(description=_("결제 수단"))
     def payment_method(self, order: Order) -> str:
@@ -260,7 +363,7 @@ class OrderAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            lambda order: order_cancel(order=order, actor=request.user, by_customer=False),
+            lambda order: _refund_refused_says_so(order_cancel(order=order, actor=request.user, by_customer=False)),
             str(_("{count}건을 취소했어요.")),
         )
 
@@ -269,8 +372,35 @@ class OrderAdmin(admin.ModelAdmin):
         def refund(order: Order) -> None:
             order_transition(order=order, target=OrderStatus.REFUNDED, actor=request.user, note="returned_refunded")
             payment_refund(order=order)
+            _refund_refused_says_so(order)
 
         _run(self, request, queryset, refund, str(_("{count}건을 환불했어요.")))
+
+    @admin.action(description=_("환불 다시 시도 (실패 원인을 고친 뒤)"))
+    def retry_refunds(self, request, queryset):
+        def retry(order: Order) -> None:
+            payment_refund_retry(order=order)
+            _refund_refused_says_so(order)
+
+        _run(self, request, queryset, retry, str(_("{count}건의 환불을 다시 요청했어요.")))
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not Payment:
+            super().save_formset(request, form, formset, change)
+            return
+        # What the admin's change message reads (formset.save() would have set these).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for payment_form in formset.forms:
+            data = payment_form.cleaned_data
+            if not payment_form.has_changed() or not data.get("refund_account_number"):
+                continue
+            formset.changed_objects.append((payment_form.instance, payment_form.changed_data))
+            payment_refund_account_set(
+                order=form.instance,
+                bank_code=data["refund_bank_code"],
+                account_number=data["refund_account_number"],
+                holder_name=data["refund_account_holder"],
+            )
 
 
 @admin.register(Address)

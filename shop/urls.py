@@ -28,10 +28,13 @@ urlpatterns = [
     path("checkout/toss/success/", payments.toss_success, name="toss_success"),
     path("checkout/toss/fail/", payments.toss_fail, name="toss_fail"),
     path("payments/toss/webhook/", payments.toss_webhook, name="toss_webhook"),
+    path("my/subscriptions/card/success/", payments.toss_billing_success, name="toss_billing_success"),
+    path("my/subscriptions/card/fail/", payments.toss_billing_fail, name="toss_billing_fail"),
     path("orders/", orders.order_list, name="order_list"),
     path("orders/<str:number>/", orders.order_detail, name="order_detail"),
     path("orders/<str:number>/complete/", orders.order_complete, name="order_complete"),
     path("orders/<str:number>/cancel/", orders.order_cancel_view, name="order_cancel"),
+    path("orders/<str:number>/refund-account/", orders.order_refund_account_view, name="order_refund_account"),
     # loyalty: coupons, points, subscriptions, wishlist, reorder, reviews
     path("my/coupons/", coupon_views.wallet, name="wallet"),
     path("my/points/", point_views.points, name="points"),

@@ -13,6 +13,7 @@ class NotificationEvent(models.TextChoices):
     ORDER_DELIVERED = "order_delivered", _("배송 완료")
     ORDER_REFUNDED = "order_refunded", _("환불 완료")
     SUBSCRIPTION_REMINDER = "subscription_reminder", _("정기배송 하루 전 안내")
+    SUBSCRIPTION_PAYMENT_FAILED = "subscription_payfail", _("정기배송 결제 실패")
 
 
 class NotificationChannel(models.TextChoices):

@@ -16,6 +16,31 @@ class PaymentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("취소")
     REFUND_REQUESTED = "refund_requested", _("환불 요청")
     REFUNDED = "refunded", _("환불 완료")
+    # The provider refused the refund (a 4xx: no refund account for a virtual account, ...): not retried by
+    # the beat job until staff fix the cause and retry it (admin action "환불 다시 시도").
+    REFUND_FAILED = "refund_failed", _("환불 실패")
+
+
+# Bank codes (Toss "은행 코드", the Korean clearing house's two digits) for the banks shoppers use most.
+BANK_CHOICES = [
+    ("03", "IBK기업은행"),
+    ("04", "KB국민은행"),
+    ("07", "Sh수협은행"),
+    ("11", "NH농협은행"),
+    ("20", "우리은행"),
+    ("23", "SC제일은행"),
+    ("31", "iM뱅크"),
+    ("32", "부산은행"),
+    ("34", "광주은행"),
+    ("37", "전북은행"),
+    ("39", "경남은행"),
+    ("71", "우체국예금보험"),
+    ("81", "하나은행"),
+    ("88", "신한은행"),
+    ("89", "케이뱅크"),
+    ("90", "카카오뱅크"),
+    ("92", "토스뱅크"),
+]
 
 
 class Payment(models.Model):
@@ -43,6 +68,14 @@ class Payment(models.Model):
     bank_name = models.CharField(_("입금 은행"), max_length=30, blank=True)
     account_number = models.CharField(_("가상 계좌 번호"), max_length=30, blank=True)
     deposit_deadline = models.DateTimeField(_("입금 기한"), null=True, blank=True)
+    # Why the provider refused the refund (Toss's error code; its message goes to `message`).
+    refund_error_code = models.CharField(_("환불 실패 코드"), max_length=60, blank=True)
+    # Where a virtual account's money goes back (Toss's cancel needs refundReceiveAccount for those).
+    refund_bank_code = models.CharField(_("환불 받을 은행"), max_length=4, choices=BANK_CHOICES, blank=True)
+    refund_account_number = models.CharField(_("환불 받을 계좌 번호"), max_length=20, blank=True)
+    refund_account_holder = models.CharField(_("환불 받을 예금주"), max_length=60, blank=True)
+    # How many times a refused refund was retried: each retry is a new request to the provider.
+    refund_retry_round = models.PositiveSmallIntegerField(_("환불 재시도 횟수"), default=0)
     created_at = models.DateTimeField(_("만든 때"), default=timezone.now)
     updated_at = models.DateTimeField(_("바뀐 때"), default=timezone.now)
 

@@ -24,6 +24,7 @@ EMAIL_SUBJECTS = {
     NotificationEvent.ORDER_DELIVERED: _("[동네가게] 배송이 끝났어요 (주문 {order_number})"),
     NotificationEvent.ORDER_REFUNDED: _("[동네가게] 환불이 끝났어요 (주문 {order_number})"),
     NotificationEvent.SUBSCRIPTION_REMINDER: _("[동네가게] 내일 {product_name} 정기배송이 있어요"),
+    NotificationEvent.SUBSCRIPTION_PAYMENT_FAILED: _("[동네가게] {product_name} 정기배송 결제가 되지 않았어요"),
 }
 
 
@@ -93,5 +94,10 @@ ALIMTALK_TEMPLATES = {
         "DG_SUBSCRIPTION_REMIND_01",
         "[동네가게] 정기배송 안내\n#{고객명}님, 내일(#{배송일}) #{상품명} #{수량}개 정기배송이 있어요.\n\n"
         "건너뛰거나 주기를 바꾸려면 오늘 안에 알려 주세요.\n정기배송 관리: #{주문링크}",
+    ),
+    NotificationEvent.SUBSCRIPTION_PAYMENT_FAILED: AlimtalkTemplate(
+        "DG_SUBSCRIPTION_PAYFAIL_01",
+        "[동네가게] 정기배송 결제 실패 안내\n#{고객명}님, #{배송일} #{상품명} 정기배송을 결제하지 못해 이번 배송은 "
+        "보내 드리지 못했어요.\n\n카드 한도나 유효기간을 확인하거나 카드를 바꿔 주세요.\n정기배송 관리: #{주문링크}",
     ),
 }

@@ -33,6 +33,15 @@ class ChargeOutcome(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class ProviderRefused(Exception):
+    """The provider answered 4xx to a request that is not a charge (issuing a billing key): its code and message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
 class ProviderUnavailable(Exception):
     """The provider timed out or answered 5xx: nobody knows whether money moved, so the caller must not decide."""
 
@@ -61,12 +70,46 @@ class ChargeResult:
     callback_secret: str = ""
     # What the provider says was charged, to compare with the order.
     amount: int | None = None
+    # The provider's own word for the payment's state (Toss: DONE, CANCELED, ...); empty when it holds none.
+    status: str = ""
+    # How much of it the provider has given back so far (all of it once cancelled).
+    cancelled_amount: int = 0
 
 
 @dataclass(frozen=True)
 class RefundResult:
     succeeded: bool
     message: str = ""
+    # The provider's reason for refusing (Toss's error code), empty when it succeeded.
+    code: str = ""
+    # How much of the payment the provider has given back in all after this refund, when it says so.
+    cancelled_total: int | None = None
+
+
+@dataclass(frozen=True)
+class RefundAccount:
+    """Where a virtual account's money goes back (the bank transfer has no card to refund to)."""
+
+    bank_code: str
+    account_number: str
+    holder_name: str
+
+
+@dataclass(frozen=True)
+class BillingKeyIssued:
+    """A card registered for automatic payments. `billing_key` charges it: keep it secret."""
+
+    billing_key: str
+    card_label: str
+
+
+@dataclass(frozen=True)
+class BillingChargeRequest:
+    billing_key: str
+    customer_key: str
+    order_number: str
+    order_name: str
+    amount: int
 
 
 class PaymentProvider(Protocol):
@@ -75,7 +118,16 @@ class PaymentProvider(Protocol):
 
     def charge(self, request: ChargeRequest) -> ChargeResult: ...
 
-    def refund(self, *, provider_ref: str, amount: int, reason: str = "", partial: bool = False) -> RefundResult: ...
+    def refund(
+        self,
+        *,
+        provider_ref: str,
+        amount: int,
+        reason: str = "",
+        partial: bool = False,
+        refund_account: RefundAccount | None = None,
+        retry_round: int = 0,
+    ) -> RefundResult: ...
 
     def lookup(self, *, provider_ref: str = "", order_number: str = "") -> ChargeResult: ...
 

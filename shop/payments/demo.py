@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shop.models import PaymentMethod
-from shop.payments import ChargeOutcome, ChargeRequest, ChargeResult, RefundResult
+from shop.payments import ChargeOutcome, ChargeRequest, ChargeResult, RefundAccount, RefundResult
 
 DEMO_DECLINE = "decline"
 DEMO_BANK_NAME = "동네은행"
@@ -40,7 +40,16 @@ class DemoPaymentProvider:
             )
         return ChargeResult(outcome=ChargeOutcome.APPROVED, provider_ref=ref, message=_("결제가 승인되었어요."))
 
-    def refund(self, *, provider_ref: str, amount: int, reason: str = "", partial: bool = False) -> RefundResult:
+    def refund(
+        self,
+        *,
+        provider_ref: str,
+        amount: int,
+        reason: str = "",
+        partial: bool = False,
+        refund_account: RefundAccount | None = None,
+        retry_round: int = 0,
+    ) -> RefundResult:
         return RefundResult(succeeded=True, message=_("환불되었어요."))
 
     def lookup(self, *, provider_ref: str = "", order_number: str = "") -> ChargeResult:

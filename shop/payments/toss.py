@@ -22,7 +22,18 @@ import requests
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from shop.payments import ChargeOutcome, ChargeRequest, ChargeResult, ProviderUnavailable, RefundResult
+from shop.models import BANK_CHOICES
+from shop.payments import (
+    BillingChargeRequest,
+    BillingKeyIssued,
+    ChargeOutcome,
+    ChargeRequest,
+    ChargeResult,
+    ProviderRefused,
+    ProviderUnavailable,
+    RefundAccount,
+    RefundResult,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,25 +53,33 @@ STATUS_OUTCOMES = {
     "ABORTED": ChargeOutcome.DECLINED,
     "EXPIRED": ChargeOutcome.CANCELLED,
 }
-# Virtual-account bank codes (Toss "은행 코드") for the ones shoppers see most; others show the code.
-BANK_NAMES = {
-    "03": "IBK기업은행",
-    "04": "KB국민은행",
-    "07": "Sh수협은행",
-    "11": "NH농협은행",
-    "20": "우리은행",
-    "23": "SC제일은행",
-    "31": "iM뱅크",
-    "32": "부산은행",
-    "34": "광주은행",
-    "37": "전북은행",
-    "39": "경남은행",
-    "71": "우체국예금보험",
-    "81": "하나은행",
-    "88": "신한은행",
-    "89": "케이뱅크",
-    "90": "카카오뱅크",
-    "92": "토스뱅크",
+BANK_NAMES = dict(BANK_CHOICES)
+# Card issuer codes (Toss "카드사 코드") for the cards shoppers use most; others show Toss's own name.
+CARD_COMPANIES = {
+    "3K": "기업BC",
+    "46": "광주카드",
+    "71": "롯데카드",
+    "30": "KDB산업은행",
+    "31": "BC카드",
+    "51": "삼성카드",
+    "38": "새마을금고",
+    "41": "신한카드",
+    "62": "신협",
+    "36": "씨티카드",
+    "33": "우리BC카드",
+    "W1": "우리카드",
+    "37": "우체국예금보험",
+    "39": "저축은행중앙회",
+    "35": "전북카드",
+    "42": "제주카드",
+    "15": "카카오뱅크",
+    "3A": "케이뱅크",
+    "24": "토스뱅크",
+    "21": "하나카드",
+    "61": "현대카드",
+    "11": "KB국민카드",
+    "91": "NH농협카드",
+    "34": "Sh수협은행",
 }
 
 
@@ -148,22 +167,78 @@ class TossPaymentProvider:
             raise ProviderUnavailable(f"toss lookup answered {status}: {data.get('code')}")
         return self._result(data)
 
-    def refund(self, *, provider_ref: str, amount: int, reason: str = "", partial: bool = False) -> RefundResult:
-        """Cancel a payment (`cancelAmount` only for a partial cancel). A timeout or 5xx raises; 4xx is refused."""
+    def refund(
+        self,
+        *,
+        provider_ref: str,
+        amount: int,
+        reason: str = "",
+        partial: bool = False,
+        refund_account: RefundAccount | None = None,
+        retry_round: int = 0,
+    ) -> RefundResult:
+        """Cancel a payment (`cancelAmount` only for a partial cancel; `refundReceiveAccount` for a virtual
+        account's money). A timeout or 5xx raises; a 4xx is a refusal carrying Toss's code and message."""
         body: dict[str, Any] = {"cancelReason": reason or DEFAULT_CANCEL_REASON}
         if partial:
             body["cancelAmount"] = amount
+        if refund_account is not None:
+            body["refundReceiveAccount"] = {
+                "bank": refund_account.bank_code,
+                "accountNumber": refund_account.account_number,
+                "holderName": refund_account.holder_name,
+            }
         status, data = self._send_retrying(
             "POST",
             f"/v1/payments/{provider_ref}/cancel",
             body=body,
-            key=idempotency_key("cancel", provider_ref, amount if partial else "all", reason),
+            # A refused cancel retried after staff fixed its cause is a new request (a new round), not a replay.
+            key=idempotency_key("cancel", provider_ref, amount if partial else "all", reason, retry_round),
         )
         if status >= 400:
             if data.get("code") == "ALREADY_CANCELED_PAYMENT":
                 return RefundResult(succeeded=True, message=_("환불되었어요."))
-            return RefundResult(succeeded=False, message=str(data.get("message") or "")[:200])
-        return RefundResult(succeeded=True, message=_("환불되었어요."))
+            return RefundResult(
+                succeeded=False, message=str(data.get("message") or "")[:200], code=str(data.get("code") or "")[:60]
+            )
+        return RefundResult(succeeded=True, message=_("환불되었어요."), cancelled_total=_cancelled_amount(data))
+
+    # --- 자동결제 (billing) ------------------------------------------------------------------------------------
+    def billing_key_issue(self, *, auth_key: str, customer_key: str) -> BillingKeyIssued:
+        """Exchange the authKey of requestBillingAuth's success URL for a billing key
+        (`POST /v1/billing/authorizations/issue`). Raises ProviderRefused (4xx) or ProviderUnavailable."""
+        status, data = self._send(
+            "POST", "/v1/billing/authorizations/issue", body={"authKey": auth_key, "customerKey": customer_key}
+        )
+        if status >= 400 or not data.get("billingKey"):
+            raise ProviderRefused(str(data.get("code") or status), str(data.get("message") or ""))
+        card = data.get("card") or {}
+        company = CARD_COMPANIES.get(card.get("issuerCode", ""), data.get("cardCompany") or _("카드"))
+        return BillingKeyIssued(
+            billing_key=data["billingKey"], card_label=f"{company} {card.get('number') or data.get('cardNumber') or ''}"
+        )
+
+    def billing_charge(self, request: BillingChargeRequest) -> ChargeResult:
+        """Charge a registered card (`POST /v1/billing/{billingKey}`). The Idempotency-Key is the order's (one per
+        subscription delivery), so a retried or repeated charge of the same delivery is answered, not charged,
+        again. A 4xx is a decline with Toss's message; a timeout or 5xx raises ProviderUnavailable."""
+        status, data = self._send_retrying(
+            "POST",
+            f"/v1/billing/{request.billing_key}",
+            body={
+                "customerKey": request.customer_key,
+                "amount": request.amount,
+                "orderId": request.order_number,
+                "orderName": request.order_name,
+            },
+            key=idempotency_key("billing", request.order_number),
+        )
+        if status >= 400:
+            return ChargeResult(
+                outcome=ChargeOutcome.DECLINED,
+                message=str(data.get("message") or _("카드 결제가 승인되지 않았어요."))[:200],
+            )
+        return self._result(data)
 
     def _result(self, data: dict) -> ChargeResult:
         status = data.get("status", "")
@@ -181,4 +256,13 @@ class TossPaymentProvider:
             deposit_deadline=datetime.fromisoformat(deadline) if deadline else None,
             callback_secret=data.get("secret") or "",
             amount=data.get("totalAmount"),
+            status=status,
+            cancelled_amount=_cancelled_amount(data) or 0,
         )
+
+
+def _cancelled_amount(payment: dict) -> int | None:
+    total, balance = payment.get("totalAmount"), payment.get("balanceAmount")
+    if isinstance(total, int) and isinstance(balance, int):
+        return total - balance
+    return None

@@ -136,7 +136,9 @@ def notice_for_order(*, order: Order, event: str) -> Notice:
     )
 
 
-def notice_for_subscription(*, subscription: Subscription, due_date: dt.date) -> Notice:
+def notice_for_subscription(
+    *, subscription: Subscription, due_date: dt.date, event: str = NotificationEvent.SUBSCRIPTION_REMINDER
+) -> Notice:
     user = subscription.user
     link = _absolute(reverse("shop:subscriptions"))
     variables = {
@@ -149,7 +151,7 @@ def notice_for_subscription(*, subscription: Subscription, due_date: dt.date) ->
     }
     phone = subscription.address.phone if subscription.address_id else user.phone
     return Notice(
-        event=NotificationEvent.SUBSCRIPTION_REMINDER,
+        event=event,
         nickname=user.display_name,
         email=user.email,
         phone=phone or user.phone,
@@ -224,7 +226,7 @@ def notification_send(
     notice = (
         notice_for_order(order=order, event=event)
         if order_id is not None
-        else notice_for_subscription(subscription=subscription, due_date=due_date)
+        else notice_for_subscription(subscription=subscription, due_date=due_date, event=event)
     )
     recipient = notifier.recipient(notice)
     if not recipient:

@@ -8,13 +8,21 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from config.errors import DomainError
-from shop.models import Order, OrderStatus, Payment, PaymentMethod, PaymentStatus
-from shop.payments import ChargeOutcome, ChargeRequest, ChargeResult, ProviderUnavailable, payment_provider
+from shop.models import BANK_CHOICES, Order, OrderStatus, Payment, PaymentMethod, PaymentStatus
+from shop.payments import (
+    ChargeOutcome,
+    ChargeRequest,
+    ChargeResult,
+    ProviderUnavailable,
+    RefundAccount,
+    payment_provider,
+)
 from shop.services.orders import order_lock, order_transition_locked
 
 logger = logging.getLogger(__name__)
@@ -23,6 +31,10 @@ NOT_AWAITING_DEPOSIT = _("입금을 기다리는 주문이 아니에요.")
 PAYMENT_DECLINED_NOTE = "결제 거절: 예약한 재고를 되돌렸어요"
 DEPOSIT_CONFIRMED_NOTE = "무통장 입금 확인"
 DEPOSIT_CANCELLED_NOTE = "결제 대행사에서 결제가 취소됨"
+REFUND_NOT_FAILED = _("환불에 실패한 결제가 아니에요.")
+REFUND_ACCOUNT_INVALID = _("환불 받을 계좌를 확인해 주세요: 은행, 숫자 10~16자리 계좌 번호, 예금주를 모두 적어 주세요.")
+REFUND_ACCOUNT_NOT_NEEDED = _("환불 계좌가 필요한 결제가 아니에요.")
+REFUND_ACCOUNT_DIGITS = (10, 16)
 
 
 def payment_charge(*, order: Order, demo_outcome: str = "") -> Order:
@@ -135,19 +147,108 @@ def payment_deposit_confirm(*, order: Order, actor: User | None = None) -> Order
 def payment_refund(*, order: Order) -> Payment | None:
     """Refund a payment marked refund-requested (after a cancel). Calls the provider outside any lock.
 
-    A provider that does not answer leaves it refund-requested; `payments_reconcile` (beat) tries again.
+    A provider that does not answer leaves it refund-requested; `payments_reconcile` (beat) tries again. One that
+    refuses it (a 4xx: a virtual account without a refund account, ...) makes it refund-failed with the provider's
+    code and message: retrying would be refused again, so it waits for staff (`payment_refund_retry`).
     """
     payment = Payment.objects.filter(order_id=order.pk, status=PaymentStatus.REFUND_REQUESTED).first()
     if payment is None:
         return None
     try:
-        result = payment_provider().refund(provider_ref=payment.provider_ref, amount=payment.amount)
+        result = payment_provider().refund(
+            provider_ref=payment.provider_ref,
+            amount=payment.amount,
+            refund_account=refund_account_for(payment),
+            retry_round=payment.refund_retry_round,
+        )
     except ProviderUnavailable:
         logger.warning("refund for order %s not answered; the reconcile job retries it", order.number)
         return payment
+    still_requested = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.REFUND_REQUESTED)
     if result.succeeded:
-        Payment.objects.filter(pk=payment.pk, status=PaymentStatus.REFUND_REQUESTED).update(
+        still_requested.update(
             status=PaymentStatus.REFUNDED, message=str(result.message)[:200], updated_at=timezone.now()
         )
+    else:
+        logger.warning("refund for order %s refused: %s %s", order.number, result.code, result.message)
+        still_requested.update(
+            status=PaymentStatus.REFUND_FAILED,
+            refund_error_code=(result.code or "REFUSED")[:60],
+            message=str(result.message)[:200],
+            updated_at=timezone.now(),
+        )
     payment.refresh_from_db()
+    return payment
+
+
+def refund_account_for(payment: Payment) -> RefundAccount | None:
+    """The account a bank transfer's money goes back to, once the shopper or staff gave one."""
+    if payment.method != PaymentMethod.BANK_TRANSFER or not payment.refund_account_number:
+        return None
+    return RefundAccount(
+        bank_code=payment.refund_bank_code,
+        account_number=payment.refund_account_number,
+        holder_name=payment.refund_account_holder,
+    )
+
+
+def payment_refund_retry(*, order: Order) -> Payment:
+    """Send a refused refund again once its cause is fixed (a refund account entered, ...): staff's action.
+
+    Only a refund-failed payment moves back to refund-requested (a conditional UPDATE, so two clicks send one
+    request), as a new round so the provider does not replay its earlier refusal. Raises DomainError (409)
+    for any other payment. The provider is called outside any lock, as for every refund.
+    """
+    moved = Payment.objects.filter(order_id=order.pk, status=PaymentStatus.REFUND_FAILED).update(
+        status=PaymentStatus.REFUND_REQUESTED,
+        refund_error_code="",
+        refund_retry_round=F("refund_retry_round") + 1,
+        updated_at=timezone.now(),
+    )
+    if not moved:
+        raise DomainError(REFUND_NOT_FAILED, code="refund_not_failed", http_status=409)
+    return payment_refund(order=order)
+
+
+def refund_account_number_normalize(value: str) -> str:
+    """An account number as the bank prints it (110-123-456789) to digits only; DomainError when it is not one."""
+    digits = "".join(character for character in value if character not in " -")
+    if not digits.isdigit() or not REFUND_ACCOUNT_DIGITS[0] <= len(digits) <= REFUND_ACCOUNT_DIGITS[1]:
+        raise DomainError(REFUND_ACCOUNT_INVALID, code="refund_account_invalid", http_status=400)
+    return digits
+
+
+def payment_refund_account_set(*, order: Order, bank_code: str, account_number: str, holder_name: str) -> Payment:
+    """Record where a virtual account's money goes back (Toss needs it to cancel a deposited bank transfer).
+
+    Only for bank-transfer payments not refunded yet; DomainError (400) for an unknown bank, a malformed number
+    or no holder, (409) for any other payment. A targeted UPDATE: it never overwrites the payment's status.
+    """
+    holder = holder_name.strip()
+    if bank_code not in dict(BANK_CHOICES) or not holder or len(holder) > 60:
+        raise DomainError(REFUND_ACCOUNT_INVALID, code="refund_account_invalid", http_status=400)
+    digits = refund_account_number_normalize(account_number)
+    updated = (
+        Payment.objects.filter(order_id=order.pk, method=PaymentMethod.BANK_TRANSFER)
+        .exclude(status=PaymentStatus.REFUNDED)
+        .update(
+            refund_bank_code=bank_code,
+            refund_account_number=digits,
+            refund_account_holder=holder,
+            updated_at=timezone.now(),
+        )
+    )
+    if not updated:
+        raise DomainError(REFUND_ACCOUNT_NOT_NEEDED, code="refund_account_not_needed", http_status=409)
+    return Payment.objects.get(order_id=order.pk)
+
+
+def payment_refund_account_provide(*, order: Order, bank_code: str, account_number: str, holder_name: str) -> Payment:
+    """The shopper gives the refund account a refused virtual-account refund waits for: record it and, when the
+    refund had been refused, send it again. DomainError as payment_refund_account_set."""
+    payment = payment_refund_account_set(
+        order=order, bank_code=bank_code, account_number=account_number, holder_name=holder_name
+    )
+    if payment.status == PaymentStatus.REFUND_FAILED:
+        return payment_refund_retry(order=order)
     return payment

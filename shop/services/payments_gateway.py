@@ -7,6 +7,7 @@ provider is never called while a lock is held:
 
     return URL: [tx: lock order, re-check amount, note the paymentKey] -> confirm -> [tx: payment_result_record]
     webhook:    check the callback's secret -> ask Toss for the payment's state -> [tx: payment_result_record]
+    status:     ask Toss for the payment's state -> [tx: record a cancel made at Toss, or payment_result_record]
     beat:       confirms never recorded -> ask Toss -> [tx: payment_result_record] -> refund what must go back
 """
 
@@ -18,17 +19,18 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from config.errors import DomainError
-from shop.models import Cart, Order, OrderLine, OrderStatus, Payment, PaymentStatus
-from shop.payments import ChargeRequest, ProviderUnavailable, payment_provider
+from shop.models import ORDER_TRANSITIONS, Cart, Order, OrderLine, OrderStatus, Payment, PaymentStatus
+from shop.payments import ChargeRequest, ChargeResult, ProviderUnavailable, payment_provider
 from shop.services.cart import cart_lines_remove_products
 from shop.services.orders import order_cancel, order_lock, order_transition_locked
-from shop.services.payments import payment_refund, payment_result_record
+from shop.services.payments import payment_refund, payment_result_record, refund_account_for
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,15 @@ CALLBACK_REJECTED = _("확인할 수 없는 입금 알림이에요.")
 REFUND_TOO_LARGE = _("환불할 수 있는 금액보다 커요.")
 REFUND_FAILED = _("환불하지 못했어요: {reason}")
 AMOUNT_MISMATCH_NOTE = "결제 금액 불일치로 자동 취소"
+CANCELLED_AT_PROVIDER_NOTE = "토스페이먼츠에서 결제가 취소됨"
+CANCELLED_AT_PROVIDER_MESSAGE = _("결제 대행사에서 결제를 취소했어요.")
+CANCELLED_AT_PROVIDER = ("CANCELED", "PARTIAL_CANCELED")
+PAID_OR_REFUNDING = (
+    PaymentStatus.APPROVED,
+    PaymentStatus.REFUND_REQUESTED,
+    PaymentStatus.REFUND_FAILED,
+    PaymentStatus.REFUNDED,
+)
 WIDGET_ABANDONED_NOTE = "결제창에서 결제를 마치지 않아 취소"
 # A confirm still unanswered after this long is asked about again by the beat job.
 RECONCILE_AFTER = timedelta(minutes=2)
@@ -176,6 +187,60 @@ def payment_deposit_callback(*, order_number: str, secret: str) -> Order:
     return recorded
 
 
+def payment_status_changed(*, order_number: str) -> Order | None:
+    """Toss's PAYMENT_STATUS_CHANGED webhook: a payment changed at Toss (cancelled in Toss's console, aborted,
+    expired, approved).
+
+    The body proves nothing (the webhook carries no secret), so it only says which payment to look at: its state
+    is read from Toss and decided under the order's row lock, as for the deposit callback. Cancelled at Toss
+    (CANCELED / PARTIAL_CANCELED) for a paid order: the payment is marked refunded (partly: the amount is
+    recorded) and a fully cancelled order is cancelled (stock back) or, once delivered, refunded; nothing is sent
+    back to Toss. Anything else (ABORTED, EXPIRED, DONE, ...) goes through `payment_result_record`, so a pending
+    order is let go or paid. Replays and out-of-order events read the same current state and change nothing more.
+    Returns None for an order that is not ours or a payment Toss does not hold; raises ProviderUnavailable when
+    Toss cannot be asked (the webhook is answered 503 and Toss sends it again).
+    """
+    payment = Payment.objects.filter(order__number=order_number).select_related("order").first()
+    if payment is None:
+        return None
+    current = payment_provider().lookup(provider_ref=payment.provider_ref, order_number=order_number)
+    if not current.status:
+        return None  # Toss holds no such payment: a forged or early event must not cancel a shopper's order
+    recorded = None
+    if current.status in CANCELLED_AT_PROVIDER:
+        recorded = _cancellation_at_provider_record(order_id=payment.order_id, result=current)
+    if recorded is None:
+        recorded = payment_result_record(order_id=payment.order_id, result=current)
+    payment_refund(order=recorded)
+    return recorded
+
+
+@transaction.atomic(durable=True)
+def _cancellation_at_provider_record(*, order_id: int, result: ChargeResult) -> Order | None:
+    """Record money Toss gave back by itself, under the order's lock. None when the payment was never paid
+    (pending: payment_result_record lets that order go)."""
+    order = order_lock(Order.objects.filter(pk=order_id)).get()
+    payment = Payment.objects.select_for_update().get(order=order)
+    if payment.status not in PAID_OR_REFUNDING:
+        return None
+    payment.refunded_amount = max(payment.refunded_amount, min(result.cancelled_amount, payment.amount))
+    payment.updated_at = timezone.now()
+    fields = ["refunded_amount", "updated_at"]
+    if result.status != "CANCELED":
+        payment.save(update_fields=fields)
+        return order
+    # Marked refunded first, so the order's cancellation below asks for no refund of its own.
+    payment.status = PaymentStatus.REFUNDED
+    payment.message = str(CANCELLED_AT_PROVIDER_MESSAGE)
+    payment.save(update_fields=[*fields, "status", "message"])
+    target = OrderStatus.REFUNDED if order.status == OrderStatus.DELIVERED else OrderStatus.CANCELLED
+    if target in ORDER_TRANSITIONS[order.status]:
+        return order_transition_locked(order=order, target=target, note=CANCELLED_AT_PROVIDER_NOTE)
+    if order.status not in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
+        logger.warning("payment for %s cancelled at Toss while the order is %s", order.number, order.status)
+    return order
+
+
 def payment_refund_partial(*, order: Order, amount: int, reason: str) -> Payment:
     """Give part of an approved payment back (부분 취소). Calls the provider outside any lock, then records it.
 
@@ -184,12 +249,24 @@ def payment_refund_partial(*, order: Order, amount: int, reason: str) -> Payment
     payment = Payment.objects.get(order=order)
     if payment.status != PaymentStatus.APPROVED or amount <= 0 or payment.refunded_amount + amount > payment.amount:
         raise DomainError(REFUND_TOO_LARGE, code="refund_too_large", http_status=409)
-    result = payment_provider().refund(provider_ref=payment.provider_ref, amount=amount, reason=reason, partial=True)
+    result = payment_provider().refund(
+        provider_ref=payment.provider_ref,
+        amount=amount,
+        reason=reason,
+        partial=True,
+        refund_account=refund_account_for(payment),
+    )
     if not result.succeeded:
         raise DomainError(REFUND_FAILED.format(reason=result.message), code="refund_failed", http_status=502)
-    Payment.objects.filter(pk=payment.pk, refunded_amount__lte=payment.amount - amount).update(
-        refunded_amount=F("refunded_amount") + amount, updated_at=timezone.now()
-    )
+    if result.cancelled_total is not None:
+        # The provider's own total: a status-changed webhook that already recorded this cancel is not added twice.
+        Payment.objects.filter(pk=payment.pk).update(
+            refunded_amount=Greatest(F("refunded_amount"), result.cancelled_total), updated_at=timezone.now()
+        )
+    else:
+        Payment.objects.filter(pk=payment.pk, refunded_amount__lte=payment.amount - amount).update(
+            refunded_amount=F("refunded_amount") + amount, updated_at=timezone.now()
+        )
     payment.refresh_from_db()
     return payment
 

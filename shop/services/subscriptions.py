@@ -21,7 +21,19 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from config.errors import DomainError
 from shop import signals
-from shop.models import Address, Cart, CartLine, Category, PaymentMethod, Product, Subscription, SubscriptionRun
+from shop.models import (
+    Address,
+    Cart,
+    CartLine,
+    Category,
+    NotificationEvent,
+    PaymentMethod,
+    Product,
+    Subscription,
+    SubscriptionRun,
+)
+from shop.payments import payment_provider
+from shop.services.billing import payment_billing_charge
 from shop.services.checkout import (
     CheckoutChanged,
     CheckoutInProgress,
@@ -31,6 +43,7 @@ from shop.services.checkout import (
     address_save,
     checkout_complete,
 )
+from shop.services.notifications import notifications_queue
 
 SUBSCRIPTION_PRODUCT_NOT_SUBSCRIBABLE = gettext_noop("이 상품은 정기배송을 신청할 수 없어요.")
 SUBSCRIPTION_PRODUCT_NOT_ON_SALE = gettext_noop("지금은 판매하지 않는 상품이라 정기배송을 시작할 수 없어요.")
@@ -308,7 +321,17 @@ def subscription_order_for_due_date(*, subscription: Subscription, due_date: dat
     finally:
         Cart.objects.filter(pk=cart.pk).delete()
     order = result.order
+    if payment_provider().uses_widget and order.status == order.Status.PENDING_PAYMENT:
+        # A gateway provider charges nothing at checkout: the delivery is charged to the registered card.
+        order = payment_billing_charge(order=order)
     paid = order.status != order.Status.CANCELLED
+    if not paid:
+        notifications_queue(
+            event=NotificationEvent.SUBSCRIPTION_PAYMENT_FAILED,
+            user=subscription.user,
+            subscription=subscription,
+            due_date=due_date,
+        )
     return _run_record(
         subscription_id=subscription.pk,
         due_date=due_date,

@@ -12,19 +12,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from config.errors import DomainError
-from shop.models import Order, OrderLine, OrderStatus
+from shop.models import BillingKey, Order, OrderLine, OrderStatus
 from shop.payments import ProviderUnavailable
+from shop.services.billing import billing_key_register, customer_key_for
 from shop.services.payments_gateway import (
     PaymentDelayed,
     payment_confirm_return,
     payment_deposit_callback,
     payment_fail_return,
+    payment_status_changed,
 )
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,17 @@ def widget_context(request: HttpRequest) -> dict:
     return {
         "script_url": settings.TOSS_WIDGET_SCRIPT_URL,
         "client_key": settings.TOSS_CLIENT_KEY,
-        "customer_key": "c" + salted_hmac("toss-customer-key", str(request.user.pk)).hexdigest()[:40],
+        "customer_key": customer_key_for(request.user),
+    }
+
+
+def billing_context(request: HttpRequest) -> dict:
+    """What the 정기배송 page needs to register a card with Toss (requestBillingAuth) and the card registered."""
+    return {
+        **widget_context(request),
+        "success_url": request.build_absolute_uri(reverse("shop:toss_billing_success")),
+        "fail_url": request.build_absolute_uri(reverse("shop:toss_billing_fail")),
+        "card": BillingKey.objects.filter(user=request.user).only("card_label").first(),
     }
 
 
@@ -105,11 +116,39 @@ def toss_fail(request: HttpRequest) -> HttpResponse:
     return redirect("shop:cart")
 
 
+@login_required
+@require_GET
+def toss_billing_success(request: HttpRequest) -> HttpResponse:
+    """Toss sends the shopper back here with authKey and customerKey after registering a card for 정기배송."""
+    try:
+        billing_key_register(
+            user=request.user,
+            auth_key=request.GET.get("authKey", ""),
+            customer_key=request.GET.get("customerKey", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("정기결제 카드를 등록했어요. 다음 배송부터 이 카드로 결제해요."))
+    return redirect("shop:subscriptions")
+
+
+@login_required
+@require_GET
+def toss_billing_fail(request: HttpRequest) -> HttpResponse:
+    if request.GET.get("code") == FAIL_CANCELLED_BY_SHOPPER:
+        messages.info(request, _("카드 등록을 취소했어요."))
+    else:
+        messages.error(request, _("카드를 등록하지 못했어요. 잠시 후 다시 시도해 주세요."))
+    return redirect("shop:subscriptions")
+
+
 @csrf_exempt
 @require_POST
 def toss_webhook(request: HttpRequest) -> JsonResponse:
     """Toss's webhook. DEPOSIT_CALLBACK (virtual-account deposits) is checked by its secret and applied once;
-    other events are acknowledged (the return URL and the reconcile job already cover them).
+    PAYMENT_STATUS_CHANGED (a cancel in Toss's console, an aborted or expired payment) is read back from Toss and
+    applied once; other events, and payments that are not ours, are acknowledged and ignored.
 
     200 when handled, 400 for a body that is not JSON, 403 for a wrong secret, 503 when Toss cannot be asked
     (Toss sends the webhook again later).
@@ -122,13 +161,18 @@ def toss_webhook(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"detail": "invalid JSON"}, status=400)
     event_type = body.get("eventType", "DEPOSIT_CALLBACK")
     data = body.get("data") if isinstance(body.get("data"), dict) else body
-    if event_type != "DEPOSIT_CALLBACK" or "secret" not in data:
-        return JsonResponse({"detail": "ignored"})
+    order_number = str(data.get("orderId", ""))
     try:
-        payment_deposit_callback(order_number=str(data.get("orderId", "")), secret=str(data.get("secret", "")))
+        if event_type == "PAYMENT_STATUS_CHANGED" and order_number:
+            if payment_status_changed(order_number=order_number) is None:
+                return JsonResponse({"detail": "ignored"})
+        elif event_type == "DEPOSIT_CALLBACK" and "secret" in data:
+            payment_deposit_callback(order_number=order_number, secret=str(data.get("secret", "")))
+        else:
+            return JsonResponse({"detail": "ignored"})
     except DomainError as exc:
         return JsonResponse({"detail": exc.message}, status=exc.http_status)
     except ProviderUnavailable:
-        logger.warning("deposit callback for %s: Toss unavailable; it will send it again", data.get("orderId"))
+        logger.warning("%s for %s: Toss unavailable; it will send it again", event_type, order_number)
         return JsonResponse({"detail": "try again later"}, status=503)
     return JsonResponse({"detail": "ok"})

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.errors import DomainError
 from shop.models import Address, Product, Subscription
+from shop.payments import payment_provider
 from shop.selectors.subscriptions import subscription_for_user, subscriptions_for_user
 from shop.services.checkout import ShippingAddress
 from shop.services.subscriptions import (
@@ -31,6 +32,7 @@ from shop.services.subscriptions import (
     subscription_resume,
     subscription_skip_next,
 )
+from shop.views.payments import billing_context
 
 ACTION_DONE = {
     "skip": gettext_lazy("다음 배송을 건너뛰었어요."),
@@ -133,7 +135,11 @@ def _render_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
     return TemplateResponse(
         request,
         "shop/subscriptions.html",
-        {"subscriptions": subscriptions_for_user(user=request.user), "intervals": Subscription.Interval.choices},
+        {
+            "subscriptions": subscriptions_for_user(user=request.user),
+            "intervals": Subscription.Interval.choices,
+            "billing": billing_context(request) if payment_provider().uses_widget else None,
+        },
         status=status,
     )
 

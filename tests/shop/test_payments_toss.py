@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from shop.models import CartLine, Order, OrderStatus, OrderStatusEvent, Payment, PaymentStatus, Product
 from shop.services.orders import order_cancel, orders_expire_unpaid
+from shop.services.payments import payment_refund_account_provide
 from shop.services.payments_gateway import CONFIRM_DELAYED, payment_refund_partial
 from shop.tasks import payments_reconcile_task
 from tests.accounts.factories import UserFactory
@@ -320,7 +321,13 @@ def test_deposit_webhook_for_a_cancelled_order_refunds_instead_of_reviving_it(to
 
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
-    assert order.payment.status == PaymentStatus.REFUNDED
+    # Deposited money goes back to a bank account: Toss refuses the cancel until it has one.
+    assert order.payment.status == PaymentStatus.REFUND_FAILED
+    assert order.payment.refund_error_code == "INVALID_REFUND_ACCOUNT_INFO"
+    payment = payment_refund_account_provide(
+        order=order, bank_code="88", account_number="110-123-456789", holder_name="김하늘"
+    )
+    assert payment.status == PaymentStatus.REFUNDED
 
 
 def test_webhook_bad_json_is_400_and_other_events_are_acknowledged(toss, client):
