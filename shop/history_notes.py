@@ -25,6 +25,10 @@ ORDER_NOTES: dict[str, str] = {
     "expired_unpaid": gettext_noop("결제가 확인되지 않아 자동 취소"),
     "returned_refunded": gettext_noop("반품 환불"),
     "shipped_with": gettext_noop("{carrier} 운송장 {number}"),
+    "amount_mismatch_cancelled": gettext_noop("결제 금액 불일치로 자동 취소"),
+    "widget_abandoned": gettext_noop("결제창에서 결제를 마치지 않아 취소"),
+    "cancelled_at_gateway": gettext_noop("결제 대행사에서 결제가 취소됨"),
+    "cancelled_at_toss": gettext_noop("토스페이먼츠에서 결제가 취소됨"),
 }
 
 POINT_NOTES: dict[str, str] = {
