@@ -222,8 +222,14 @@ BEAT_HEARTBEAT_SECONDS = env.int("BEAT_HEARTBEAT_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE["config-heartbeat"] = {"task": "config.heartbeat", "schedule": BEAT_HEARTBEAT_SECONDS}
 CELERY_IMPORTS = ("config.tasks",)
 # CRM household essentials: "세제 떨어질 때 됐죠?" feed reminders for the current run, daily at 10:00 Seoul.
-CELERY_BEAT_SCHEDULE["crm-essentials-remind"] = {"task": "crm.essentials_remind", "schedule": crontab(hour=10, minute=0)}
+CELERY_BEAT_SCHEDULE["crm-essentials-remind"] = {
+    "task": "crm.essentials_remind",
+    "schedule": crontab(hour=10, minute=0),
+}
 CELERY_IMPORTS += ("crm.tasks_households",)
+# CRM surveys (delivered in batches after sending) and 오늘 챙길 단골: each member's list is built at 07:30 Seoul.
+CELERY_BEAT_SCHEDULE["crm-rounds-build"] = {"task": "crm.rounds_build", "schedule": crontab(hour=7, minute=30)}
+CELERY_IMPORTS += ("crm.tasks_engagement",)
 # CRM segmentation (crm.tasks): a full recompute nightly and an incremental run every 15 minutes. With a broker, beat
 # keeps its schedule in the database (django-celery-beat): these entries are written there once, then admins change
 # them in Django admin (주기적 작업) without a deploy, and a restart keeps their edits (config.beat).

@@ -24,6 +24,7 @@ urlpatterns = [
     path("feed/", include("feed.urls")),
     path("community/", include("community.urls")),
     path("crm/", include("crm.urls")),
+    path("surveys/", include("crm.survey_urls")),
     path("", include("shop.urls")),
 ]
 

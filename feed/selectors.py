@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from config import local_memo
 from feed import audiences, counters
-from feed.models import DailyActivity, FeedItem, Greeting, Visitor
+from feed.models import DailyActivity, Exposure, FeedItem, Greeting, Visitor
 from feed.services.greetings import GREETINGS_VERSION_KEY, GREETINGS_VERSION_SECONDS
 from feed.services.items import MALL_NAME, UNREAD_CACHE_SECONDS, render_placeholders_html, unread_cache_key
 from feed.services.nudges import in_control_group
@@ -389,3 +389,46 @@ def feed_items_received(*, user: Any, limit: int) -> list[FeedItem]:
     """The newest feed items a customer received (any kind), with the exposure that tells whether they clicked:
     for the back office's customer 360. One query."""
     return list(FeedItem.objects.filter(user=user).select_related("exposure").order_by("-created_at", "-pk")[:limit])
+
+
+@dataclass(frozen=True)
+class NudgeResult:
+    """One nudge rule's exposures split into treated (shown) and control (held back), and how many of each
+    ordered within the attribution window (Exposure.ordered_at)."""
+
+    rule_id: int
+    name: str
+    treated: int
+    treated_ordered: int
+    control: int
+    control_ordered: int
+
+    @property
+    def treated_rate(self) -> float | None:
+        return self.treated_ordered / self.treated if self.treated else None
+
+    @property
+    def control_rate(self) -> float | None:
+        return self.control_ordered / self.control if self.control else None
+
+
+def nudge_results(*, since: datetime | None = None, user_ids: QuerySet | None = None) -> list[NudgeResult]:
+    """Treated against control per nudge rule (fired since `since`; only these customers' exposures when
+    `user_ids` is given, e.g. a crm team's customers as a subquery). One query."""
+    exposures = Exposure.objects.filter(rule__isnull=False)
+    if since is not None:
+        exposures = exposures.filter(fired_at__gte=since)
+    if user_ids is not None:
+        exposures = exposures.filter(user_id__in=user_ids)
+    ordered = Q(ordered_at__isnull=False)
+    rows = (
+        exposures.values("rule_id", "rule__name")
+        .annotate(
+            treated=Count("pk", filter=Q(is_control=False)),
+            treated_ordered=Count("pk", filter=Q(is_control=False) & ordered),
+            control=Count("pk", filter=Q(is_control=True)),
+            control_ordered=Count("pk", filter=Q(is_control=True) & ordered),
+        )
+        .order_by("rule__name", "rule_id")
+    )
+    return [NudgeResult(rule_id=r.pop("rule_id"), name=r.pop("rule__name"), **r) for r in rows]

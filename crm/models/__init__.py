@@ -4,8 +4,10 @@ from crm.models.audit import AuditLog
 from crm.models.customers import CustomerNote, CustomerTag
 from crm.models.households import HouseholdEssential
 from crm.models.profiles import CustomerProfile, Lifecycle, LifecycleThresholds, RfmSegment
+from crm.models.rounds import RoundEntry
 from crm.models.runs import SegmentationRun
 from crm.models.segments import Segment, SegmentMembership, SegmentSnapshot
+from crm.models.surveys import Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse
 from crm.models.teams import Team, TeamMember
 
 __all__ = [
@@ -17,10 +19,16 @@ __all__ = [
     "Lifecycle",
     "LifecycleThresholds",
     "RfmSegment",
+    "RoundEntry",
     "Segment",
     "SegmentMembership",
     "SegmentSnapshot",
     "SegmentationRun",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyInvitation",
+    "SurveyQuestion",
+    "SurveyResponse",
     "Team",
     "TeamMember",
 ]
