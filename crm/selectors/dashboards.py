@@ -275,7 +275,9 @@ def round_outcomes_panel(scope: DashboardScope) -> Panel:
         Column(_("돌아온 비율"), PERCENT),
     ]
     rows = [
-        [str(labels[group]), count, back, back / count if count else None] for group, (count, back) in totals.items()
+        [str(labels[group]), count, back, back / count if count else None]
+        for group, (count, back) in totals.items()
+        if listed
     ]
     chart = {
         "type": "bar",

@@ -53,9 +53,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             if exc.code == "already_answered":
                 messages.info(request, exc.message)
                 return redirect(_next_url(request, page_url))
-            extra.update(
-                questions=survey_form_questions(questions=found.questions, selected=values), error=exc.message
-            )
+            extra.update(questions=survey_form_questions(questions=found.questions, selected=values), error=exc.message)
             return TemplateResponse(request, "crm/survey_answer.html", context, status=exc.http_status)
         messages.success(request, _(THANKS))
         return redirect(_next_url(request, page_url))
