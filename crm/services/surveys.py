@@ -64,6 +64,15 @@ class QuestionSpec:
     required: bool = True
 
 
+def topic_particle(word: str) -> str:
+    """은 after a final consonant, 는 after a vowel ("생수는", "세탁세제는", "쌀은"); 은(는) when the word does not end
+    in Hangul."""
+    last = word[-1:] or " "
+    if not "가" <= last <= "힣":
+        return "은(는)"
+    return "은" if (ord(last) - ord("가")) % 28 else "는"
+
+
 def essentials_where_choices() -> list[str]:
     return [_("쿠팡"), _("이마트"), _("동네 마트"), _("편의점"), _("기타")]
 
@@ -79,7 +88,8 @@ def survey_essentials_template(*, category_name: str) -> tuple[str, str, list[Qu
     questions = [
         QuestionSpec(
             kind=Kind.SINGLE,
-            prompt=_("%(category)s은(는) 주로 어디서 사세요?") % {"category": category_name},
+            prompt=_("%(category)s%(particle)s 주로 어디서 사세요?")
+            % {"category": category_name, "particle": topic_particle(category_name)},
             choices=tuple(essentials_where_choices()),
             purpose=Purpose.WHERE,
         ),

@@ -29,8 +29,8 @@
     return node;
   }
 
-  function niceMax(max) {
-    if (max <= 0) { return 1; }
+  function niceMax(max, unit) {
+    if (max <= 0) { return unit === "percent" ? 100 : 10; }
     var step = Math.pow(10, Math.floor(Math.log10(max)));
     var candidates = [1, 2, 2.5, 5, 10];
     for (var i = 0; i < candidates.length; i += 1) {
@@ -70,7 +70,7 @@
 
   function drawLine(svg, data) {
     var innerW = W - PAD.left - PAD.right, innerH = H - PAD.top - PAD.bottom;
-    var top = niceMax(maxOf(data.series));
+    var top = niceMax(maxOf(data.series), data.unit);
     var n = data.labels.length;
     var xAt = function (i) { return PAD.left + (n > 1 ? (innerW * i) / (n - 1) : innerW / 2); };
     var yAt = function (v) { return PAD.top + innerH - (innerH * v) / top; };
@@ -91,7 +91,7 @@
 
   function drawBar(svg, data) {
     var innerW = W - PAD.left - PAD.right, innerH = H - PAD.top - PAD.bottom;
-    var top = niceMax(maxOf(data.series));
+    var top = niceMax(maxOf(data.series), data.unit);
     var n = Math.max(1, data.labels.length), k = data.series.length;
     var band = innerW / n, barW = Math.min(36, (band * 0.7) / k);
     var xAt = function (i) { return PAD.left + band * i + band / 2; };
@@ -105,10 +105,11 @@
         var x = xAt(i) - (barW * k) / 2 + barW * si;
         var bar = el("rect", { x: x, y: PAD.top + innerH - h, width: Math.max(1, barW - 2), height: h, fill: color, rx: 2, class: "chart__bar" }, svg);
         el("title", {}, bar).textContent = s.name + " · " + data.labels[i] + ": " + format(v, data.unit, false);
+        text(svg, x + (barW - 2) / 2, PAD.top + innerH - h - 6, format(v, data.unit, true), { "text-anchor": "middle", class: "chart__value" });
       });
     });
     if (data.secondary) {
-      var second = data.secondary, top2 = niceMax(maxOf([second]));
+      var second = data.secondary, top2 = niceMax(maxOf([second]), second.unit);
       axis(svg, top2, second.unit, "right");
       second.values.forEach(function (v, i) {
         if (v === null) { return; }

@@ -365,7 +365,7 @@ def test_survey_results_page_and_csv_show_the_counts(world, client, django_captu
     assert page.status_code == 200
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert rows[0] == ["질문", "답", "응답 수", "비율(%)"]
-    assert ["생수은(는) 주로 어디서 사세요?", "쿠팡", "2", "100"] in rows
+    assert ["생수는 주로 어디서 사세요?", "쿠팡", "2", "100"] in rows
     assert ["거기서 사는 가장 큰 이유는요?", "배송", "1", "50"] in rows
 
 
@@ -406,3 +406,10 @@ def test_feed_with_surveys_queries_do_not_grow_with_surveys(
                 survey_send(seat=world.seat, survey=survey, now=timezone.now())
 
     assert_constant_queries(lambda: client.get(reverse("feed:feed")), grow)
+
+
+@pytest.mark.parametrize(("word", "particle"), [("생수", "는"), ("쌀", "은"), ("세탁세제", "는"), ("LED", "은(는)")])
+def test_essentials_question_uses_the_right_topic_particle(word, particle):
+    from crm.services.surveys import topic_particle
+
+    assert topic_particle(word) == particle
