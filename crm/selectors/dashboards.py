@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from crm.models import RoundEntry, SegmentationRun, SegmentMembership, SegmentSnapshot, Team
 from crm.selectors.runs import current_run_id
+from feed.selectors import nudge_results
+from shop.selectors.orders import bought_order_times
 
 HISTORY_RUNS = 12
 MAX_SERIES = 8
@@ -206,8 +208,6 @@ def _team_customer_ids(scope: DashboardScope) -> QuerySet | None:
 def nudge_results_panel(scope: DashboardScope) -> Panel:
     """Each nudge rule's order rate for those who saw it against its held-back control group, over the last 30
     days; for a team, among the team's customers (two queries)."""
-    from feed.selectors import nudge_results
-
     results = nudge_results(since=scope.since, user_ids=_team_customer_ids(scope))
     columns = [
         Column(_("넛지 규칙")),
@@ -246,8 +246,6 @@ def nudge_results_panel(scope: DashboardScope) -> Panel:
 def round_outcomes_panel(scope: DashboardScope) -> Panel:
     """오늘 챙길 단골 over the last 30 days: per action, how many customers ordered within 14 days of the touch
     (rows left untouched count from the start of their day). Two queries."""
-    from shop.selectors.orders import bought_order_times
-
     entries = RoundEntry.objects.filter(day__gte=timezone.localdate(scope.since))
     if scope.team is not None:
         entries = entries.filter(team=scope.team)

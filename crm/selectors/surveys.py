@@ -10,7 +10,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from crm.models import Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse, Team
+from crm.models import Segment, Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse, Team
+from shop.models import Category
 
 Kind = SurveyQuestion.Kind
 Purpose = SurveyQuestion.Purpose
@@ -219,18 +220,14 @@ def essentials_answers(*, customer_ids: list[int], category_ids: list[int]) -> d
     return phrases
 
 
-def essential_category_get(*, pk: int | None) -> Any:
+def essential_category_get(*, pk: int | None) -> Category | None:
     """An active essential category (the essentials survey's subject), or None."""
-    from shop.models import Category
-
     if not pk:
         return None
     return Category.objects.filter(pk=pk, kind=Category.Kind.ESSENTIAL, is_active=True).only("pk", "name").first()
 
 
 def team_segment_choices(*, team: Team) -> list[tuple[int, str]]:
-    from crm.models import Segment
-
     return list(Segment.objects.filter(team=team, is_active=True).order_by("name", "pk").values_list("pk", "name"))
 
 

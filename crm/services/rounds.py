@@ -13,10 +13,12 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
+from community.selectors.qna import questions_unanswered_by
 from config.errors import DomainError
 from crm.models import (
     CustomerProfile,
@@ -31,6 +33,10 @@ from crm.models import (
 from crm.selectors.access import Seat
 from crm.selectors.runs import current_run
 from crm.services.customers import customer_note_add
+from feed.models import FeedItem
+from feed.services import feed_item_create
+from feed.services.nudges import in_quiet_hours
+from shop.selectors.reviews import low_ratings_since
 
 ROUND_SIZE = 20
 RECENT_DAYS = 14
@@ -94,9 +100,6 @@ def round_candidates(*, team: Team, today: date, now: datetime) -> list[Candidat
     """The team's customers worth a touch today, highest priority first. A fixed number of queries (eight) however
     many customers: visible profiles, due essentials, the previous run's regulars, low ratings, unanswered
     questions and birthdays, each one set-based query."""
-    from community.selectors.qna import questions_unanswered_by
-    from shop.selectors.reviews import low_ratings_since
-
     run = current_run()
     if run is None:
         return []
@@ -194,8 +197,6 @@ def rounds_build(*, team: Team, member: User, today: date, now: datetime) -> int
 
 def rounds_build_all(*, today: date, now: datetime | None = None) -> int:
     """The morning task: today's list for every member of every team (existing lists are left alone)."""
-    from django.utils import timezone
-
     now = now or timezone.now()
     written = 0
     for team in Team.objects.order_by("pk"):
@@ -235,8 +236,6 @@ def _entry_claim(*, seat: Seat, entry_id: int, action: str, now: datetime) -> Ro
 def promotional_allowed(*, customer: User, now: datetime) -> str | None:
     """Why a promotional message may not go to this customer now (the feed's consent and quiet-hour rules), or
     None when it may."""
-    from feed.services.nudges import in_quiet_hours
-
     if not customer.has_marketing_consent:
         return _(MESSAGE_NO_CONSENT)
     if in_quiet_hours(now) and not customer.has_night_marketing_consent:
@@ -250,9 +249,6 @@ def round_entry_message(*, seat: Seat, entry_id: int, body: str, promotional: bo
     Locks the row; raises DomainError 404 (not the seat's row), 409 (already done), 400 (empty or too long, or a
     promotional message the customer's consent or the hour forbids). The feed item is pushed after commit.
     """
-    from feed.models import FeedItem
-    from feed.services import feed_item_create
-
     body = (body or "").strip()
     if not body:
         raise DomainError(_(MESSAGE_EMPTY), code="message_invalid")

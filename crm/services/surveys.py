@@ -30,6 +30,8 @@ from crm.models import (
 )
 from crm.selectors.access import LAUNCH_CAMPAIGNS, Seat
 from crm.selectors.runs import current_run_id
+from feed.models import FeedItem
+from feed.services import feed_item_create, feed_item_mark_read
 
 Kind = SurveyQuestion.Kind
 Purpose = SurveyQuestion.Purpose
@@ -226,9 +228,6 @@ def survey_deliver_batch(*, survey_id: int, now: datetime, limit: int = DELIVERY
     """Put the survey in the feed of up to `limit` invited customers who do not have it yet. Each invitation is
     locked while its feed item is written, so a retried or concurrent batch delivers nobody twice. Returns how
     many were delivered (0 when done)."""
-    from feed.models import FeedItem
-    from feed.services import feed_item_create
-
     survey = Survey.objects.filter(pk=survey_id, status=Survey.Status.SENT).first()
     if survey is None:
         return 0
@@ -284,8 +283,6 @@ def survey_answer(*, survey_id: int, customer: User, values: dict[int, list[str]
     409 when they already answered (the unique constraint decides under concurrency), 400 for a missing or bad
     answer, in which case nothing is stored. Marks their feed item read.
     """
-    from feed.services import feed_item_mark_read
-
     invitation = (
         SurveyInvitation.objects.filter(survey_id=survey_id, customer=customer, survey__status=Survey.Status.SENT)
         .select_related("survey")

@@ -5,6 +5,7 @@ test-results/<test name>/."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, timedelta
 
@@ -138,6 +139,16 @@ def test_customer_answers_the_essentials_survey_in_the_feed_on_a_phone(
     desk.goto(f"{live_server.url}/crm/t/living/customers/{customers[0].pk}/")
     expect(desk.get_by_test_id("essentials-answer")).to_have_text("쿠팡에서 사요 · 가격")
     desk.get_by_test_id("household-essentials").screenshot(path=str(artifacts_dir / "desktop-05-household.png"))
+    desk.get_by_role("link", name="어디서 사는지 물어보기").first.click()
+    expect(desk.get_by_test_id("essentials-template")).to_be_visible()
+    expect(desk.locator("input[name=title]")).to_have_value(re.compile(r".+, 어디서 사세요\?"))
+    desk.screenshot(path=str(artifacts_dir / "desktop-06-survey-template.png"), full_page=True)
+    desk.goto(f"{live_server.url}/crm/t/living/surveys/")
+    expect(desk.get_by_test_id("survey-table")).to_contain_text("생수, 어디서 사세요?")
+    desk.screenshot(path=str(artifacts_dir / "desktop-07-survey-list.png"), full_page=True)
+    page.goto(f"{live_server.url}/surveys/{survey.pk}/")
+    expect(page.get_by_test_id("survey-done")).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "phone-08-answer-page.png"), full_page=True)
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
