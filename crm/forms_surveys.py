@@ -35,7 +35,7 @@ class SurveyForm(forms.Form):
             self.fields[f"q{slot}_choices"] = forms.CharField(
                 label=_("보기 (한 줄에 하나)"),
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 3}),
+                widget=forms.Textarea(attrs={"rows": 5}),
             )
             self.fields[f"q{slot}_purpose"] = forms.CharField(required=False, widget=forms.HiddenInput)
             self.fields[f"q{slot}_required"] = forms.BooleanField(label=_("꼭 답해야 해요"), required=False)

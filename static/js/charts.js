@@ -5,7 +5,8 @@
   "use strict";
   var NS = "http://www.w3.org/2000/svg";
   var COLORS = ["#ff6b35", "#3b6fd8", "#1f9d6b", "#8b5cf6", "#0ea5a4", "#e5484d", "#b45309", "#5f6670"];
-  var W = 720, H = 300, PAD = { top: 16, right: 56, bottom: 44, left: 64 };
+  // The SVG is drawn at the figure's own width (one unit = one CSS pixel), so labels stay 12 px on any screen.
+  var W = 720, H = 280, PAD = { top: 20, right: 56, bottom: 40, left: 64 };
   var compact = new Intl.NumberFormat(document.documentElement.lang || "ko", { notation: "compact", maximumFractionDigits: 1 });
   var whole = new Intl.NumberFormat(document.documentElement.lang || "ko");
 
@@ -59,10 +60,11 @@
   }
 
   function xLabels(svg, labels, xAt) {
-    var every = Math.max(1, Math.ceil(labels.length / 8));
+    var every = Math.max(1, Math.ceil(labels.length / Math.max(2, Math.floor((W - PAD.left - PAD.right) / 70))));
     labels.forEach(function (label, i) {
       if (i % every !== 0 && i !== labels.length - 1) { return; }
-      var shown = label.length > 10 ? label.slice(0, 9) + "…" : label;
+      var room = Math.max(4, Math.floor((W - PAD.left - PAD.right) / Math.max(1, labels.length) / 12));
+      var shown = label.length > room ? label.slice(0, room - 1) + "…" : label;
       var node = text(svg, xAt(i), H - PAD.bottom + 18, shown, { "text-anchor": "middle", class: "chart__tick" });
       el("title", {}, node).textContent = label;
     });
@@ -141,6 +143,10 @@
     if (!source) { return; }
     var data = JSON.parse(source.textContent);
     if (!data.labels || !data.labels.length) { return; }
+    while (figure.firstChild) { figure.removeChild(figure.firstChild); }
+    W = Math.max(300, Math.round(figure.clientWidth || 720));
+    H = W < 480 ? 240 : 280;
+    PAD.right = data.secondary ? 56 : 16;
     var svg = el("svg", { viewBox: "0 0 " + W + " " + H, role: "img", class: "chart", "aria-label": figure.getAttribute("aria-label") || "" });
     el("line", { x1: PAD.left, x2: W - PAD.right, y1: H - PAD.bottom, y2: H - PAD.bottom, class: "chart__axis" }, svg);
     if (data.type === "line") { drawLine(svg, data); } else { drawBar(svg, data); }
@@ -150,5 +156,12 @@
   }
 
   function drawAll() { Array.prototype.forEach.call(document.querySelectorAll("figure[data-chart]"), draw); }
+  var lastWidth = window.innerWidth, pending = null;
+  window.addEventListener("resize", function () {
+    if (window.innerWidth === lastWidth) { return; }
+    lastWidth = window.innerWidth;
+    clearTimeout(pending);
+    pending = setTimeout(drawAll, 150);
+  });
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", drawAll); } else { drawAll(); }
 })();
