@@ -79,6 +79,7 @@ TRANSLATIONS: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "비율": "Share",
     "아직 쓴 답이 없어요.": "No written answers yet.",
     "새 설문": "New survey",
+    "설문 보내기": "Send a survey",
     "필수품 설문: 세그먼트 고객 중 여기서 %(name)s 한 번도 안 산 가구에만 보내요.": "Essentials survey: sent only to the segment's households that have never bought %(name)s here.",
     "먼저 세그먼트를 만들어 주세요. 설문은 세그먼트에 보내요.": "Create a segment first: surveys are sent to a segment.",
     "질문 %(n)s": "Question %(n)s",

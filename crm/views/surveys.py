@@ -75,6 +75,8 @@ def survey_create(request: HttpRequest, *, seat: Seat) -> HttpResponse:
             )
         else:
             form = SurveyForm(initial={f"q{n}_required": True for n in range(1, 5)}, segments=segments)
+        if request.GET.get("segment", "").isdigit():
+            form.initial["segment"] = int(request.GET["segment"])
         status = 200
     return TemplateResponse(
         request, "crm/survey_form.html", {"form": form, "category": category, "segments": segments}, status=status

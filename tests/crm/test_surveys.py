@@ -413,3 +413,13 @@ def test_essentials_question_uses_the_right_topic_particle(word, particle):
     from crm.services.surveys import topic_particle
 
     assert topic_particle(word) == particle
+
+
+def test_segment_page_offers_a_survey_to_that_segment(world, client):
+    client.force_login(world.lead)
+
+    page = client.get(reverse("crm:segment_detail", kwargs={"slug": "living", "pk": world.segment.pk})).content.decode()
+    form = client.get(reverse("crm:survey_create", kwargs={"slug": "living"}) + f"?segment={world.segment.pk}")
+
+    assert f"/crm/t/living/surveys/new/?segment={world.segment.pk}" in page
+    assert f'<option value="{world.segment.pk}" selected>' in form.content.decode()
