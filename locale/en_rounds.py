@@ -35,7 +35,6 @@ TRANSLATIONS: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "비율(%)": "Share (%)",
     "다른 곳에서 사요": "Buys it elsewhere",
     "%(place)s에서 사요": "Buys it at %(place)s",
-    "설문을 찾을 수 없어요.": "We couldn't find that survey.",
     "설문은 MD 리더와 마케터만 만들고 보낼 수 있어요.": "Only MD leads and marketers can create and send surveys.",
     "설문 제목을 써 주세요.": "Please write a survey title.",
     "우리 팀의 세그먼트를 골라 주세요.": "Please choose one of your team's segments.",

@@ -9,7 +9,7 @@ class RoundEntry(models.Model):
     did about it. The day's rows are written once (by the morning task or on first opening), so the list is stable
     for the day; `acted_at` is the touch the dashboard measures a comeback (an order) against.
 
-    `reasons` is a list of {"code": ..., **params} (see crm.services.rounds.REASON_CODES); the page words them.
+    `reasons` is a list of {"code": ..., **params} (the codes of crm.services.rounds: essential, slipping, low_rating, question, birthday); the page words them.
     """
 
     class Action(models.TextChoices):

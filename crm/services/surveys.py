@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -36,7 +35,6 @@ from feed.services import feed_item_create, feed_item_mark_read
 Kind = SurveyQuestion.Kind
 Purpose = SurveyQuestion.Purpose
 
-SURVEY_NOT_FOUND = gettext_noop("설문을 찾을 수 없어요.")
 SURVEY_NOT_ALLOWED = gettext_noop("설문은 MD 리더와 마케터만 만들고 보낼 수 있어요.")
 SURVEY_TITLE_EMPTY = gettext_noop("설문 제목을 써 주세요.")
 SURVEY_SEGMENT_INVALID = gettext_noop("우리 팀의 세그먼트를 골라 주세요.")
@@ -308,8 +306,3 @@ def survey_answer(*, survey_id: int, customer: User, values: dict[int, list[str]
     if invitation.feed_item_id is not None:
         feed_item_mark_read(item_id=invitation.feed_item_id, user=customer, visitor_id=None, now=now)
     return response
-
-
-def survey_values_from_post(*, questions: list[Any], post: Any) -> dict[int, list[str]]:
-    """The answer form's fields are named q<question id>; multiple choice sends the name once per option."""
-    return {question.pk: post.getlist(f"q{question.pk}") for question in questions}

@@ -16,9 +16,14 @@ from django.views.decorators.http import require_http_methods
 
 from config.errors import DomainError
 from crm.selectors.surveys import survey_for_customer, survey_form_questions
-from crm.services.surveys import survey_answer, survey_values_from_post
+from crm.services.surveys import survey_answer
 
 THANKS = "답해 주셔서 고마워요! 더 잘 챙길게요."
+
+
+def _values(questions: list, post) -> dict[int, list[str]]:
+    """The form's fields are named q<question id>; multiple choice sends the name once per option picked."""
+    return {question.pk: post.getlist(f"q{question.pk}") for question in questions}
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -46,7 +51,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     }
     context = {"extra": extra}
     if request.method == "POST":
-        values = survey_values_from_post(questions=found.questions, post=request.POST)
+        values = _values(found.questions, request.POST)
         try:
             survey_answer(survey_id=pk, customer=request.user, values=values, now=timezone.now())
         except DomainError as exc:
