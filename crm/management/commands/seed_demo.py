@@ -23,6 +23,7 @@ SEEDERS = [
     "community.demo",
     "community.demo_boards",
     "crm.demo",
+    "crm.demo_engagement",
 ]
 
 
