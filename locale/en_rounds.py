@@ -103,6 +103,7 @@ TRANSLATIONS: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "%(was)s이었는데 이탈위험으로 바뀌었어요 (마지막 주문 %(days)s일 전)": "Was %(was)s, now at risk of leaving (last order %(days)s days ago)",
     "최근 %(product)s에 별점 %(rating)s점을 남겼어요": "Recently rated %(product)s %(rating)s stars",
     "%(product)s 문의에 아직 답하지 못했어요 (%(days)s일째)": "Their question about %(product)s is still unanswered (day %(days)s)",
+    "%(category)s 오늘쯤 떨어져요": "%(category)s running out about today",
     "오늘 생일이에요": "Birthday today",
     "%(days)s일 뒤 생일이에요": "Birthday in %(days)s days",
     "%(name)s님, %(category)s 떨어질 때 됐죠? 필요하시면 말씀만 주세요, 챙겨 둘게요.": "%(name)s, about time for more %(category)s? Just say the word and we'll set some aside.",

@@ -113,7 +113,8 @@ def _series_panel(scope: DashboardScope, *, key: str, title: str, description: s
         label = _segment_label(snapshot, scope)
         values = by_segment.setdefault(snapshot.segment_id, (label, [None] * len(runs)))[1]
         values[index[snapshot.run_id]] = value(snapshot)
-    series = sorted(by_segment.values(), key=lambda item: -(item[1][-1] or 0))[:MAX_SERIES]
+    biggest = sorted(by_segment.values(), key=lambda item: -(item[1][-1] or 0))[:MAX_SERIES]
+    series = sorted(biggest, key=lambda item: item[0])  # by name: a segment keeps its colour in every chart
     kind = PERCENT if unit == PERCENT else INTEGER
     columns = [Column(_("계산한 때"))] + [Column(name, kind) for name, _values in series]
     rows = [

@@ -18,6 +18,8 @@ def reason_text(reason: dict) -> str:
         days = reason.get("days", 0)
         if reason.get("status") == HouseholdEssential.Status.OVERDUE:
             return _("%(category)s 떨어졌을 때예요 (%(days)s일 지남)") % {"category": reason["category"], "days": -days}
+        if days == 0:
+            return _("%(category)s 오늘쯤 떨어져요") % {"category": reason["category"]}
         return _("%(category)s 곧 떨어져요 (%(days)s일 남음)") % {"category": reason["category"], "days": days}
     if code == SLIPPING:
         was = Lifecycle(reason["from"]).label if reason.get("from") in Lifecycle.values else ""

@@ -283,3 +283,17 @@ def test_round_page_queries_do_not_grow_with_the_list(world, client, assert_cons
                 )
 
         assert_constant_queries(lambda: client.get(url), grow)
+
+
+@pytest.mark.parametrize(
+    ("reason", "text"),
+    [
+        ({"code": "essential", "category": "쌀", "status": "due", "days": 0}, "쌀 오늘쯤 떨어져요"),
+        ({"code": "essential", "category": "쌀", "status": "due", "days": 2}, "쌀 곧 떨어져요 (2일 남음)"),
+        ({"code": "birthday", "days": 3}, "3일 뒤 생일이에요"),
+    ],
+)
+def test_round_reason_words(reason, text):
+    from crm.selectors.rounds import reason_text
+
+    assert reason_text(reason) == text
