@@ -233,6 +233,9 @@ CELERY_BEAT_SCHEDULE["crm-campaigns-due"] = {"task": "crm.campaigns_due", "sched
 CELERY_BEAT_SCHEDULE["crm-consent-notices"] = {"task": "crm.consent_notices", "schedule": crontab(hour=10, minute=30)}
 CELERY_IMPORTS += ("crm.tasks_campaigns",)
 CRM_CAMPAIGN_BATCH = env.int("CRM_CAMPAIGN_BATCH", default=5000)
+# CRM surveys (delivered in batches after sending) and 오늘 챙길 단골: each member's list is built at 07:30 Seoul.
+CELERY_BEAT_SCHEDULE["crm-rounds-build"] = {"task": "crm.rounds_build", "schedule": crontab(hour=7, minute=30)}
+CELERY_IMPORTS += ("crm.tasks_engagement",)
 # CRM segmentation (crm.tasks): a full recompute nightly and an incremental run every 15 minutes. With a broker, beat
 # keeps its schedule in the database (django-celery-beat): these entries are written there once, then admins change
 # them in Django admin (주기적 작업) without a deploy, and a restart keeps their edits (config.beat).

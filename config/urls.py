@@ -25,6 +25,7 @@ urlpatterns = [
     path("community/", include("community.urls")),
     path("crm/", include("crm.urls")),
     path("inquiries/", include("crm.chat_urls")),
+    path("surveys/", include("crm.survey_urls")),
     path("", include("shop.urls")),
 ]
 

@@ -21,3 +21,9 @@ class CrmConfig(AppConfig):
         from crm.audiences import audiences_register
 
         audiences_register()
+
+        # A survey's feed item carries its answer form (feed renders it through its item-extras registry).
+        from crm.feed_extras import survey_extras
+        from feed import item_extras
+
+        item_extras.register("crm_survey", survey_extras)

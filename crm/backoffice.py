@@ -35,7 +35,9 @@ from crm.selectors.access import (
 LAST_TEAM_SESSION_KEY = "crm_team"
 # Pages that exist in every team: switching team keeps the visitor on the same page; any other page (a segment's
 # detail, the editor) belongs to one team, so switching goes to the other team's home.
-TEAM_WIDE_PAGES = frozenset({"team", "segment_list", "customer_list", "campaign_list"})
+TEAM_WIDE_PAGES = frozenset(
+    {"team", "segment_list", "customer_list", "campaign_list", "round_today", "survey_list", "team_dashboard"}
+)
 
 View = Callable[..., HttpResponse]
 
@@ -93,6 +95,10 @@ def shell_context(request: HttpRequest, *, seat: Seat | None, teams: list[Team],
         "segments": reverse("crm:segment_list", kwargs={"slug": nav_team.slug}) if nav_team else "",
         "campaigns": reverse("crm:campaign_list", kwargs={"slug": nav_team.slug}) if nav_team else "",
         "customers": _customer_list_url(nav_team),
+        "today": reverse("crm:round_today", kwargs={"slug": nav_team.slug}) if nav_team else "",
+        "surveys": reverse("crm:survey_list", kwargs={"slug": nav_team.slug}) if nav_team else "",
+        "dashboard": reverse("crm:team_dashboard", kwargs={"slug": nav_team.slug}) if nav_team else "",
+        "admin_dashboard": reverse("crm:admin_dashboard") if user.is_superuser else "",
         "runs": reverse("crm:run_list"),
         "lifecycle": reverse("crm:lifecycle_settings") if user.is_superuser else "",
         "audit": reverse("crm:audit_log") if user.is_superuser else "",

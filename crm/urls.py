@@ -1,6 +1,20 @@
 from django.urls import path
 
-from crm.views import audit, avatars, campaigns, customers, home, inbox, runs, segments, settings, teams
+from crm.views import (
+    audit,
+    avatars,
+    campaigns,
+    customers,
+    dashboards,
+    home,
+    inbox,
+    rounds,
+    runs,
+    segments,
+    settings,
+    surveys,
+    teams,
+)
 
 app_name = "crm"
 
@@ -50,4 +64,18 @@ urlpatterns = [
     ),
     path("t/<str:slug>/segments/<int:pk>/customers/", customers.segment_customers, name="segment_customers"),
     path("t/<str:slug>/segments/<int:pk>/export.csv", customers.segment_export, name="segment_export"),
+    # surveys, the morning round (오늘 챙길 단골) and dashboards (issue 12)
+    path("t/<str:slug>/surveys/", surveys.survey_list, name="survey_list"),
+    path("t/<str:slug>/surveys/new/", surveys.survey_create, name="survey_create"),
+    path("t/<str:slug>/surveys/<int:pk>/", surveys.survey_detail, name="survey_detail"),
+    path("t/<str:slug>/surveys/<int:pk>/send/", surveys.survey_send_view, name="survey_send"),
+    path("t/<str:slug>/surveys/<int:pk>/results.csv", surveys.survey_results_csv, name="survey_results_csv"),
+    path("t/<str:slug>/today/", rounds.round_today, name="round_today"),
+    path("t/<str:slug>/today/<int:pk>/message/", rounds.round_message, name="round_message"),
+    path("t/<str:slug>/today/<int:pk>/note/", rounds.round_note, name="round_note"),
+    path("t/<str:slug>/today/<int:pk>/skip/", rounds.round_skip, name="round_skip"),
+    path("t/<str:slug>/dashboard/", dashboards.team_dashboard, name="team_dashboard"),
+    path("t/<str:slug>/dashboard/<str:panel>.csv", dashboards.team_dashboard_csv, name="team_dashboard_csv"),
+    path("dashboard/", dashboards.admin_dashboard, name="admin_dashboard"),
+    path("dashboard/<str:panel>.csv", dashboards.admin_dashboard_csv, name="admin_dashboard_csv"),
 ]

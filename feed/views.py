@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from config.errors import DomainError
-from feed import selectors, services
+from feed import item_extras, selectors, services
 from feed.services.items import feed_item_seen, feed_items_mark_shown
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ def _visitor(request: HttpRequest):
 def feed(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     items = selectors.feed_items_for(user=_user(request), visitor_id=_visitor(request), now=now)
+    item_extras.extras_attach(items=items, user=_user(request))
     try:
         feed_items_mark_shown(item_ids=[item.pk for item in items], now=now)
     except Exception:  # measurement never breaks the page

@@ -1,6 +1,6 @@
 """Reads for product Q&A: what a viewer may see on a product page, and the team's unanswered questions."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from community.models import ProductQuestion
 
@@ -42,3 +42,13 @@ def questions_unanswered_for(*, user) -> QuerySet[ProductQuestion]:
 
 def question_get(*, pk: int) -> ProductQuestion:
     return ProductQuestion.objects.select_related("product", "product__store", "asker").get(pk=pk)
+
+
+def questions_unanswered_by(*, asker_ids: QuerySet | list[int]) -> QuerySet:
+    """These customers' product questions still waiting for an answer, oldest first, as dicts (asker_id, product
+    name, created_at): crm's morning round. One query."""
+    return (
+        ProductQuestion.objects.filter(asker_id__in=asker_ids, answered_at__isnull=True, is_hidden=False)
+        .order_by("created_at", "pk")
+        .values("asker_id", "created_at", product_name=F("product__name"))
+    )

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0005_campaigns'),
-        ('crm', '0005_chat'),
+        ("crm", "0005_campaigns"),
+        ("crm", "0005_chat"),
     ]
 
-    operations = [
-    ]
+    operations = []

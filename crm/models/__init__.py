@@ -6,8 +6,10 @@ from crm.models.chat import BusinessHours, ChatDuty, Conversation, Message, Save
 from crm.models.customers import CustomerNote, CustomerTag
 from crm.models.households import HouseholdEssential
 from crm.models.profiles import CustomerProfile, Lifecycle, LifecycleThresholds, RfmSegment
+from crm.models.rounds import RoundEntry
 from crm.models.runs import SegmentationRun
 from crm.models.segments import Segment, SegmentMembership, SegmentSnapshot
+from crm.models.surveys import Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse
 from crm.models.teams import Team, TeamMember
 
 __all__ = [
@@ -26,11 +28,17 @@ __all__ = [
     "LifecycleThresholds",
     "Message",
     "RfmSegment",
+    "RoundEntry",
     "SavedReply",
     "Segment",
     "SegmentMembership",
     "SegmentSnapshot",
     "SegmentationRun",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyInvitation",
+    "SurveyQuestion",
+    "SurveyResponse",
     "Team",
     "TeamMember",
 ]

@@ -40,7 +40,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from crm.models import Campaign, CampaignRecipient, Team
-from feed.selectors import feed_source_engagement
+from feed.selectors.measurement import feed_source_engagement
 from feed.services.proof import attribution_days
 from shop.selectors.coupons import used_coupon_counts
 from shop.selectors.orders import bought_orders_queryset

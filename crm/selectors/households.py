@@ -7,6 +7,7 @@ from datetime import date
 
 from accounts.models import User
 from crm.models import CustomerProfile, HouseholdEssential
+from crm.selectors.surveys import essentials_answers
 from crm.services.households import DUE_SOON_DAYS, SHARE_LOOKBACK_DAYS
 from shop.models import Category
 
@@ -49,6 +50,7 @@ class EssentialElsewhere:
     category_id: int
     name: str
     replenishment_days: int | None
+    survey_answer: str = ""  # what the household said in an essentials survey: "쿠팡에서 사요 · 가격"
 
 
 @dataclass
@@ -83,8 +85,9 @@ def household_essentials_view(*, run_id: int | None, customer: User, today: date
     """The customer's household (or the customer alone), the essentials it buys here with their rhythm and due
     dates (overdue first), the essential categories it never buys here, and the estimated share of wallet.
 
-    Four queries whatever the number of categories or members (members with their household, the run's rows
-    with their categories, the essential categories with a cycle, the customer's profile); two without a run.
+    Five queries whatever the number of categories or members (members with their household, the run's rows
+    with their categories, the essential categories with a cycle, the household's essentials survey answers, the
+    customer's profile); two without a run.
     The caller has already checked that the viewer may see `customer`.
     """
     if customer.household_id is None:
@@ -98,6 +101,7 @@ def household_essentials_view(*, run_id: int | None, customer: User, today: date
             member_nicknames=[customer.display_name],
         )
         owner = {"user_id": customer.pk}
+        asked_ids = [customer.pk]
     else:
         members = list(
             User.objects.filter(household_id=customer.household_id, is_active=True)
@@ -116,6 +120,7 @@ def household_essentials_view(*, run_id: int | None, customer: User, today: date
             member_nicknames=[member.display_name for member in members],
         )
         owner = {"household_id": customer.household_id}
+        asked_ids = [member.pk for member in members]
 
     share_categories = list(
         Category.objects.filter(kind=Category.Kind.ESSENTIAL, is_active=True, replenishment_days__isnull=False)
@@ -152,10 +157,13 @@ def household_essentials_view(*, run_id: int | None, customer: User, today: date
         key=lambda item: (STATUS_ORDER.get(item.status, 3), item.due_on or date.max, item.category_name),
     )
     bought_ids = {row.category_id for row in rows}
+    elsewhere = [c for c in share_categories if c.pk not in bought_ids]
+    answers = essentials_answers(customer_ids=asked_ids, category_ids=[c.pk for c in elsewhere])
     view.elsewhere = [
-        EssentialElsewhere(category_id=c.pk, name=c.name, replenishment_days=c.replenishment_days)
-        for c in share_categories
-        if c.pk not in bought_ids
+        EssentialElsewhere(
+            category_id=c.pk, name=c.name, replenishment_days=c.replenishment_days, survey_answer=answers.get(c.pk, "")
+        )
+        for c in elsewhere
     ]
     share = (
         CustomerProfile.objects.filter(run_id=run_id, user_id=customer.pk)

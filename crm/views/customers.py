@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST, require_safe
 from config.errors import DomainError
 from crm.backoffice import backoffice_view
 from crm.models import Lifecycle, RfmSegment, Segment
-from crm.selectors.access import EXPORT_CUSTOMERS, SEE_CONTACT, WRITE_NOTES, Seat
+from crm.selectors.access import EXPORT_CUSTOMERS, LAUNCH_CAMPAIGNS, SEE_CONTACT, WRITE_NOTES, Seat
 from crm.selectors.customer_360 import customer_360, customer_for_seat
 from crm.selectors.customers import (
     DEFAULT_SORT,
@@ -310,6 +310,9 @@ def _detail_response(request: HttpRequest, seat: Seat, customer_id: int, *, part
         "back_url": reverse("crm:customer_list", kwargs={"slug": seat.team.slug}),
         "notes_url": reverse("crm:customer_note_add", kwargs={"slug": seat.team.slug, "customer_id": customer.pk}),
         "tag_url": reverse("crm:customer_tag_add", kwargs={"slug": seat.team.slug, "customer_id": customer.pk}),
+        "survey_template_url": (
+            reverse("crm:survey_create", kwargs={"slug": seat.team.slug}) if seat.can(LAUNCH_CAMPAIGNS) else ""
+        ),
     }
     if not partial:
         customer_viewed(seat=seat, customer=customer, request=request)

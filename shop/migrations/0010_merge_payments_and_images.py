@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('shop', '0008_payment_toss_fields'),
-        ('shop', '0009_history_notes_as_codes'),
+        ("shop", "0008_payment_toss_fields"),
+        ("shop", "0009_history_notes_as_codes"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 
 from accounts.models import User
 from shop.models import Order, OrderLine, Product, Review, ReviewHelpfulVote, ReviewPhoto
@@ -82,4 +83,14 @@ def helpful_voted_ids(*, user: User, review_ids: list[int]) -> set[int]:
         return set()
     return set(
         ReviewHelpfulVote.objects.filter(user=user, review_id__in=review_ids).values_list("review_id", flat=True)
+    )
+
+
+def low_ratings_since(*, user_ids: QuerySet | list[int], since: datetime, max_rating: int = 2) -> QuerySet:
+    """Reviews of these customers rated `max_rating` or lower since `since`, newest first, as dicts (user_id,
+    rating, product name, created_at): crm's morning round asks who to call back. One query."""
+    return (
+        Review.objects.filter(user_id__in=user_ids, rating__lte=max_rating, created_at__gte=since)
+        .order_by("-created_at", "-pk")
+        .values("user_id", "rating", "created_at", product_name=F("product__name"))
     )

@@ -4,10 +4,11 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from accounts import demo
 from accounts.models import Household, User
-from crm.models import SegmentSnapshot, Team
+from crm.models import RoundEntry, SegmentSnapshot, SurveyResponse, Team
 from crm.selectors.runs import current_run
 from feed.models import TrackedEvent
 
@@ -80,6 +81,9 @@ def test_seed_demo_twice_gives_the_same_counts_and_prints_logins(capsys, django_
     )
     assert snapshots.filter(size__gt=0).count() >= 6
     assert TrackedEvent.objects.filter(user__isnull=False).exists()
+    # Surveys and the morning round (crm.demo_engagement): every team asked a segment and heard back; lists exist.
+    assert SurveyResponse.objects.values("survey__team").distinct().count() == Team.objects.count()
+    assert RoundEntry.objects.filter(day=timezone.localdate()).exists()
 
 
 def test_seed_demo_rejects_scale_below_one():

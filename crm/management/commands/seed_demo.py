@@ -25,6 +25,7 @@ SEEDERS = [
     "crm.demo",
     "crm.demo_campaigns",
     "crm.demo_chat",
+    "crm.demo_engagement",
 ]
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from config import local_memo
 from feed import audiences, counters
-from feed.models import DailyActivity, FeedItem, Greeting, Visitor
+from feed.models import DailyActivity, Exposure, FeedItem, Greeting, Visitor
 from feed.services.greetings import GREETINGS_VERSION_KEY, GREETINGS_VERSION_SECONDS
 from feed.services.items import MALL_NAME, UNREAD_CACHE_SECONDS, render_placeholders_html, unread_cache_key
 from feed.services.nudges import in_control_group
@@ -241,7 +241,6 @@ def greeting_benefit_claimed_today(*, greeting_id: int, user: Any, now: datetime
     """Has this customer already taken today's benefit of this greeting (so the button can go away)?"""
     if user is None:
         return False
-    from feed.models import Exposure
 
     return Exposure.objects.filter(
         greeting_id=greeting_id, user=user, bucket=timezone.localdate(now).toordinal(), claimed_at__isnull=False
@@ -389,22 +388,3 @@ def feed_items_received(*, user: Any, limit: int) -> list[FeedItem]:
     """The newest feed items a customer received (any kind), with the exposure that tells whether they clicked:
     for the back office's customer 360. One query."""
     return list(FeedItem.objects.filter(user=user).select_related("exposure").order_by("-created_at", "-pk")[:limit])
-
-
-def feed_source_engagement(*, sources: list[str]) -> dict[str, dict[str, int]]:
-    """Per source: items made, opened (shown on the feed page or as a toast, or marked read) and clicked (their
-    link followed).
-    One grouped query through the source index; sources without items are absent."""
-    if not sources:
-        return {}
-    rows = (
-        FeedItem.objects.filter(source__in=sources)
-        .values("source")
-        .annotate(
-            items=Count("pk"),
-            opened=Count("pk", filter=Q(shown_at__isnull=False) | Q(read_at__isnull=False)),
-            clicked=Count("clicked_at"),
-        )
-        .order_by()
-    )
-    return {row.pop("source"): row for row in rows}
