@@ -254,15 +254,16 @@ def campaign_get_for_team(*, team: Team, pk: int) -> Campaign | None:
     )
 
 
-def campaign_summaries(team: Team, since: datetime | None = None) -> list[dict[str, Any]]:
-    """Every campaign of `team` (scheduled since `since`, if given), oldest first, as plain JSON-safe dicts for
-    charts and CSV: identity, status, timing, audience and every result figure, with the uplift and its CI as
-    proportions (None when a group is empty). Four queries whatever the number of campaigns."""
-    campaigns = list(
-        Campaign.objects.filter(team=team, **({"scheduled_at__gte": since} if since else {}))
-        .select_related("segment")
-        .order_by("scheduled_at", "pk")
-    )
+def campaign_summaries(team: Team | None, since: datetime | None = None) -> list[dict[str, Any]]:
+    """Every campaign of `team` (of every team when None; scheduled since `since`, if given), oldest first, as
+    plain JSON-safe dicts for charts and CSV: identity, status, timing, audience and every result figure, with the
+    uplift and its CI as proportions (None when a group is empty). Four queries whatever the number of campaigns."""
+    campaigns = Campaign.objects.all()
+    if team is not None:
+        campaigns = campaigns.filter(team=team)
+    if since is not None:
+        campaigns = campaigns.filter(scheduled_at__gte=since)
+    campaigns = list(campaigns.select_related("segment", "team").order_by("scheduled_at", "pk"))
     results = campaign_results_for(campaigns)
     summaries = []
     for campaign in campaigns:
@@ -272,6 +273,7 @@ def campaign_summaries(team: Team, since: datetime | None = None) -> list[dict[s
             {
                 "id": campaign.pk,
                 "title": campaign.title,
+                "team": campaign.team.name,
                 "segment_id": campaign.segment_id,
                 "segment": campaign.segment.name,
                 "status": campaign.status,

@@ -3,8 +3,7 @@ admins) every team. A panel carries the table behind its chart (which is also it
 which static/js/charts.js draws.
 
 To add a panel, add a builder to PANEL_BUILDERS: it takes a DashboardScope and returns a Panel, or None when it
-has nothing to show. This is where campaign results (crm.selectors.campaigns.campaign_summaries) and chat's
-first-response time and satisfaction join the dashboard.
+has nothing to show.
 """
 
 from __future__ import annotations
@@ -18,7 +17,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.models import RoundEntry, SegmentationRun, SegmentMembership, SegmentSnapshot, Team
+from crm.models import Campaign, Conversation, RoundEntry, SegmentationRun, SegmentMembership, SegmentSnapshot, Team
+from crm.selectors.campaigns import campaign_summaries
+from crm.selectors.chat import first_response_target
 from crm.selectors.runs import current_run_id
 from feed.selectors.measurement import nudge_results
 from shop.selectors.orders import bought_order_times
@@ -294,6 +295,112 @@ def round_outcomes_panel(scope: DashboardScope) -> Panel:
     )
 
 
+def campaign_results_panel(scope: DashboardScope) -> Panel:
+    """Campaigns launched in the last 30 days: delivery, engagement, and the treated group's order rate against
+    the held-out control group with the uplift's 95 % interval (four queries)."""
+    summaries = [
+        summary
+        for summary in campaign_summaries(scope.team, since=scope.since)
+        if summary["launched_at"] is not None and summary["status"] != Campaign.Status.CANCELLED
+    ]
+    columns = [
+        Column(_("캠페인")),
+        Column(_("세그먼트")),
+        Column(_("받은 고객"), INTEGER),
+        Column(_("열어 본 고객"), INTEGER),
+        Column(_("쿠폰 사용"), INTEGER),
+        Column(_("주문률"), PERCENT),
+        Column(_("대조군 주문률"), PERCENT),
+        Column(_("차이(%p, 95% 구간)"), TEXT),
+        Column(_("매출(원)"), WON),
+    ]
+    rows = []
+    for summary in summaries:
+        uplift = summary["uplift"]
+        title = summary["title"] if scope.team is not None else f"{summary['team']} · {summary['title']}"
+        rows.append(
+            [
+                title,
+                summary["segment"],
+                summary["delivered"],
+                summary["opened"],
+                summary["coupon_used"],
+                uplift["treated_rate"] if uplift else None,
+                uplift["control_rate"] if uplift else None,
+                _uplift_text(uplift),
+                summary["revenue"],
+            ]
+        )
+    chart = {
+        "type": "bar",
+        "unit": PERCENT,
+        "labels": [row[0] for row in rows],
+        "series": [
+            {"name": _("받은 고객"), "values": [_percent(row[5]) for row in rows]},
+            {"name": _("대조군"), "values": [_percent(row[6]) for row in rows]},
+        ],
+    }
+    return Panel(
+        key="campaigns",
+        title=_("캠페인 효과 (대조군과 비교)"),
+        description=_("최근 30일 보낸 캠페인마다 받은 고객과 일부러 보내지 않은 대조군의 주문률이에요."),
+        columns=columns,
+        rows=rows,
+        chart=chart,
+    )
+
+
+def _uplift_text(uplift: dict[str, Any] | None) -> str:
+    if uplift is None:
+        return ""
+    return f"{uplift['difference'] * 100:+.1f} ({uplift['low'] * 100:+.1f} ~ {uplift['high'] * 100:+.1f})"
+
+
+def chat_service_panel(scope: DashboardScope) -> Panel:
+    """1:1 문의 of the last 30 days by week: conversations, the median wait for the first answer, the share
+    answered within the first-response target, and satisfaction (one query)."""
+    conversations = Conversation.objects.filter(created_at__gte=scope.since)
+    if scope.team is not None:
+        conversations = conversations.filter(team=scope.team)
+    rows_by_week: dict[Any, list[tuple[datetime, datetime | None, int | None]]] = {}
+    for created_at, first_response_at, rating in conversations.values_list("created_at", "first_response_at", "rating"):
+        day = timezone.localdate(created_at)
+        week = day - timedelta(days=day.weekday())
+        rows_by_week.setdefault(week, []).append((created_at, first_response_at, rating))
+    target = first_response_target()
+    columns = [
+        Column(_("주 (월요일부터)")),
+        Column(_("문의"), INTEGER),
+        Column(_("첫 답변까지 중앙값(분)"), INTEGER),
+        Column(_("목표 안에 답한 비율"), PERCENT),
+        Column(_("평균 만족도(5점)"), TEXT),
+        Column(_("평가 수"), INTEGER),
+    ]
+    rows = []
+    for week, items in sorted(rows_by_week.items()):
+        waits = sorted((answered - created) for created, answered, _rating in items if answered is not None)
+        median = round(waits[len(waits) // 2].total_seconds() / 60) if waits else None
+        in_target = sum(1 for wait in waits if wait <= target) / len(items)
+        ratings = [rating for _created, _answered, rating in items if rating is not None]
+        average = f"{sum(ratings) / len(ratings):.1f}" if ratings else ""
+        rows.append([week.strftime("%m.%d"), len(items), median, in_target, average, len(ratings)])
+    chart = {
+        "type": "bar",
+        "unit": INTEGER,
+        "labels": [row[0] for row in rows],
+        "series": [{"name": _("첫 답변까지 중앙값(분)"), "values": [row[2] for row in rows]}],
+        "secondary": {"unit": PERCENT, "name": _("목표 안에 답한 비율"), "values": [_percent(row[3]) for row in rows]},
+    }
+    return Panel(
+        key="chat",
+        title=_("1:1 문의 응답과 만족도"),
+        description=_("최근 30일 주마다 첫 답변까지 걸린 시간(막대)과 목표 시간 안에 답한 비율(점)이에요."),
+        columns=columns,
+        rows=rows,
+        chart=chart,
+    )
+
+
 PanelBuilder = Callable[[DashboardScope], "Panel | None"]
 PANEL_BUILDERS: dict[str, PanelBuilder] = {
     "segment_sizes": segment_sizes_panel,
@@ -301,6 +408,8 @@ PANEL_BUILDERS: dict[str, PanelBuilder] = {
     "essentials_share": essentials_share_panel,
     "nudges": nudge_results_panel,
     "morning_round": round_outcomes_panel,
+    "campaigns": campaign_results_panel,
+    "chat": chat_service_panel,
 }
 
 

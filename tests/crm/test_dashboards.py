@@ -112,6 +112,10 @@ def world():
     return SimpleNamespace(team=team, other_team=other_team, lead=lead, rule=rule, customers=customers, run=run)
 
 
+# Panels the world fills; campaigns and 1:1 문의 have their own data in test_dashboards_campaigns_chat.py.
+WORLD_PANELS = ("segment_sizes", "segment_revenue", "essentials_share", "nudges", "morning_round")
+
+
 def _panel(world, key, team="team"):
     with time_machine.travel(NOW, tick=False):
         return dashboard_panel(team=world.team if team == "team" else None, key=key, now=NOW)
@@ -183,6 +187,7 @@ def test_dashboard_page_draws_every_panel_with_its_table(world, client):
 
     for key in PANEL_BUILDERS:
         assert f'data-testid="panel-{key}"' in page
+    for key in WORLD_PANELS:
         assert f'data-chart="chart-{key}"' in page
         assert f'id="chart-{key}" type="application/json"' in page
         assert f'data-testid="table-{key}"' in page
