@@ -49,9 +49,11 @@ from crm.selectors.profiles import lifecycle_thresholds
 from crm.selectors.runs import current_run
 from crm.services import sql
 from crm.services.conditions import segment_members_queryset
+from crm.services.households import essentials_summary_build
 from crm.services.profiles import customer_id_ranges, profiles_delete, profiles_insert
 from crm.services.runs import run_claim, run_fail, run_progress, run_succeed, runs_obsolete_ids
 from crm.services.scoring import rfm_breakpoints_compute
+from crm.services.staging import Stage, stage_build, stage_drop, stages_drop
 
 logger = logging.getLogger(__name__)
 
@@ -101,12 +103,15 @@ def segmentation_run_execute(*, run_id: int) -> None:
         thresholds = lifecycle_thresholds()
         fixed = {name: getattr(thresholds, name) for name in _THRESHOLD_FIELDS}
         total, ranges = customer_id_ranges(chunk_size=chunk_size())
+        today = _run_day(run)[0]
         with transaction.atomic():
             sql.tune_transaction()
-            breakpoints = rfm_breakpoints_compute(today=_run_day(run)[0])
+            stage = stage_build(run_id=run_id, today=today)
+            breakpoints = rfm_breakpoints_compute(today=today, stage=stage)
         with transaction.atomic():
             sql.tune_transaction()
-            essentials_compute(run=run, today=_run_day(run)[0], fill_profiles=False)
+            essentials_compute(run=run, today=today, fill_profiles=False, stage=stage)
+            essentials_summary_build(run=run, stage=stage)
         run_progress(
             run_id=run_id,
             customers_total=total,
@@ -159,6 +164,7 @@ def segmentation_chunk_compute(*, run_id: int, lo: int, hi: int) -> int:
                 breakpoints=run.rfm_breakpoints,
                 id_range=(lo, hi),
                 with_essentials=True,
+                stage=Stage(run_id),
             )
     except Exception as exc:
         _fail_on_error(run_id, f"range {lo}-{hi}", exc)
@@ -177,6 +183,7 @@ def segmentation_finalize(*, run_id: int) -> bool:
     _today, moment = _run_day(run)
     step = "memberships"
     try:
+        stage_drop(Stage(run_id))  # every range has read it
         with transaction.atomic():
             sql.tune_transaction()
             sql.analyze(CustomerProfile)  # the range tasks' fresh rows, before the joins over them
@@ -199,14 +206,16 @@ def segmentation_finalize(*, run_id: int) -> bool:
 
 
 def essentials_compute(
-    *, run: SegmentationRun, today: date, user_ids: list[int] | None = None, fill_profiles: bool = True
+    *, run: SegmentationRun, today: date, stage: Stage, user_ids: list[int] | None = None, fill_profiles: bool = True
 ) -> int:
-    """Household essentials of the run (crm.services.households). A full run computes them before its profiles
-    (`fill_profiles=False`: each range's profile INSERT reads them); an incremental run after, filling the
-    changed households' profiles."""
+    """Household essentials of the run (crm.services.households) from the staged purchases. A full run computes
+    them before its profiles (`fill_profiles=False`: each range's profile INSERT reads them); an incremental run
+    after, filling the changed households' profiles."""
     from crm.services.households import household_essentials_compute
 
-    return household_essentials_compute(run=run, today=today, user_ids=user_ids, fill_profiles=fill_profiles)
+    return household_essentials_compute(
+        run=run, today=today, user_ids=user_ids, fill_profiles=fill_profiles, stage=stage
+    )
 
 
 def orphans_delete(*, run_id: int) -> int:
@@ -304,8 +313,9 @@ def runs_rows_delete(*, run_ids: list[int]) -> int:
     """Delete the profiles, household essentials and memberships of obsolete runs (the run rows and their
     snapshots stay: they are the segments' history), and any such rows whose run no longer exists (the bulk tables
     have no foreign-key constraints; Django's cascade removes them when a run is deleted through the ORM, this
-    catches a deletion behind its back). Best effort: a failure is logged, the next run retries."""
+    catches a deletion behind its back), and the staging tables of runs that died before finalizing. Best effort: a failure is logged, the next run retries."""
     try:
+        stages_drop(keep=list(SegmentationRun.objects.filter(lock=True).values_list("pk", flat=True)))
         deleted = 0
         for model in (SegmentMembership, HouseholdEssential, CustomerProfile):
             gone = Q(run_id__in=run_ids) if run_ids else Q(pk__in=[])
@@ -351,6 +361,7 @@ def segmentation_incremental_execute(*, run_id: int) -> None:
         breakpoints: dict[str, Any] = base.rfm_breakpoints or {}
         with transaction.atomic():
             sql.tune_transaction()
+            stage = stage_build(run_id=run_id, today=today, user_ids=user_ids)
             for batch in _batches(user_ids):
                 profiles_delete(run_id=base.pk, user_ids=batch)
                 profiles_insert(
@@ -360,10 +371,12 @@ def segmentation_incremental_execute(*, run_id: int) -> None:
                     thresholds=thresholds,
                     breakpoints=breakpoints,
                     user_ids=batch,
+                    stage=stage,
                 )
                 SegmentMembership.objects.filter(run_id=base.pk, user_id__in=batch).delete()
             if user_ids:
-                essentials_compute(run=base, today=today, user_ids=user_ids)
+                essentials_compute(run=base, today=today, user_ids=user_ids, stage=stage)
+            stage_drop(stage)
             notes = memberships_build(run_id=base.pk, now=moment, user_ids=user_ids)
             snapshots_build(run_id=base.pk, now=moment)
         run_progress(run_id=run_id, customers=len(user_ids), chunks=1)
