@@ -242,7 +242,7 @@ if CELERY_BROKER_URL:
     CELERY_BEAT_SCHEDULER = "config.beat:DatabaseScheduler"
 # Customers per range task of a full run (workers compute ranges in parallel), and how long a run may go without
 # reporting progress before the next start marks it failed (a dead worker never blocks runs for good).
-CRM_SEGMENTATION_CHUNK = env.int("CRM_SEGMENTATION_CHUNK", default=20_000)
+CRM_SEGMENTATION_CHUNK = env.int("CRM_SEGMENTATION_CHUNK", default=50_000)
 CRM_SEGMENTATION_STALE_MINUTES = env.int("CRM_SEGMENTATION_STALE_MINUTES", default=30)
 # Beat answers `celery inspect ping -d celerybeat@<host>` (its container healthcheck) while it keeps ticking.
 CELERY_BEAT_ENABLE_REMOTE_CONTROL = True

@@ -122,9 +122,6 @@ def profiles_insert(
     essentials_join, essentials_columns, essentials_values = "", "0, 0, 0, NULL", {}
     if with_essentials:
         essentials_join, essentials_columns, essentials_values = profile_essentials_sql(stage=stage)
-    today_sql = sql.date_param("today")
-    last_day = sql.local_date("o.last_at")
-    first_day = sql.local_date("o.first_at")
     top_ids = (
         "'[' || CAST(MAX(CASE WHEN r.rn = 1 THEN r.category_id END) AS TEXT)"
         " || COALESCE(',' || CAST(MAX(CASE WHEN r.rn = 2 THEN r.category_id END) AS TEXT), '')"
@@ -150,15 +147,12 @@ def profiles_insert(
             (u.marketing_consented_at IS NOT NULL AND u.night_marketing_consented_at IS NOT NULL)
                 AS night_marketing_consent,
             u.date_joined AS joined_at, o.first_at, o.last_at,
-            CASE WHEN o.last_at IS NULL THEN NULL
-                 WHEN {last_day} > {today_sql} THEN 0
-                 ELSE {sql.days_between(today_sql, last_day)} END AS recency_days,
-            {sql.days_between(today_sql, first_day)} AS first_days,
+            o.recency_days, o.first_order_days AS first_days,
             COALESCE(o.orders, 0) AS frequency, COALESCE(o.spend, 0) AS monetary
         FROM {user} u
         LEFT JOIN {household} h ON h.id = u.household_id
         LEFT JOIN (
-            SELECT user_id, orders, spend, first_at, last_at
+            SELECT user_id, orders, spend, first_at, last_at, recency_days, first_order_days
             FROM {stage.orders}
             WHERE {customer_scope("user_id", id_range=id_range, user_ids=user_ids)}
         ) o ON o.user_id = u.id

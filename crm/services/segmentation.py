@@ -2,22 +2,24 @@
 
 Full run (crm.tasks, started by crm.services.runs.segmentation_run_start):
 1. `segmentation_run_execute` claims the run, splits the customers into id ranges of CRM_SEGMENTATION_CHUNK,
-   fixes the run's RFM breakpoints (one aggregate over the bought orders) and lifecycle thresholds, writes the
-   run's household essentials (crm.services.households, households span ranges), and queues a Celery chord: one
-   `segmentation_chunk_compute` per range (any number of workers, in parallel; in eager mode inline, one after
-   the other), then `segmentation_finalize`.
+   stages the run's bought orders and lines once (crm.services.staging: the one pass over shop's order lines that
+   every later step reads), fixes the run's RFM breakpoints and lifecycle thresholds, writes the run's household
+   essentials (crm.services.households, households span ranges) and their per-household summary, and queues a
+   Celery chord: one `segmentation_chunk_compute` per range (any number of workers, in parallel; in eager mode
+   inline, one after the other), then `segmentation_finalize`.
 2. A range task writes that range's profiles, scored and with their household's essentials figures, in one
    INSERT ... SELECT (each profile row is written once, never updated) and adds to the run's progress.
-3. Finalize, over the whole run: removal of rows whose customer or category was deleted meanwhile,
-   one INSERT ... SELECT of memberships per active segment, a snapshot per segment, then the swap (one UPDATE,
-   crm.services.runs.run_succeed), then deletion of the rows of runs older than the previous one.
+3. Finalize, over the whole run: the staging tables dropped, removal of rows whose customer or category was
+   deleted meanwhile, one INSERT ... SELECT of memberships per active segment, a snapshot per segment, then the
+   swap (one UPDATE, crm.services.runs.run_succeed), then deletion of the rows of runs older than the previous one.
 Nothing a reader sees changes before the swap: readers follow the current run, and a failed run's rows are never
 current. Any exception marks the run failed (error recorded, lock released) and is re-raised for Celery.
 
 Incremental run (`segmentation_incremental_execute`): the customers whose orders, order statuses, sign-ups or
-behaviour changed since the last successful run started get their profile rows of the current run recomputed,
-scored against the current run's stored breakpoints, their household essentials and memberships rebuilt, and the
-snapshots refreshed, all in one transaction: readers see the whole patch or none of it.
+behaviour changed since the last successful run started (their households' purchases staged for the run) get their
+profile rows of the current run recomputed, scored against the current run's stored breakpoints, their household
+essentials and memberships rebuilt, and the snapshots refreshed, all in one transaction: readers see the whole patch
+or none of it.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ RUN_NO_BASE = gettext_noop("고칠 전체 계산 결과가 없어요. 전체 계
 
 
 def chunk_size() -> int:
-    return max(1, int(getattr(settings, "CRM_SEGMENTATION_CHUNK", 20_000)))
+    return max(1, int(getattr(settings, "CRM_SEGMENTATION_CHUNK", 50_000)))
 
 
 def _run_day(run: SegmentationRun) -> tuple[date, datetime]:
@@ -107,7 +109,7 @@ def segmentation_run_execute(*, run_id: int) -> None:
         with transaction.atomic():
             sql.tune_transaction()
             stage = stage_build(run_id=run_id, today=today)
-            breakpoints = rfm_breakpoints_compute(today=today, stage=stage)
+            breakpoints = rfm_breakpoints_compute(stage=stage)
         with transaction.atomic():
             sql.tune_transaction()
             essentials_compute(run=run, today=today, fill_profiles=False, stage=stage)

@@ -6,8 +6,11 @@ all read the same bought orders and lines. Instead of each re-reading shop's tab
 re-scan all order lines for its top categories), a run writes two narrow tables at its start:
 
 - `orders`: one row per customer with bought orders: user_id, household_id, orders, spend (sum of totals),
-  first_at / last_at (first and latest order) and first_day (the Seoul day number of the first order placed
-  before the end of the run's day, for the essentials' share window);
+  first_at / last_at (first and latest order), first_day (the Seoul day number of the first order placed
+  before the end of the run's day, for the essentials' share window), recency_days (Seoul days from the latest
+  order to the run's day, 0 for a later one) and first_order_days (days since the first order). Computed once
+  per customer here: inlined into the profile's score and stage expressions, the time-zone conversions ran
+  dozens of times per row;
 - `lines`: one row per bought order line: user_id, household_id, category_id, day (Seoul day number of the
   order), spend (the line total).
 
@@ -25,9 +28,10 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from accounts.models import User
 from crm.services.households_sql import HouseholdSql, day_number, table_name
@@ -63,16 +67,22 @@ class Stage:
         return "UNLOGGED " if connection.vendor == "postgresql" else ""
 
 
-def _selects(sql: HouseholdSql, until_day: int, scope: str) -> tuple[str, str]:
-    """The SELECTs of the two tables (`scope`: an extra condition on the order's user `o.user_id`)."""
+def _selects(sql: HouseholdSql, today: date, scope: str) -> tuple[str, str]:
+    """The SELECTs of the two tables (`scope`: an extra condition on the order's user `o.user_id`). Per-customer
+    days convert the aggregated timestamp, once per customer rather than once per order."""
     orders, lines, users, products = table_name(Order), table_name(OrderLine), table_name(User), table_name(Product)
     statuses = sql.in_list("o.status", [str(status) for status in BOUGHT_STATUSES])
     day = sql.seoul_day("o.placed_at")
-    until = sql.param(until_day)
+    until = sql.param(day_number(today))
+    tomorrow = sql.param(timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min)))
+    last_day, first_day = sql.seoul_day("MAX(o.placed_at)"), sql.seoul_day("MIN(o.placed_at)")
+    first_day_until = sql.seoul_day(f"MIN(CASE WHEN o.placed_at < {tomorrow} THEN o.placed_at END)")
     orders_select = f"""
         SELECT o.user_id, u.household_id, COUNT(*) AS orders, SUM(o.total) AS spend,
                MIN(o.placed_at) AS first_at, MAX(o.placed_at) AS last_at,
-               MIN(CASE WHEN {day} <= {until} THEN {day} END) AS first_day
+               {first_day_until} AS first_day,
+               CASE WHEN {last_day} > {until} THEN 0 ELSE {until} - {last_day} END AS recency_days,
+               {until} - {first_day} AS first_order_days
         FROM {orders} o
         JOIN {users} u ON u.id = o.user_id
         WHERE {statuses}{scope}
@@ -92,7 +102,6 @@ def stage_build(*, run_id: int, today: date, user_ids: list[int] | None = None) 
     `user_ids` those of the customers' households (every member, so the household's essentials are whole).
     Runs in the caller's transaction."""
     stage = Stage(run_id)
-    until_day = day_number(today)
     members = None if user_ids is None else _household_members(user_ids)
     batches = [None] if members is None else [members[i : i + BATCH] for i in range(0, len(members), BATCH)] or [[]]
     stage_drop(stage)
@@ -100,7 +109,7 @@ def stage_build(*, run_id: int, today: date, user_ids: list[int] | None = None) 
         for index, batch in enumerate(batches):
             sql = HouseholdSql()
             scope = "" if batch is None else f" AND {sql.in_list('o.user_id', batch)}"
-            orders_select, lines_select = _selects(sql, until_day, scope)
+            orders_select, lines_select = _selects(sql, today, scope)
             if index == 0:
                 cursor.execute(f"CREATE {stage.unlogged}TABLE {stage.orders} AS {orders_select}", sql.params)
                 cursor.execute(f"CREATE {stage.unlogged}TABLE {stage.lines} AS {lines_select}", sql.params)
