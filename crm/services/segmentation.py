@@ -55,7 +55,7 @@ from crm.services.households import essentials_summary_build
 from crm.services.profiles import customer_id_ranges, profiles_delete, profiles_insert
 from crm.services.runs import run_claim, run_fail, run_progress, run_succeed, runs_obsolete_ids
 from crm.services.scoring import rfm_breakpoints_compute
-from crm.services.staging import Stage, stage_build, stage_drop, stages_drop
+from crm.services.staging import Stage, stage_build, stage_buyers, stage_check, stage_drop, stages_drop
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ def segmentation_run_execute(*, run_id: int) -> None:
             run_id=run_id,
             customers_total=total,
             chunks_total=len(ranges),
-            rfm_breakpoints={**breakpoints, "lifecycle": fixed},
+            rfm_breakpoints={**breakpoints, "lifecycle": fixed, "staged_buyers": stage_buyers(stage)},
         )
     except Exception as exc:
         _fail_on_error(run_id, "plan", exc)
@@ -157,6 +157,7 @@ def segmentation_chunk_compute(*, run_id: int, lo: int, hi: int) -> int:
     try:
         with transaction.atomic():
             sql.tune_transaction()
+            stage_check(Stage(run_id), buyers=(run.rfm_breakpoints or {}).get("staged_buyers", 0))
             profiles_delete(run_id=run_id, id_range=(lo, hi))
             written = profiles_insert(
                 run_id=run_id,

@@ -125,6 +125,25 @@ def stage_build(*, run_id: int, today: date, user_ids: list[int] | None = None) 
     return stage
 
 
+def stage_buyers(stage: Stage) -> int:
+    """How many customers the stage holds (recorded by the full run, checked by each range: `stage_check`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {stage.orders}")
+        return cursor.fetchone()[0]
+
+
+def stage_check(stage: Stage, *, buyers: int) -> None:
+    """Raise when a stage that held `buyers` customers is empty: PostgreSQL empties UNLOGGED tables when it
+    restarts after a crash, and a range reading an empty stage would write its customers as never having bought.
+    The run then fails, and the next one recomputes everything. (A dropped stage fails the query itself.)"""
+    if not buyers:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {stage.orders} LIMIT 1")
+        if cursor.fetchone() is None:
+            raise RuntimeError(f"the run's staged purchases ({buyers} customers) are gone: database restarted?")
+
+
 def _household_members(user_ids: list[int]) -> list[int]:
     """The customers and every member of their households, sorted, each once."""
     ids = sorted({int(pk) for pk in user_ids})

@@ -168,6 +168,25 @@ def test_a_run_drops_its_staged_purchases_and_those_of_a_run_that_died(
     assert _staging_tables() == set()
 
 
+def test_a_range_refuses_staged_purchases_emptied_by_a_database_restart(
+    django_capture_on_commit_callbacks, monkeypatch, shoppers
+):
+    counted = segmentation.stage_buyers
+
+    def counted_then_lost(stage):
+        buyers = counted(stage)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {stage.orders}")  # noqa: S608 (what crash recovery does to an UNLOGGED table)
+        return buyers
+
+    monkeypatch.setattr(segmentation, "stage_buyers", counted_then_lost)
+    run = segmentation_run_now(django_capture_on_commit_callbacks)
+
+    assert run.status == Status.FAILED
+    assert "staged purchases (2 customers) are gone" in run.error
+    assert current_run() is None
+
+
 def test_segment_with_broken_conditions_is_skipped_not_fatal(django_capture_on_commit_callbacks, shoppers):
     buyers = SegmentFactory(definition=BUYERS)
     broken = SegmentFactory(definition={"match": "all", "conditions": [{"field": "gone", "op": "eq", "value": 1}]})
