@@ -163,9 +163,10 @@ def profiles_insert(
         SELECT r.user_id, {top_ids} AS ids
         FROM (
             SELECT s.user_id, s.category_id,
-                ROW_NUMBER() OVER (PARTITION BY s.user_id ORDER BY s.spend DESC, s.category_id) AS rn
-            FROM {stage.categories} s
+                ROW_NUMBER() OVER (PARTITION BY s.user_id ORDER BY SUM(s.spend) DESC, s.category_id) AS rn
+            FROM {stage.lines} s
             WHERE {customer_scope("s.user_id", id_range=id_range, user_ids=user_ids)}
+            GROUP BY s.user_id, s.category_id
         ) r
         WHERE r.rn <= 3
         GROUP BY r.user_id

@@ -12,13 +12,11 @@ re-scan all order lines for its top categories), a run writes two narrow tables 
   per customer here: inlined into the profile's score and stage expressions, the time-zone conversions ran
   dozens of times per row;
 - `lines`: one row per bought order line: user_id, household_id, category_id, day (Seoul day number of the
-  order), spend (the line total);
-- `categories`: spend per customer and category, summed from the lines (each range ranks its customers' top
-  categories from these few rows instead of aggregating their lines).
+  order), spend (the line total).
 
 They are UNLOGGED on PostgreSQL (derived data: no WAL; a crash loses them with the run, which the next run
-redoes), plain tables on SQLite, named after the run (`crm_stage_orders_<id>`), those the ranges read indexed by
-user id (each range task reads its own customers), analysed right away. A full run builds them in its plan step (committed, so the
+redoes), plain tables on SQLite, named after the run (`crm_stage_orders_<id>`), indexed by user id (each range
+task reads its own customers), analysed right away. A full run builds them in its plan step (committed, so the
 range tasks on any worker read them) and drops them when finalizing; an incremental run or a direct call stages
 only the households of its customers (`staged`). Tables of a run that died are dropped by the next run's clean-up
 (`stages_drop`).
@@ -41,7 +39,7 @@ from shop.models import Order, OrderLine, Product
 from shop.selectors.household import BOUGHT_STATUSES
 
 PREFIX = "crm_stage_"
-STAGE_NAME = re.compile(rf"^{PREFIX}(orders|lines|categories|households)_(\d+)$")
+STAGE_NAME = re.compile(rf"^{PREFIX}(orders|lines|households)_(\d+)$")
 BATCH = 1000  # customers per INSERT of a scoped stage (bounded parameter lists on SQLite)
 
 
@@ -58,11 +56,6 @@ class Stage:
     @property
     def lines(self) -> str:
         return connection.ops.quote_name(f"{PREFIX}lines_{self.run_id}")
-
-    @property
-    def categories(self) -> str:
-        """Spend per customer and category (the profiles' top categories)."""
-        return connection.ops.quote_name(f"{PREFIX}categories_{self.run_id}")
 
     @property
     def households(self) -> str:
@@ -105,7 +98,7 @@ def _selects(sql: HouseholdSql, today: date, scope: str) -> tuple[str, str]:
 
 
 def stage_build(*, run_id: int, today: date, user_ids: list[int] | None = None) -> Stage:
-    """Write the run's staging tables (replacing any left over): every bought order and line, or with
+    """Write the run's two staging tables (replacing any left over): every bought order and line, or with
     `user_ids` those of the customers' households (every member, so the household's essentials are whole).
     Runs in the caller's transaction."""
     stage = Stage(run_id)
@@ -123,15 +116,9 @@ def stage_build(*, run_id: int, today: date, user_ids: list[int] | None = None) 
             else:
                 cursor.execute(f"INSERT INTO {stage.orders} {orders_select}", sql.params)
                 cursor.execute(f"INSERT INTO {stage.lines} {lines_select}", sql.params)
-        cursor.execute(
-            f"CREATE {stage.unlogged}TABLE {stage.categories} AS SELECT user_id, category_id, SUM(spend) AS spend "
-            f"FROM {stage.lines} GROUP BY user_id, category_id"
-        )
-        # The ranges read orders and categories by customer; the lines are only ever read whole.
-        for kind, table in (("orders", stage.orders), ("categories", stage.categories), ("lines", stage.lines)):
-            if kind != "lines":
-                index_name = connection.ops.quote_name(f"{PREFIX}{kind}_{run_id}_user")
-                cursor.execute(f"CREATE INDEX {index_name} ON {table} (user_id)")
+        for kind, table in (("orders", stage.orders), ("lines", stage.lines)):
+            index_name = connection.ops.quote_name(f"{PREFIX}{kind}_{run_id}_user")
+            cursor.execute(f"CREATE INDEX {index_name} ON {table} (user_id)")
             if connection.vendor == "postgresql":
                 # The statements that read them come next: give the planner their real size now.
                 cursor.execute(f"ANALYZE {table}")
@@ -171,7 +158,7 @@ def _household_members(user_ids: list[int]) -> list[int]:
 
 def stage_drop(stage: Stage) -> None:
     with connection.cursor() as cursor:
-        for table in (stage.orders, stage.lines, stage.categories, stage.households):
+        for table in (stage.orders, stage.lines, stage.households):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
