@@ -254,7 +254,7 @@ if CELERY_BROKER_URL:
     CELERY_BEAT_SCHEDULER = "config.beat:DatabaseScheduler"
 # Customers per range task of a full run (workers compute ranges in parallel), and how long a run may go without
 # reporting progress before the next start marks it failed (a dead worker never blocks runs for good).
-CRM_SEGMENTATION_CHUNK = env.int("CRM_SEGMENTATION_CHUNK", default=20_000)
+CRM_SEGMENTATION_CHUNK = env.int("CRM_SEGMENTATION_CHUNK", default=50_000)
 CRM_SEGMENTATION_STALE_MINUTES = env.int("CRM_SEGMENTATION_STALE_MINUTES", default=30)
 # 1:1 문의: messages per user per minute, the first-response target the inbox highlights, and the team (slug) that
 # gets a question about no shop from a customer in no team's segment (empty: the oldest team).

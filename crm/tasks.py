@@ -29,9 +29,8 @@ def segmentation_run_task(*, run_id: int) -> None:
 
 @shared_task(name="crm.segmentation_chunk", acks_late=True, reject_on_worker_lost=True)
 def segmentation_chunk_task(*, run_id: int, lo: int, hi: int) -> int:
-    """One range of customers' profiles: one INSERT ... SELECT, in one transaction (delete + insert, so a
-    redelivered task writes the same rows). Memory: constant (the database does the work); about a second per
-    20,000 customers on PostgreSQL."""
+    """One range of customers' profiles: one INSERT ... SELECT over the run's staged purchases, in one transaction
+    (delete + insert, so a redelivered task writes the same rows). Memory: constant (the database does the work)."""
     return segmentation_chunk_compute(run_id=run_id, lo=lo, hi=hi)
 
 

@@ -110,12 +110,12 @@ def seed(*, customers: int, lines: int) -> None:
         """
         INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email, is_staff,
             is_active, date_joined, nickname, birth_date, gender, phone, marketing_consented_at,
-            night_marketing_consented_at, tracking_opted_out, household_id)
+            night_marketing_consented_at, tracking_opted_out, notify_by_alimtalk, notify_by_email, household_id)
         SELECT '!', FALSE, 'bench' || g, '', '', '', FALSE, TRUE,
             now() - (random() * 900) * interval '1 day', '고객' || g,
             CASE WHEN random() < 0.7 THEN DATE '1950-01-01' + (random() * 20000)::int END,
             (ARRAY['F', 'M', '', 'F'])[1 + (g %% 4)], '',
-            c.consent, CASE WHEN c.consent IS NOT NULL AND random() < 0.3 THEN c.consent END, FALSE,
+            c.consent, CASE WHEN c.consent IS NOT NULL AND random() < 0.3 THEN c.consent END, FALSE, TRUE, TRUE,
             CASE WHEN random() < 0.7 THEN h.first_id + (random() * (%s - 1))::int END
         FROM generate_series(1, %s) g
         CROSS JOIN (SELECT MIN(id) AS first_id FROM accounts_household WHERE name LIKE '벤치네 %%') h
@@ -159,13 +159,13 @@ def seed(*, customers: int, lines: int) -> None:
         f"""
         INSERT INTO shop_order (id, number, user_id, status, idempotency_key, recipient_name, phone, postal_code,
             address1, address2, memo, subtotal, shipping_fee, coupon_discount, points_used, total, stock_released,
-            attribution_source, placed_at, paid_at, cancelled_at)
+            attribution_source, placed_at, paid_at, cancelled_at, carrier, tracking_number)
         SELECT %s + b.order_idx, 'B' || lpad((%s + b.order_idx)::text, 11, '0'),
             %s + floor(%s * power(random(), 1.7))::int, s.status, gen_random_uuid(), '벤치', '010-0000-0000',
             '04524', '서울특별시 중구 세종대로 110', '', '', b.subtotal, 3000, 0, 0, b.subtotal + 3000,
             s.status = 'cancelled', '', s.placed_at,
             CASE WHEN s.status <> 'pending_payment' THEN s.placed_at + interval '2 minutes' END,
-            CASE WHEN s.status = 'cancelled' THEN s.placed_at + interval '1 day' END
+            CASE WHEN s.status = 'cancelled' THEN s.placed_at + interval '1 day' END, '', ''
         FROM bench_orders b
         CROSS JOIN LATERAL (
             SELECT {ORDER_STATUS_CASE} AS status, now() - (x * 730) * interval '1 day' AS placed_at

@@ -11,17 +11,17 @@ UPDATE ... FROM): the number of statements never depends on the number of custom
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from accounts.models import User
 from crm.models import CustomerProfile, HouseholdEssential, SegmentationRun
 from crm.services.households_sql import HouseholdSql, day_number, hkey, scope_sql, table_name
-from shop.models import Category, Order, OrderLine, Product
+from crm.services.staging import Stage, staged
+from shop.models import Category, Order
 from shop.selectors.household import BOUGHT_STATUSES
 
 logger = logging.getLogger(__name__)
@@ -36,32 +36,25 @@ USER_IDS_BATCH = 1000  # customers per pass of an incremental recompute (bounded
 Status = HouseholdEssential.Status
 
 
-def _tomorrow_start(today: date) -> datetime:
-    return timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+def _essentials_insert(*, run: SegmentationRun, today: date, user_ids: list[int] | None, stage: Stage) -> int:
+    """One INSERT ... SELECT over the run's staged purchases (crm.services.staging, analysed when written, so the
+    planner knows their size: with stale estimates PostgreSQL once re-ran windows in a nested loop for minutes).
 
-
-def _essentials_insert(*, run: SegmentationRun, today: date, user_ids: list[int] | None) -> int:
-    """One INSERT ... SELECT. Its pipeline is one join of the order lines, then windows over one sorted stream and
-    one aggregate, with no join after an aggregate, so the plan stays linear even when the planner's row estimates
-    are stale (a freshly loaded table): with a join after the windows, PostgreSQL re-ran them once per category
-    (or per household) in a nested loop, minutes on 11,000 lines before ANALYZE.
-
-    `bought` has one row per household, Seoul day and essential category bought that day (only essential
-    lines enter the windows); `since`, the household's first day here, is one aggregate over its bought orders
-    (not their lines), joined after the windows as a hash join of two small aggregates: the windows run once.
+    `bought` has one row per household, Seoul day and essential category bought that day (only essential lines);
+    one sort of it gives each day's gap to the previous one (`gaps`). Only the gaps, about a third of the rows
+    (a category bought on one day has none), go through the ranking windows for the median and the count of
+    steady gaps (`rhythm`); the plain facts per household and category are one hash aggregate of `bought`
+    (`facts`). `since`, the household's first day here, is one aggregate over its staged orders (not their
+    lines). The three are joined as hash joins of aggregates: each window runs once.
     """
     sql = HouseholdSql()
-    lines, orders, users = table_name(OrderLine), table_name(Order), table_name(User)
-    products, categories, essentials = table_name(Product), table_name(Category), table_name(HouseholdEssential)
-    statuses = sql.in_list("o.status", [str(status) for status in BOUGHT_STATUSES])
-    until = sql.param(_tomorrow_start(today))
+    categories, essentials = table_name(Category), table_name(HouseholdEssential)
     today_n = sql.param(day_number(today))
     lookback = sql.param(SHARE_LOOKBACK_DAYS)
     low, high = sql.param(1 - REGULAR_TOLERANCE), sql.param(1 + REGULAR_TOLERANCE)
     steady_num, steady_den = REGULAR_STEADY_SHARE
-    bought_day = sql.seoul_day("o.placed_at")
-    first_day = sql.seoul_day("MIN(o.placed_at)")
-    scope_lines = scope_sql(sql, "u", user_ids)
+    stage_hkey = "(CASE WHEN s.household_id IS NULL THEN -s.user_id ELSE s.household_id END)"
+    scope = scope_sql(sql, "s", user_ids, id_column="user_id")
     essential = sql.param(Category.Kind.ESSENTIAL.value)
     partition = "PARTITION BY hkey, category_id"
     # INSERT first, then the CTEs: Python's sqlite3 reports a rowcount only for statements that start with INSERT.
@@ -71,38 +64,41 @@ INSERT INTO {essentials} (
     median_interval_days, cycle_days, is_regular, due_on, status, reminded_on, recent_purchase_days, coverage
 )
 WITH bought AS (
-    SELECT DISTINCT {hkey("u")} AS hkey, p.category_id, c.replenishment_days AS category_cycle,
-           CASE WHEN c.is_active THEN 1 ELSE 0 END AS category_active, {bought_day} AS bought_day
-    FROM {lines} l
-    JOIN {orders} o ON o.id = l.order_id
-    JOIN {users} u ON u.id = o.user_id
-    JOIN {products} p ON p.id = l.product_id
-    JOIN {categories} c ON c.id = p.category_id
-    WHERE {statuses} AND o.placed_at < {until} AND c.kind = {essential}{scope_lines}
+    SELECT DISTINCT {stage_hkey} AS hkey, s.category_id, c.replenishment_days AS category_cycle,
+           CASE WHEN c.is_active THEN 1 ELSE 0 END AS category_active, s.day AS bought_day
+    FROM {stage.lines} s
+    JOIN {categories} c ON c.id = s.category_id
+    WHERE s.day <= {today_n} AND c.kind = {essential}{scope}
 ),
 since AS (
-    SELECT {hkey("u")} AS hkey, {first_day} AS since_day
-    FROM {orders} o
-    JOIN {users} u ON u.id = o.user_id
-    WHERE {statuses} AND o.placed_at < {until}{scope_lines}
-    GROUP BY {hkey("u")}
+    SELECT {stage_hkey} AS hkey, MIN(s.first_day) AS since_day
+    FROM {stage.orders} s
+    WHERE s.first_day IS NOT NULL{scope}
+    GROUP BY {stage_hkey}
 ),
 gaps AS (
-    SELECT hkey, category_id, category_cycle, category_active, bought_day,
-           bought_day - LAG(bought_day) OVER ({partition} ORDER BY bought_day) AS gap
+    SELECT hkey, category_id, bought_day - LAG(bought_day) OVER ({partition} ORDER BY bought_day) AS gap
     FROM bought
 ),
 ranked AS (
-    SELECT hkey, category_id, category_cycle, category_active, bought_day, gap,
-           ROW_NUMBER() OVER ({partition} ORDER BY CASE WHEN gap IS NULL THEN 1 ELSE 0 END, gap) AS rn,
-           COUNT(gap) OVER ({partition}) AS n
+    SELECT hkey, category_id, gap,
+           ROW_NUMBER() OVER ({partition} ORDER BY gap) AS rn,
+           COUNT(*) OVER ({partition}) AS n
     FROM gaps
+    WHERE gap IS NOT NULL
 ),
 medians AS (
-    SELECT hkey, category_id, category_cycle, category_active, bought_day, gap, n,
-           AVG(CASE WHEN gap IS NOT NULL AND (rn = (n + 1) / 2 OR rn = (n + 2) / 2) THEN gap * 1.0 END)
-               OVER ({partition}) AS median_gap
+    SELECT hkey, category_id, gap, n,
+           AVG(CASE WHEN rn = (n + 1) / 2 OR rn = (n + 2) / 2 THEN gap * 1.0 END) OVER ({partition}) AS median_gap
     FROM ranked
+),
+rhythm AS (
+    SELECT hkey, category_id,
+           SUM(CASE WHEN gap >= {low} * median_gap AND gap <= {high} * median_gap THEN 1 ELSE 0 END) AS steady_gaps,
+           MAX(median_gap) AS median_gap,
+           MAX(n) AS gap_count
+    FROM medians
+    GROUP BY hkey, category_id
 ),
 facts AS (
     SELECT hkey, category_id,
@@ -111,24 +107,22 @@ facts AS (
            MAX(bought_day) AS last_day,
            MAX(category_cycle) AS category_cycle,
            MAX(category_active) AS category_active,
-           SUM(CASE WHEN bought_day > {today_n} - {lookback} THEN 1 ELSE 0 END) AS recent_days,
-           SUM(CASE WHEN gap >= {low} * median_gap AND gap <= {high} * median_gap THEN 1 ELSE 0 END) AS steady_gaps,
-           MAX(median_gap) AS median_gap,
-           MAX(n) AS gap_count
-    FROM medians
+           SUM(CASE WHEN bought_day > {today_n} - {lookback} THEN 1 ELSE 0 END) AS recent_days
+    FROM bought
     GROUP BY hkey, category_id
 ),
 calc AS (
-    SELECT f.hkey, f.category_id, f.purchase_days, f.first_day, f.last_day, f.recent_days, f.median_gap,
+    SELECT f.hkey, f.category_id, f.purchase_days, f.first_day, f.last_day, f.recent_days, r.median_gap,
            CASE WHEN f.purchase_days >= {REGULAR_MIN_PURCHASE_DAYS}
-                     AND f.steady_gaps * {steady_den} >= f.gap_count * {steady_num}
+                     AND r.steady_gaps * {steady_den} >= r.gap_count * {steady_num}
                 THEN TRUE ELSE FALSE END AS is_regular,
-           COALESCE(CAST(ROUND(f.median_gap) AS INTEGER), f.category_cycle) AS cycle,
+           COALESCE(CAST(ROUND(r.median_gap) AS INTEGER), f.category_cycle) AS cycle,
            CASE WHEN f.category_active = 1 THEN f.category_cycle END AS share_cycle,
            CASE WHEN {today_n} - s.since_day + 1 < {lookback} THEN {today_n} - s.since_day + 1 ELSE {lookback} END
                AS window_days
     FROM facts f
     JOIN since s ON s.hkey = f.hkey
+    LEFT JOIN rhythm r ON r.hkey = f.hkey AND r.category_id = f.category_id
 ),
 expected AS (
     SELECT calc.*,
@@ -234,30 +228,37 @@ WHERE {profiles}.run_id = {run_param} AND {profiles}.user_id = s.user_id
 
 
 def _reminders_carry_forward(*, run: SegmentationRun, user_ids: list[int] | None) -> None:
-    """A due date already reminded in any other run stays reminded in this one (one UPDATE of the due rows that
-    have such a twin; the lookup uses the partial index of reminded rows)."""
+    """A due date already reminded in any other run stays reminded in this one: one UPDATE joining the run's
+    unreminded due rows to the reminded rows of other runs with the same owner, category and due date (read
+    through the partial index of reminded rows, few: one per reminder sent)."""
     sql = HouseholdSql()
     essentials, users = table_name(HouseholdEssential), table_name(User)
-    statuses = sql.in_list("status", [Status.DUE.value, Status.OVERDUE.value])
-    twin = f"""
-        FROM {essentials} p
-        WHERE p.reminded_on IS NOT NULL
-          AND p.category_id = {essentials}.category_id
-          AND p.due_on = {essentials}.due_on
-          AND p.run_id <> {essentials}.run_id
-          AND (p.household_id = {essentials}.household_id OR p.user_id = {essentials}.user_id)
-    """
+    statuses = sql.in_list(f"{essentials}.status", [Status.DUE.value, Status.OVERDUE.value])
+    run_param = sql.param(run.pk)
+
+    def owner(table: str) -> str:
+        return f"CASE WHEN {table}.household_id IS NULL THEN -{table}.user_id ELSE {table}.household_id END"
+
     scope = ""
     if user_ids is not None:
         scope = (
-            f" AND (household_id IN (SELECT s.household_id FROM {users} s WHERE {sql.in_list('s.id', user_ids)})"
-            f" OR {sql.in_list('user_id', user_ids)})"
+            f" AND ({essentials}.household_id IN (SELECT s.household_id FROM {users} s WHERE "
+            f"{sql.in_list('s.id', user_ids)}) OR {sql.in_list(f'{essentials}.user_id', user_ids)})"
         )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {essentials} SET reminded_on = (SELECT MAX(p.reminded_on) {twin}) "
-            f"WHERE run_id = {sql.param(run.pk)} AND reminded_on IS NULL AND {statuses}{scope} "
-            f"AND EXISTS (SELECT 1 {twin})",
+            f"""
+            UPDATE {essentials} SET reminded_on = t.reminded_on
+            FROM (
+                SELECT p.category_id, p.due_on, {owner("p")} AS owner, MAX(p.reminded_on) AS reminded_on
+                FROM {essentials} p
+                WHERE p.reminded_on IS NOT NULL AND p.run_id <> {run_param}
+                GROUP BY p.category_id, p.due_on, {owner("p")}
+            ) t
+            WHERE {essentials}.run_id = {run_param} AND {essentials}.reminded_on IS NULL AND {statuses}{scope}
+              AND t.category_id = {essentials}.category_id AND t.due_on = {essentials}.due_on
+              AND t.owner = {owner(essentials)}
+            """,
             sql.params,
         )
 
@@ -268,7 +269,12 @@ def _owner_scope(user_ids: list[int]) -> Q:
 
 
 def household_essentials_compute(
-    *, run: SegmentationRun, today: date, user_ids: list[int] | None = None, fill_profiles: bool = True
+    *,
+    run: SegmentationRun,
+    today: date,
+    user_ids: list[int] | None = None,
+    fill_profiles: bool = True,
+    stage: Stage | None = None,
 ) -> int:
     """Write `run`'s HouseholdEssential rows and fill its profiles' essentials columns. Returns the rows written.
 
@@ -300,18 +306,30 @@ def household_essentials_compute(
     Reminder marks (`reminded_on`) survive the recompute for an unchanged due date, from this run's replaced rows
     and from any other run's rows, so a reminder is never sent twice for the same due date.
 
+    The purchases come from `stage` (crm.services.staging: a full run passes the one it built); without one,
+    the scope's purchases are staged for this call alone.
+
     Runs inside the caller's transaction (a savepoint of its own); takes no locks beyond the rows it writes.
     With `fill_profiles` (the default) the run's existing profiles get their essentials columns updated here. A full
     run computes the essentials before its profiles instead and passes `fill_profiles=False`: each range's profile
     INSERT then reads the figures from these rows (`profile_essentials_sql`), so no profile row is written twice.
     """
+    if stage is None:
+        with staged(run_id=run.pk, today=today, user_ids=user_ids) as scoped:
+            return household_essentials_compute(
+                run=run, today=today, user_ids=user_ids, fill_profiles=fill_profiles, stage=scoped
+            )
     with transaction.atomic():
         if user_ids is None:
-            return _essentials_recompute(run=run, today=today, user_ids=None, fill_profiles=fill_profiles)
+            return _essentials_recompute(run=run, today=today, user_ids=None, fill_profiles=fill_profiles, stage=stage)
         ids = sorted({int(pk) for pk in user_ids})
         return sum(
             _essentials_recompute(
-                run=run, today=today, user_ids=ids[start : start + USER_IDS_BATCH], fill_profiles=fill_profiles
+                run=run,
+                today=today,
+                user_ids=ids[start : start + USER_IDS_BATCH],
+                fill_profiles=fill_profiles,
+                stage=stage,
             )
             for start in range(0, len(ids), USER_IDS_BATCH)
         )
@@ -324,29 +342,38 @@ def essential_share_categories() -> int:
     ).count()
 
 
-def profile_essentials_sql(*, user_scope: str) -> tuple[str, str, dict[str, Any]]:
+def essentials_summary_build(*, run: SegmentationRun, stage: Stage) -> None:
+    """Stage the run's essentials figures per household (`stage.households`: hkey, bought, due, overdue, covered;
+    indexed, analysed) for a full run's range tasks: each range joins the figures of its customers' households
+    instead of aggregating the run's essentials rows again."""
+    sql = HouseholdSql()
+    due, overdue = sql.param(Status.DUE.value), sql.param(Status.OVERDUE.value)
+    owner = "CASE WHEN household_id IS NULL THEN -user_id ELSE household_id END"
+    index_name = connection.ops.quote_name(f"crm_stage_households_{stage.run_id}_hkey")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {stage.households}")
+        cursor.execute(
+            f"CREATE {stage.unlogged}TABLE {stage.households} AS "
+            f"SELECT {owner} AS hkey, COUNT(*) AS bought, SUM(CASE WHEN status = {due} THEN 1 ELSE 0 END) AS due, "
+            f"SUM(CASE WHEN status = {overdue} THEN 1 ELSE 0 END) AS overdue, SUM(coverage) AS covered "
+            f"FROM {table_name(HouseholdEssential)} WHERE run_id = {sql.param(run.pk)} GROUP BY {owner}",
+            sql.params,
+        )
+        cursor.execute(f"CREATE INDEX {index_name} ON {stage.households} (hkey)")
+        if sql.postgres:
+            cursor.execute(f"ANALYZE {stage.households}")
+
+
+def profile_essentials_sql(*, stage: Stage) -> tuple[str, str, dict[str, Any]]:
     """For a profile INSERT ... SELECT whose customer rows `b` have `hkey` (see `_hkey`), `household_id` and
-    `frequency` (bought orders), restricted by the SQL condition `user_scope` on a user `ue.id` (`:name` markers of
-    crm.services.sql): (a LEFT JOIN clause, the four column expressions essentials_bought, essentials_due,
-    essentials_overdue and essentials_share, the values they bind besides `:run_id` and `:statuses*`). The figures
-    are the ones `_profiles_fill` writes, read from the run's essentials rows aggregated per household; only the
-    scope's households are aggregated."""
-    essentials, users, orders = table_name(HouseholdEssential), table_name(User), table_name(Order)
+    `frequency` (bought orders): (a LEFT JOIN clause, the four column expressions essentials_bought,
+    essentials_due, essentials_overdue and essentials_share, the values they bind besides `:statuses*`). The
+    figures are the ones `_profiles_fill` writes, read from the run's staged summary (`essentials_summary_build`)."""
+    users, orders = table_name(User), table_name(Order)
     user_alias = "b"
     count = essential_share_categories()
     join = f"""
-    LEFT JOIN (
-        SELECT CASE WHEN ee.household_id IS NULL THEN -ee.user_id ELSE ee.household_id END AS hkey,
-               COUNT(*) AS bought,
-               SUM(CASE WHEN ee.status = :essential_due THEN 1 ELSE 0 END) AS due,
-               SUM(CASE WHEN ee.status = :essential_overdue THEN 1 ELSE 0 END) AS overdue,
-               SUM(ee.coverage) AS covered
-        FROM {essentials} ee
-        WHERE ee.run_id = :run_id
-          AND (ee.household_id IN (SELECT ue.household_id FROM {users} ue WHERE {user_scope})
-               OR ee.user_id IN (SELECT ue.id FROM {users} ue WHERE {user_scope}))
-        GROUP BY CASE WHEN ee.household_id IS NULL THEN -ee.user_id ELSE ee.household_id END
-    ) ess ON ess.hkey = b.hkey"""
+    LEFT JOIN {stage.households} ess ON ess.hkey = b.hkey"""
     # A household without rows still has a share (0) when any member bought anything here; NULL when none did.
     # A scalar subquery with LIMIT 1, evaluated by index only for the few rows that reach it (as EXISTS, the
     # planner hashed every bought order of every customer once per range).
@@ -362,16 +389,12 @@ def profile_essentials_sql(*, user_scope: str) -> tuple[str, str, dict[str, Any]
         else "CAST(NULL AS REAL)"
     )
     columns = f"COALESCE(ess.bought, 0), COALESCE(ess.due, 0), COALESCE(ess.overdue, 0), {share}"
-    values = {
-        "essential_due": Status.DUE.value,
-        "essential_overdue": Status.OVERDUE.value,
-        "essential_categories": float(count),
-    }
+    values = {"essential_categories": float(count)}
     return join, columns, values
 
 
 def _essentials_recompute(
-    *, run: SegmentationRun, today: date, user_ids: list[int] | None, fill_profiles: bool = True
+    *, run: SegmentationRun, today: date, user_ids: list[int] | None, fill_profiles: bool, stage: Stage
 ) -> int:
     rows = HouseholdEssential.objects.filter(run=run)
     if user_ids is not None:
@@ -384,7 +407,7 @@ def _essentials_recompute(
         )
     )
     rows.delete()
-    written = _essentials_insert(run=run, today=today, user_ids=user_ids)
+    written = _essentials_insert(run=run, today=today, user_ids=user_ids, stage=stage)
     if kept_reminders:
         _reminders_restore(run=run, kept=kept_reminders)
     _reminders_carry_forward(run=run, user_ids=user_ids)

@@ -72,13 +72,14 @@ def day_number(value: date) -> int:
     return (value - date(1970, 1, 1)).days
 
 
-def scope_sql(sql: HouseholdSql, user_alias: str, user_ids: list[int] | None) -> str:
-    """Restrict to the households of `user_ids` (members of their households, or the solo customers themselves)."""
+def scope_sql(sql: HouseholdSql, user_alias: str, user_ids: list[int] | None, *, id_column: str = "id") -> str:
+    """Restrict to the households of `user_ids` (members of their households, or the solo customers themselves);
+    the rows of `user_alias` hold a household_id and the user id in `id_column`."""
     if user_ids is None:
         return ""
     users = table_name(User)
     return (
-        f" AND ({user_alias}.household_id IN (SELECT s.household_id FROM {users} s WHERE "
-        f"{sql.in_list('s.id', user_ids)} AND s.household_id IS NOT NULL)"
-        f" OR ({user_alias}.household_id IS NULL AND {sql.in_list(f'{user_alias}.id', user_ids)}))"
+        f" AND ({user_alias}.household_id IN (SELECT hs.household_id FROM {users} hs WHERE "
+        f"{sql.in_list('hs.id', user_ids)} AND hs.household_id IS NOT NULL)"
+        f" OR ({user_alias}.household_id IS NULL AND {sql.in_list(f'{user_alias}.{id_column}', user_ids)}))"
     )

@@ -21,6 +21,7 @@ from crm.models import CustomerProfile, Lifecycle, LifecycleThresholds
 from crm.services import sql
 from crm.services.scoring import rfm_columns
 from crm.services.sql import Fragment
+from crm.services.staging import Stage, staged
 
 
 def lifecycle_case(prefix: str = "b.") -> str:
@@ -87,32 +88,40 @@ def profiles_insert(
     id_range: tuple[int, int] | None = None,
     user_ids: list[int] | None = None,
     with_essentials: bool = False,
+    stage: Stage | None = None,
 ) -> int:
     """INSERT one profile row per customer in the id range (or list) for `run_id`; returns the rows written.
 
     One statement: users joined to their household, their bought orders aggregated per user, their top three
-    categories by spend (order lines, ROW_NUMBER per user) and their latest visit; RFM scores and name against
+    categories by spend (ROW_NUMBER per user) and their latest visit, the purchases read from the run's `stage`
+    (crm.services.staging; without one, the scope's purchases are staged for this statement alone); RFM scores and name against
     `breakpoints` (crm.services.scoring) and the lifecycle stage in the same SELECT. With `with_essentials` (a
     full run, whose household essentials are computed before its profiles) the essentials columns come from the
     run's HouseholdEssential rows in the same statement; otherwise they start at their defaults and
     crm.services.households fills them afterwards. The caller deletes the scope's
     old rows of the run first (idempotent retries) and holds the transaction.
     """
+    if stage is None:
+        with staged(run_id=run_id, today=today, user_ids=user_ids) as scoped:
+            return profiles_insert(
+                run_id=run_id,
+                today=today,
+                now=now,
+                thresholds=thresholds,
+                breakpoints=breakpoints,
+                id_range=id_range,
+                user_ids=user_ids,
+                with_essentials=with_essentials,
+                stage=scoped,
+            )
     from accounts.models import Household, User
     from crm.services.households import profile_essentials_sql
-    from shop.models import Order, OrderLine, Product
     from shop.selectors.household import BOUGHT_STATUSES
 
     profile, user, household = sql.table(CustomerProfile), sql.table(User), sql.table(Household)
-    order, line, product = sql.table(Order), sql.table(OrderLine), sql.table(Product)
     essentials_join, essentials_columns, essentials_values = "", "0, 0, 0, NULL", {}
     if with_essentials:
-        essentials_join, essentials_columns, essentials_values = profile_essentials_sql(
-            user_scope=customer_scope("ue.id", id_range=id_range, user_ids=user_ids)
-        )
-    today_sql = sql.date_param("today")
-    last_day = sql.local_date("o.last_at")
-    first_day = sql.local_date("o.first_at")
+        essentials_join, essentials_columns, essentials_values = profile_essentials_sql(stage=stage)
     top_ids = (
         "'[' || CAST(MAX(CASE WHEN r.rn = 1 THEN r.category_id END) AS TEXT)"
         " || COALESCE(',' || CAST(MAX(CASE WHEN r.rn = 2 THEN r.category_id END) AS TEXT), '')"
@@ -138,19 +147,14 @@ def profiles_insert(
             (u.marketing_consented_at IS NOT NULL AND u.night_marketing_consented_at IS NOT NULL)
                 AS night_marketing_consent,
             u.date_joined AS joined_at, o.first_at, o.last_at,
-            CASE WHEN o.last_at IS NULL THEN NULL
-                 WHEN {last_day} > {today_sql} THEN 0
-                 ELSE {sql.days_between(today_sql, last_day)} END AS recency_days,
-            {sql.days_between(today_sql, first_day)} AS first_days,
+            o.recency_days, o.first_order_days AS first_days,
             COALESCE(o.orders, 0) AS frequency, COALESCE(o.spend, 0) AS monetary
         FROM {user} u
         LEFT JOIN {household} h ON h.id = u.household_id
         LEFT JOIN (
-            SELECT user_id, COUNT(*) AS orders, SUM(total) AS spend, MIN(placed_at) AS first_at,
-                MAX(placed_at) AS last_at
-            FROM {order}
-            WHERE status IN (:statuses*) AND {customer_scope("user_id", id_range=id_range, user_ids=user_ids)}
-            GROUP BY user_id
+            SELECT user_id, orders, spend, first_at, last_at, recency_days, first_order_days
+            FROM {stage.orders}
+            WHERE {customer_scope("user_id", id_range=id_range, user_ids=user_ids)}
         ) o ON o.user_id = u.id
         WHERE {customer_scope("u.id", id_range=id_range, user_ids=user_ids)}
             AND u.is_active AND NOT u.is_staff AND NOT u.is_superuser
@@ -158,13 +162,11 @@ def profiles_insert(
     LEFT JOIN (
         SELECT r.user_id, {top_ids} AS ids
         FROM (
-            SELECT o.user_id, p.category_id,
-                ROW_NUMBER() OVER (PARTITION BY o.user_id ORDER BY SUM(l.line_total) DESC, p.category_id) AS rn
-            FROM {line} l
-            JOIN {order} o ON o.id = l.order_id
-            JOIN {product} p ON p.id = l.product_id
-            WHERE o.status IN (:statuses*) AND {customer_scope("o.user_id", id_range=id_range, user_ids=user_ids)}
-            GROUP BY o.user_id, p.category_id
+            SELECT s.user_id, s.category_id,
+                ROW_NUMBER() OVER (PARTITION BY s.user_id ORDER BY SUM(s.spend) DESC, s.category_id) AS rn
+            FROM {stage.lines} s
+            WHERE {customer_scope("s.user_id", id_range=id_range, user_ids=user_ids)}
+            GROUP BY s.user_id, s.category_id
         ) r
         WHERE r.rn <= 3
         GROUP BY r.user_id

@@ -20,10 +20,9 @@ The segment name comes from the R and F scores (the usual R/F grid; M is shown b
 
 from __future__ import annotations
 
-from datetime import date
-
 from crm.models import RfmSegment
 from crm.services import sql
+from crm.services.staging import Stage
 
 SEGMENT_CASE = f"""CASE
     WHEN {{r}} = 5 AND {{f}} >= 4 THEN '{RfmSegment.CHAMPIONS}'
@@ -60,16 +59,12 @@ def rfm_segment_for(r: int, f: int) -> str:
     return RfmSegment.LOST if (r, f) == (1, 1) else RfmSegment.HIBERNATING
 
 
-def rfm_breakpoints_compute(*, today: date) -> dict[str, list[int]]:
-    """The quintile breakpoints of today's buyers, from their bought orders, in one query (one aggregate per
-    customer, then three NTILE windows). A full run computes them before its range tasks so every range scores its
+def rfm_breakpoints_compute(*, stage: Stage) -> dict[str, list[int]]:
+    """The quintile breakpoints of today's buyers, from the run's staged orders (one row per customer), in one
+    query (three NTILE windows). A full run computes them before its range tasks so every range scores its
     customers in the same INSERT that writes them; tiles that do not exist (fewer than five buyers) are left out."""
     from accounts.models import User
-    from shop.models import Order
-    from shop.selectors.household import BOUGHT_STATUSES
 
-    today_sql = sql.date_param("today")
-    last_day = sql.local_date("MAX(o.placed_at)")
     tiles = ", ".join(
         f"MIN(CASE WHEN rt = {k} THEN recency_days END), MAX(CASE WHEN ft = {k} THEN frequency END), "
         f"MAX(CASE WHEN mt = {k} THEN monetary END)"
@@ -83,17 +78,13 @@ def rfm_breakpoints_compute(*, today: date) -> dict[str, list[int]]:
                 NTILE(5) OVER (ORDER BY frequency, user_id) AS ft,
                 NTILE(5) OVER (ORDER BY monetary, user_id) AS mt
             FROM (
-                SELECT o.user_id, COUNT(*) AS frequency, SUM(o.total) AS monetary,
-                    CASE WHEN {last_day} > {today_sql} THEN 0
-                         ELSE {sql.days_between(today_sql, last_day)} END AS recency_days
-                FROM {sql.table(Order)} o
-                JOIN {sql.table(User)} u ON u.id = o.user_id
-                WHERE o.status IN (:statuses*) AND u.is_active AND NOT u.is_staff AND NOT u.is_superuser
-                GROUP BY o.user_id
+                SELECT s.user_id, s.orders AS frequency, s.spend AS monetary, s.recency_days
+                FROM {stage.orders} s
+                JOIN {sql.table(User)} u ON u.id = s.user_id
+                WHERE u.is_active AND NOT u.is_staff AND NOT u.is_superuser
             ) a
         ) t
-        """,  # noqa: S608 (table names from model meta)
-        {"today": today, "statuses": [str(status) for status in BOUGHT_STATUSES]},
+        """,  # noqa: S608 (table names from model meta and the run id)
     )
     values = rows[0] if rows else (None,) * 12
     breakpoints: dict[str, list[int]] = {"r": [], "f": [], "m": []}

@@ -2,22 +2,24 @@
 
 Full run (crm.tasks, started by crm.services.runs.segmentation_run_start):
 1. `segmentation_run_execute` claims the run, splits the customers into id ranges of CRM_SEGMENTATION_CHUNK,
-   fixes the run's RFM breakpoints (one aggregate over the bought orders) and lifecycle thresholds, writes the
-   run's household essentials (crm.services.households, households span ranges), and queues a Celery chord: one
-   `segmentation_chunk_compute` per range (any number of workers, in parallel; in eager mode inline, one after
-   the other), then `segmentation_finalize`.
+   stages the run's bought orders and lines once (crm.services.staging: the one pass over shop's order lines that
+   every later step reads), fixes the run's RFM breakpoints and lifecycle thresholds, writes the run's household
+   essentials (crm.services.households, households span ranges) and their per-household summary, and queues a
+   Celery chord: one `segmentation_chunk_compute` per range (any number of workers, in parallel; in eager mode
+   inline, one after the other), then `segmentation_finalize`.
 2. A range task writes that range's profiles, scored and with their household's essentials figures, in one
    INSERT ... SELECT (each profile row is written once, never updated) and adds to the run's progress.
-3. Finalize, over the whole run: removal of rows whose customer or category was deleted meanwhile,
-   one INSERT ... SELECT of memberships per active segment, a snapshot per segment, then the swap (one UPDATE,
-   crm.services.runs.run_succeed), then deletion of the rows of runs older than the previous one.
+3. Finalize, over the whole run: the staging tables dropped, removal of rows whose customer or category was
+   deleted meanwhile, one INSERT ... SELECT of memberships per active segment, a snapshot per segment, then the
+   swap (one UPDATE, crm.services.runs.run_succeed), then deletion of the rows of runs older than the previous one.
 Nothing a reader sees changes before the swap: readers follow the current run, and a failed run's rows are never
 current. Any exception marks the run failed (error recorded, lock released) and is re-raised for Celery.
 
 Incremental run (`segmentation_incremental_execute`): the customers whose orders, order statuses, sign-ups or
-behaviour changed since the last successful run started get their profile rows of the current run recomputed,
-scored against the current run's stored breakpoints, their household essentials and memberships rebuilt, and the
-snapshots refreshed, all in one transaction: readers see the whole patch or none of it.
+behaviour changed since the last successful run started (their households' purchases staged for the run) get their
+profile rows of the current run recomputed, scored against the current run's stored breakpoints, their household
+essentials and memberships rebuilt, and the snapshots refreshed, all in one transaction: readers see the whole patch
+or none of it.
 """
 
 from __future__ import annotations
@@ -49,9 +51,11 @@ from crm.selectors.profiles import lifecycle_thresholds
 from crm.selectors.runs import current_run
 from crm.services import sql
 from crm.services.conditions import segment_members_queryset
+from crm.services.households import essentials_summary_build
 from crm.services.profiles import customer_id_ranges, profiles_delete, profiles_insert
 from crm.services.runs import run_claim, run_fail, run_progress, run_succeed, runs_obsolete_ids
 from crm.services.scoring import rfm_breakpoints_compute
+from crm.services.staging import Stage, stage_build, stage_buyers, stage_check, stage_drop, stages_drop
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +66,7 @@ RUN_NO_BASE = gettext_noop("고칠 전체 계산 결과가 없어요. 전체 계
 
 
 def chunk_size() -> int:
-    return max(1, int(getattr(settings, "CRM_SEGMENTATION_CHUNK", 20_000)))
+    return max(1, int(getattr(settings, "CRM_SEGMENTATION_CHUNK", 50_000)))
 
 
 def _run_day(run: SegmentationRun) -> tuple[date, datetime]:
@@ -101,17 +105,20 @@ def segmentation_run_execute(*, run_id: int) -> None:
         thresholds = lifecycle_thresholds()
         fixed = {name: getattr(thresholds, name) for name in _THRESHOLD_FIELDS}
         total, ranges = customer_id_ranges(chunk_size=chunk_size())
+        today = _run_day(run)[0]
         with transaction.atomic():
             sql.tune_transaction()
-            breakpoints = rfm_breakpoints_compute(today=_run_day(run)[0])
+            stage = stage_build(run_id=run_id, today=today)
+            breakpoints = rfm_breakpoints_compute(stage=stage)
         with transaction.atomic():
             sql.tune_transaction()
-            essentials_compute(run=run, today=_run_day(run)[0], fill_profiles=False)
+            essentials_compute(run=run, today=today, fill_profiles=False, stage=stage)
+            essentials_summary_build(run=run, stage=stage)
         run_progress(
             run_id=run_id,
             customers_total=total,
             chunks_total=len(ranges),
-            rfm_breakpoints={**breakpoints, "lifecycle": fixed},
+            rfm_breakpoints={**breakpoints, "lifecycle": fixed, "staged_buyers": stage_buyers(stage)},
         )
     except Exception as exc:
         _fail_on_error(run_id, "plan", exc)
@@ -150,6 +157,7 @@ def segmentation_chunk_compute(*, run_id: int, lo: int, hi: int) -> int:
     try:
         with transaction.atomic():
             sql.tune_transaction()
+            stage_check(Stage(run_id), buyers=(run.rfm_breakpoints or {}).get("staged_buyers", 0))
             profiles_delete(run_id=run_id, id_range=(lo, hi))
             written = profiles_insert(
                 run_id=run_id,
@@ -159,6 +167,7 @@ def segmentation_chunk_compute(*, run_id: int, lo: int, hi: int) -> int:
                 breakpoints=run.rfm_breakpoints,
                 id_range=(lo, hi),
                 with_essentials=True,
+                stage=Stage(run_id),
             )
     except Exception as exc:
         _fail_on_error(run_id, f"range {lo}-{hi}", exc)
@@ -177,6 +186,7 @@ def segmentation_finalize(*, run_id: int) -> bool:
     _today, moment = _run_day(run)
     step = "memberships"
     try:
+        stage_drop(Stage(run_id))  # every range has read it
         with transaction.atomic():
             sql.tune_transaction()
             sql.analyze(CustomerProfile)  # the range tasks' fresh rows, before the joins over them
@@ -199,14 +209,16 @@ def segmentation_finalize(*, run_id: int) -> bool:
 
 
 def essentials_compute(
-    *, run: SegmentationRun, today: date, user_ids: list[int] | None = None, fill_profiles: bool = True
+    *, run: SegmentationRun, today: date, stage: Stage, user_ids: list[int] | None = None, fill_profiles: bool = True
 ) -> int:
-    """Household essentials of the run (crm.services.households). A full run computes them before its profiles
-    (`fill_profiles=False`: each range's profile INSERT reads them); an incremental run after, filling the
-    changed households' profiles."""
+    """Household essentials of the run (crm.services.households) from the staged purchases. A full run computes
+    them before its profiles (`fill_profiles=False`: each range's profile INSERT reads them); an incremental run
+    after, filling the changed households' profiles."""
     from crm.services.households import household_essentials_compute
 
-    return household_essentials_compute(run=run, today=today, user_ids=user_ids, fill_profiles=fill_profiles)
+    return household_essentials_compute(
+        run=run, today=today, user_ids=user_ids, fill_profiles=fill_profiles, stage=stage
+    )
 
 
 def orphans_delete(*, run_id: int) -> int:
@@ -304,8 +316,9 @@ def runs_rows_delete(*, run_ids: list[int]) -> int:
     """Delete the profiles, household essentials and memberships of obsolete runs (the run rows and their
     snapshots stay: they are the segments' history), and any such rows whose run no longer exists (the bulk tables
     have no foreign-key constraints; Django's cascade removes them when a run is deleted through the ORM, this
-    catches a deletion behind its back). Best effort: a failure is logged, the next run retries."""
+    catches a deletion behind its back), and the staging tables of runs that died before finalizing. Best effort: a failure is logged, the next run retries."""
     try:
+        stages_drop(keep=list(SegmentationRun.objects.filter(lock=True).values_list("pk", flat=True)))
         deleted = 0
         for model in (SegmentMembership, HouseholdEssential, CustomerProfile):
             gone = Q(run_id__in=run_ids) if run_ids else Q(pk__in=[])
@@ -351,6 +364,7 @@ def segmentation_incremental_execute(*, run_id: int) -> None:
         breakpoints: dict[str, Any] = base.rfm_breakpoints or {}
         with transaction.atomic():
             sql.tune_transaction()
+            stage = stage_build(run_id=run_id, today=today, user_ids=user_ids)
             for batch in _batches(user_ids):
                 profiles_delete(run_id=base.pk, user_ids=batch)
                 profiles_insert(
@@ -360,10 +374,12 @@ def segmentation_incremental_execute(*, run_id: int) -> None:
                     thresholds=thresholds,
                     breakpoints=breakpoints,
                     user_ids=batch,
+                    stage=stage,
                 )
                 SegmentMembership.objects.filter(run_id=base.pk, user_id__in=batch).delete()
             if user_ids:
-                essentials_compute(run=base, today=today, user_ids=user_ids)
+                essentials_compute(run=base, today=today, user_ids=user_ids, stage=stage)
+            stage_drop(stage)
             notes = memberships_build(run_id=base.pk, now=moment, user_ids=user_ids)
             snapshots_build(run_id=base.pk, now=moment)
         run_progress(run_id=run_id, customers=len(user_ids), chunks=1)

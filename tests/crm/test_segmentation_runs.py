@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import timezone
 
 from config.errors import DomainError
@@ -141,6 +142,48 @@ def test_run_failing_in_a_range_task_records_the_range(django_capture_on_commit_
     assert run.status == Status.FAILED
     assert "range" in run.error
     assert "connection lost" in run.error
+    assert current_run() is None
+
+
+def _staging_tables() -> set[str]:
+    with connection.cursor() as cursor:
+        return {name for name in connection.introspection.table_names(cursor) if name.startswith("crm_stage_")}
+
+
+def test_a_run_drops_its_staged_purchases_and_those_of_a_run_that_died(
+    django_capture_on_commit_callbacks, monkeypatch, shoppers
+):
+    def broken(**kwargs):
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(segmentation, "profiles_insert", broken)
+    died = segmentation_run_now(django_capture_on_commit_callbacks)
+    assert died.status == Status.FAILED
+    assert _staging_tables() == {f"crm_stage_{kind}_{died.pk}" for kind in ("orders", "lines", "households")}
+
+    monkeypatch.undo()
+    run = segmentation_run_now(django_capture_on_commit_callbacks)
+
+    assert run.status == Status.SUCCEEDED
+    assert _staging_tables() == set()
+
+
+def test_a_range_refuses_staged_purchases_emptied_by_a_database_restart(
+    django_capture_on_commit_callbacks, monkeypatch, shoppers
+):
+    counted = segmentation.stage_buyers
+
+    def counted_then_lost(stage):
+        buyers = counted(stage)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {stage.orders}")  # noqa: S608 (what crash recovery does to an UNLOGGED table)
+        return buyers
+
+    monkeypatch.setattr(segmentation, "stage_buyers", counted_then_lost)
+    run = segmentation_run_now(django_capture_on_commit_callbacks)
+
+    assert run.status == Status.FAILED
+    assert "staged purchases (2 customers) are gone" in run.error
     assert current_run() is None
 
 
