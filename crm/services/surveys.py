@@ -73,6 +73,18 @@ def topic_particle(word: str) -> str:
     return "은" if (ord(last) - ord("가")) % 28 else "는"
 
 
+def _where_prompt(category_name: str) -> str:
+    # One message per particle, so a translation never has to carry the Korean particle.
+    particle = topic_particle(category_name)
+    if particle == "은":
+        prompt = _("%(category)s은 주로 어디서 사세요?")
+    elif particle == "는":
+        prompt = _("%(category)s는 주로 어디서 사세요?")
+    else:
+        prompt = _("%(category)s은(는) 주로 어디서 사세요?")
+    return prompt % {"category": category_name}
+
+
 def essentials_where_choices() -> list[str]:
     return [_("쿠팡"), _("이마트"), _("동네 마트"), _("편의점"), _("기타")]
 
@@ -88,8 +100,7 @@ def survey_essentials_template(*, category_name: str) -> tuple[str, str, list[Qu
     questions = [
         QuestionSpec(
             kind=Kind.SINGLE,
-            prompt=_("%(category)s%(particle)s 주로 어디서 사세요?")
-            % {"category": category_name, "particle": topic_particle(category_name)},
+            prompt=_where_prompt(category_name),
             choices=tuple(essentials_where_choices()),
             purpose=Purpose.WHERE,
         ),
