@@ -322,15 +322,6 @@ def tour_page(*, tour_id: int, user: Any = None) -> TourPage:
     return page
 
 
-def tour_for_visitor(*, tour_id: int) -> Tour:
-    """A published, visible tour with author and cover, for a visitor's page whose body comes from the cache
-    (one query). Raises DomainError 404."""
-    tour = _tour_queryset(None).filter(pk=tour_id, status=Tour.Status.PUBLISHED, is_hidden=False).first()
-    if tour is None:
-        raise DomainError(_(TOUR_NOT_FOUND), code="not_found", http_status=404)
-    return tour
-
-
 def tour_for_editor(*, tour_id: int, user: User) -> TourPage:
     """The user's own tour with photos and pins for the editor. Raises DomainError 404 / 403."""
     tour = Tour.objects.select_related("author", "cover").filter(pk=tour_id).first()

@@ -483,33 +483,3 @@ def test_following_and_my_tours_keep_constant_queries(client, assert_constant_qu
 def test_api_list_keeps_constant_queries(client, assert_constant_queries):
     _grow_tours(3)
     assert_constant_queries(lambda: client.get("/api/community/tours/"), lambda: _grow_tours(20))
-
-
-# ------------------------------------------------------------------------------------- visitors' shared copies
-
-
-def test_visitor_tour_page_reuses_the_cached_body_and_shows_an_edit_at_once(client, count_queries):
-    """A second visitor costs the tour row only (no photo, pin, product or comment query); an edit changes the key."""
-    pin = TourPinFactory(product=ProductFactory(name="라탄 조명"))
-    tour = pin.tour
-    first = count_queries(lambda: client.get(tour.get_absolute_url()))
-    again = count_queries(lambda: client.get(tour.get_absolute_url()))
-    assert again <= first - 5
-    from community.services import tours as services
-
-    services.tour_photo_caption_set(tour_id=tour.pk, user=tour.author, photo_id=pin.photo_id, caption="새 설명이에요")
-    assert "새 설명이에요" in client.get(tour.get_absolute_url()).content.decode()
-    social.tour_comment_create(tour_id=tour.pk, author=UserFactory(), body="방금 단 댓글")
-    assert "방금 단 댓글" in client.get(tour.get_absolute_url()).content.decode()
-
-
-def test_visitor_listing_is_shared_but_a_member_sees_their_own_scraps(client):
-    tour = TourFactory()
-    reader = UserFactory()
-    social.tour_scrap_set(tour_id=tour.pk, user=reader, scrapped=True)
-    visitor_html = client.get(reverse("community:tour_list")).content.decode()
-    assert "스크랩 취소" not in visitor_html
-    client.force_login(reader)
-    member_html = client.get(reverse("community:tour_list")).content.decode()
-    assert "스크랩 취소" in member_html
-    assert "csrfmiddlewaretoken" in member_html
