@@ -37,6 +37,7 @@ from django.utils.translation import gettext_noop
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from community.models import CommunityImage
+from community.services.page_versions import image_renditions_ready
 from config.errors import DomainError
 
 IMAGE_MAX_BYTES = 10 * 1024 * 1024
@@ -201,4 +202,5 @@ def image_renditions_make(*, image_id: int) -> CommunityImage | None:
             renditions[str(width)] = default_storage.save(path, ContentFile(_jpeg(resized, quality=82)))
     CommunityImage.objects.filter(pk=image.pk).update(renditions=renditions)
     image.renditions = renditions
+    image_renditions_ready(image_id=image.pk)
     return image

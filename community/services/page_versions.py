@@ -3,8 +3,9 @@
 not shown again: at once by the process that made the change, within config.local_memo.LOCAL_SECONDS by the others.
 
 - a tour's stamp covers its page: facts, story, photos, pins, counts and comments. Replaced on a like, scrap,
-  comment, any edit by the author, publishing, deleting, and hiding or restoring by moderation (the tour or one of
-  its comments). Only the view count is not worth a new page: it lags by at most the page's cache lifetime.
+  comment, any edit by the author, publishing, deleting, hiding or restoring by moderation (the tour or one of its
+  comments), and when a picture's display sizes are ready. Only the view count is not worth a new page: it lags by
+  at most the page's cache lifetime.
 - the listing stamp covers which tours are listed and what their cards say: replaced on publishing, an edit of a
   published tour, deleting, hiding and restoring. Likes and scraps move a card's counts and the popular order
   within the listing's short cache lifetime instead, so a busy tour does not re-render every listing.
@@ -26,7 +27,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete
 
-from community.models import Tour, TourComment
+from community.models import Tour, TourComment, TourPhoto
 from config import local_memo
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,14 @@ def tour_changed(*, tour_id: int, listing: bool = False) -> None:
     transaction.on_commit(lambda: _replace(tour_stamp_key(tour_id)))
     if listing:
         transaction.on_commit(lambda: _replace(LISTING_KEY))
+
+
+def image_renditions_ready(*, image_id: int) -> None:
+    """A picture's display sizes were made (its srcset changed): the tours showing it as cover or photo changed."""
+    tour_ids = set(Tour.objects.filter(cover_id=image_id).values_list("pk", flat=True))
+    tour_ids.update(TourPhoto.objects.filter(image_id=image_id).values_list("tour_id", flat=True))
+    for tour_id in tour_ids:
+        tour_changed(tour_id=tour_id, listing=True)
 
 
 def stamp_current(key: str, found: str | None) -> str:

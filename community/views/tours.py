@@ -149,11 +149,20 @@ def tour_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return _tour_detail_for_visitor(request, pk)
     try:
-        page = selectors.tour_page(tour_id=pk, user=request.user)
+        page = selectors.tour_page(tour_id=pk, user=request.user, with_content=False)
     except DomainError as exc:
         _raise_for_access(exc)
         raise
-    context = {"tourpage": page, "tour": page.tour, **_head(page.tour)}
+    # Photos, pins and products are the same for everybody: members reuse that part of the shared copies.
+    content = stamped_copy(
+        key_parts=("tour-content", pk, catalog_version_get()),
+        stamp_key=tour_stamp_key(pk),
+        seconds=PAGE_SECONDS,
+        render=lambda: render_to_string(
+            f"{DETAIL_TEMPLATE}#tour-content", {"tour": page.tour, "tourpage": selectors.tour_content(tour=page.tour)}
+        ),
+    )
+    context = {"tourpage": page, "tour": page.tour, "content_html": _shared(content), **_head(page.tour)}
     return _vary(TemplateResponse(request, DETAIL_TEMPLATE, context))
 
 
@@ -203,7 +212,7 @@ def tour_pin_open(request: HttpRequest, pk: int, pin_id: int) -> HttpResponse:
 
 
 def _action_bar(request: HttpRequest, pk: int, error: str = "") -> HttpResponse:
-    page = selectors.tour_page(tour_id=pk, user=request.user)
+    page = selectors.tour_page(tour_id=pk, user=request.user, with_content=False)
     return _vary(
         TemplateResponse(
             request, "community/tours/partials/_actions.html", {"tour": page.tour, "tourpage": page, "error": error}
@@ -248,7 +257,7 @@ def tour_scrap(request: HttpRequest, pk: int) -> HttpResponse:
 def _comments_response(
     request: HttpRequest, pk: int, *, error: str = "", body: str = "", status: int = 200
 ) -> HttpResponse:
-    page = selectors.tour_page(tour_id=pk, user=request.user)
+    page = selectors.tour_page(tour_id=pk, user=request.user, with_content=False)
     context = {"tourpage": page, "tour": page.tour, "comment_error": error, "comment_body": body}
     return _vary(TemplateResponse(request, f"{DETAIL_TEMPLATE}#comments", context, status=status))
 

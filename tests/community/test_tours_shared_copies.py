@@ -10,6 +10,7 @@ import time
 import pytest
 from django.urls import reverse
 
+from community.images import image_renditions_make, image_store_bytes
 from community.services import social
 from community.services import tours as services
 from community.services.moderation import moderation_decide, report_create
@@ -21,6 +22,7 @@ from tests.community.factories import (
     TourFactory,
     TourPhotoFactory,
     TourPinFactory,
+    jpeg_bytes,
 )
 from tests.shop.factories import ProductFactory
 
@@ -99,6 +101,16 @@ def test_a_visitors_copy_follows_the_authors_edits(client, django_capture_on_com
     assert '<meta property="og:title" content="새 제목의 우리 집">' in html
 
 
+def test_a_visitors_copy_gets_the_display_sizes_once_they_are_made(client, django_capture_on_commit_callbacks):
+    picture = image_store_bytes(data=jpeg_bytes(width=1000, height=750))  # its display sizes come after commit
+    tour = TourFactory(cover=picture)
+    TourPhotoFactory(tour=tour, image=picture)
+    assert "480w" not in _page(client, tour)
+    with django_capture_on_commit_callbacks(execute=True):
+        image_renditions_make(image_id=picture.pk)
+    assert "480w" in _page(client, tour)
+
+
 def test_a_draft_is_not_shown_until_published_and_then_at_once(client, django_capture_on_commit_callbacks):
     tour = DraftTourFactory(title="막 발행한 집")
     TourPhotoFactory(tour=tour)
@@ -148,6 +160,23 @@ def test_a_member_sees_their_own_like_while_visitors_share_the_count(client, dja
     member_html = _page(client, tour)
     assert 'aria-pressed="true" data-testid="tour-like"' in member_html
     assert _likes_shown(member_html) == "1"
+
+
+def test_members_reuse_the_photos_and_products_but_get_their_own_state(
+    client, count_queries, django_capture_on_commit_callbacks
+):
+    pin = TourPinFactory(product=ProductFactory(name="라탄 조명"))
+    tour = pin.tour
+    client.force_login(UserFactory())
+    first = count_queries(lambda: _page(client, tour))
+    again = count_queries(lambda: _page(client, tour))
+    assert again <= first - 3  # no photo, pin or product query
+    with django_capture_on_commit_callbacks(execute=True):
+        services.tour_photo_caption_set(tour_id=tour.pk, user=tour.author, photo_id=pin.photo_id, caption="고친 설명")
+    html = _page(client, tour)
+    assert "고친 설명" in html
+    assert "라탄 조명" in html
+    assert "csrfmiddlewaretoken" in html.split('id="tour-actions"', 1)[1]
 
 
 def test_visitor_tour_page_keeps_constant_queries(client, assert_constant_queries):
