@@ -1,5 +1,6 @@
 """집들이 pages and API: the editor through HTTP, escaping of everything people type, other people's tours,
-rate-limit messages, pins that credit the tour, and constant query counts for every list."""
+rate-limit messages and pins that credit the tour. Query counts: test_tours_queries.py; visitors' shared copies:
+test_tours_shared_copies.py."""
 
 import io
 
