@@ -9,7 +9,8 @@ Visitors (not logged in) see the same listing and the same tour page as every ot
 rendered without the request (no CSRF token, nothing personal) and kept in the shared cache under version stamps
 that the services replace on every change a visitor would notice (community.services.page_versions): a visitor's
 tour page costs no query at all. What lags is said there: a card's counts and the popular order (LIST_SECONDS), a
-tour's view count (PAGE_SECONDS). Members always get a fresh rendering with their own likes, scraps and forms.
+tour's view count (PAGE_SECONDS). Members get their own like, scrap and follow state, the comments and every form
+fresh; only a tour's photos, pins and products come from the shared copy (the same for everyone).
 """
 
 from __future__ import annotations
