@@ -39,7 +39,7 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/8"
 PRODUCT_SCALE = 50  # x ~204 hand-written products = ~10,200
 ORDER_COUNT = 100_000
 CUSTOMERS = 3_000
-BASE_PORT = 8810
+BASE_PORT = int(os.environ.get("BENCH_BASE_PORT", "8810"))  # a shared machine: each user its own range
 GUNICORN_THREADS = 1  # sync workers: measured better tails than gthread x4 on 2 cores (see --threads)
 
 
@@ -431,7 +431,7 @@ def _serve(env: dict[str, str], server: str, workers: int, threads: int) -> tupl
     procs = []
     for port in ports:
         if not _port_free(port):
-            raise RuntimeError(f"port {port} is busy; stop what runs there or set another BASE_PORT")
+            raise RuntimeError(f"port {port} is busy; stop what runs there or set BENCH_BASE_PORT")
         procs.append(
             subprocess.Popen(  # noqa: S603
                 _server_command(server, port, workers, threads),

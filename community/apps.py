@@ -20,3 +20,8 @@ class CommunityConfig(AppConfig):
         from shop.hooks import register_home_section
 
         register_home_section(popular_tours_section)
+
+        # Visitors' shared copies of tour pages follow deletions, cascades included.
+        from community.services.page_versions import connect_page_version_signals
+
+        connect_page_version_signals()

@@ -24,6 +24,7 @@ from typing import Any
 from django.db import transaction
 
 from community.models import CommunityImage
+from community.services.page_versions import image_renditions_ready
 from uploads.images import (
     DISPLAY_WIDTHS,
     IMAGE_EMPTY,
@@ -100,4 +101,5 @@ def image_renditions_make(*, image_id: int) -> CommunityImage | None:
     CommunityImage.objects.filter(pk=image.pk).update(**fields)
     for name, value in fields.items():
         setattr(image, name, value)
+    image_renditions_ready(image_id=image.pk)
     return image

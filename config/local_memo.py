@@ -26,6 +26,12 @@ def get(key: str, load: Callable[[], Any], seconds: float = LOCAL_SECONDS) -> An
     return value
 
 
+def peek(key: str) -> Any:
+    """The value kept for `key` while it is fresh, else None (nothing is loaded)."""
+    entry = _entries.get(key)
+    return entry[1] if entry is not None and entry[0] > time.monotonic() else None
+
+
 def has(key: str) -> bool:
     entry = _entries.get(key)
     return entry is not None and entry[0] > time.monotonic()

@@ -3,7 +3,8 @@
 Cards need the tour, its author and its cover picture (select_related); counts are columns on the tour. The tour
 page loads the tour (with the reader's like/scrap/follow state as EXISTS annotations), its photos with pictures,
 its pins, the pinned products as shop product cards, and the comments with their replies: six queries for any
-number of photos, pins or comments (plus one for the author: who bought through the tour).
+number of photos, pins or comments (plus one for the author: who bought through the tour). The photos, pins and
+products are the same for every reader, so the page view takes them from a shared copy when it has one.
 """
 
 from __future__ import annotations
@@ -305,9 +306,11 @@ def _comments(tour: Tour) -> list[TourComment]:
     )
 
 
-def tour_page(*, tour_id: int, user: Any = None) -> TourPage:
+def tour_page(*, tour_id: int, user: Any = None, with_content: bool = True) -> TourPage:
     """A tour for its reader: published and visible, or the author's own (drafts and hidden ones too).
 
+    Without `with_content` the photos, pins and products are left out (tour_content loads them when needed): for
+    the action bar, the comments, and a page whose content comes from the shared copy.
     Raises DomainError(404) otherwise, so another person's draft looks like nothing at all.
     """
     member = _user_or_none(user)
@@ -315,20 +318,17 @@ def tour_page(*, tour_id: int, user: Any = None) -> TourPage:
     is_author = tour is not None and member is not None and tour.author_id == member.pk
     if tour is None or not (is_author or (tour.is_published and not tour.is_hidden)):
         raise DomainError(_(TOUR_NOT_FOUND), code="not_found", http_status=404)
-    photos, products = _photos_with_pins(tour)
+    photos, products = _photos_with_pins(tour) if with_content else ([], [])
     page = TourPage(tour=tour, photos=photos, products=products, comments=_comments(tour), is_author=is_author)
     if is_author and tour.is_published:
         page.buyers = tour_buyer_counts(tours=[tour])[tour.pk]
     return page
 
 
-def tour_for_visitor(*, tour_id: int) -> Tour:
-    """A published, visible tour with author and cover, for a visitor's page whose body comes from the cache
-    (one query). Raises DomainError 404."""
-    tour = _tour_queryset(None).filter(pk=tour_id, status=Tour.Status.PUBLISHED, is_hidden=False).first()
-    if tour is None:
-        raise DomainError(_(TOUR_NOT_FOUND), code="not_found", http_status=404)
-    return tour
+def tour_content(*, tour: Tour) -> TourPage:
+    """The tour's photos with their pins and 이 집의 제품, for the content part of its page (three queries)."""
+    photos, products = _photos_with_pins(tour)
+    return TourPage(tour=tour, photos=photos, products=products)
 
 
 def tour_for_editor(*, tour_id: int, user: User) -> TourPage:

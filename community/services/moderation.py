@@ -19,9 +19,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from community.models import CommunityBan, Moderated, Report
+from community.models import CommunityBan, Moderated, Report, Tour, TourComment
 from community.ratelimit import ratelimit_hit
 from community.selectors.moderation import content_author_id
+from community.services.page_versions import tour_changed
 from config.errors import DomainError
 
 BANNED = gettext_noop("커뮤니티 이용이 제한된 계정이에요. {until} 글을 쓸 수 없어요.")
@@ -125,8 +126,20 @@ def report_create(*, reporter, target: Moderated, reason: str, detail: str = "")
         raise DomainError(_(REPORT_TWICE), code="already_reported", http_status=409) from None
     model = type(target)
     model.objects.filter(pk=target.pk).update(report_count=F("report_count") + 1)
-    model.objects.filter(pk=target.pk, is_hidden=False, report_count__gte=auto_hide_threshold()).update(is_hidden=True)
+    hidden = model.objects.filter(pk=target.pk, is_hidden=False, report_count__gte=auto_hide_threshold()).update(
+        is_hidden=True
+    )
+    if hidden:
+        _shown_changed(target)
     return report
+
+
+def _shown_changed(target: Moderated) -> None:
+    """Content appeared or disappeared: the copies of tour pages visitors share must follow (page_versions)."""
+    if isinstance(target, Tour):
+        tour_changed(tour_id=target.pk, listing=True)
+    elif isinstance(target, TourComment):
+        tour_changed(tour_id=target.tour_id)
 
 
 def write_check_for_reports(*, user) -> None:
@@ -169,6 +182,7 @@ def moderation_decide(*, moderator, target: Moderated, action: str, now: datetim
         resolution=Report.Resolution.OPEN,
     ).update(resolution=resolution, resolved_by=moderator, resolved_at=now)
     target.refresh_from_db(fields=["is_hidden", "report_count"])
+    _shown_changed(target)
     return target
 
 

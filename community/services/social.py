@@ -31,6 +31,7 @@ from accounts.models import User
 from community.models import Follow, Tour, TourComment, TourLike, TourScrap, TourView
 from community.models.tours import COMMENT_MAX
 from community.ratelimit import ratelimit_hit
+from community.services.page_versions import tour_changed
 from community.services.tours import TOUR_NOT_FOUND, plain_text
 from config.errors import DomainError
 from feed.models import FeedItem
@@ -133,6 +134,7 @@ def tour_like_set(*, tour_id: int, user: User, liked: bool) -> bool:
         if existing is not None:
             existing.delete()
             Tour.objects.filter(pk=tour.pk).update(like_count=F("like_count") - 1)
+            tour_changed(tour_id=tour.pk)
             _popularity_remove(tour_id=tour.pk, at=existing.created_at, weight=WEIGHT_LIKE)
         return False
     if existing is not None:
@@ -144,6 +146,7 @@ def tour_like_set(*, tour_id: int, user: User, liked: bool) -> bool:
     except IntegrityError:  # the same person's other tap won the race
         return True
     Tour.objects.filter(pk=tour.pk).update(like_count=F("like_count") + 1)
+    tour_changed(tour_id=tour.pk)
     _popularity_add(tour_id=tour.pk, at=now, weight=WEIGHT_LIKE)
     # Unlike-and-like-again must not flood the author's feed: one note per person, tour and day.
     if cache.add(f"community:notified-like:{tour.pk}:{user.pk}:{timezone.localdate(now)}", 1, 86400):
@@ -166,6 +169,7 @@ def tour_scrap_set(*, tour_id: int, user: User, scrapped: bool) -> bool:
         if existing is not None:
             existing.delete()
             Tour.objects.filter(pk=tour.pk).update(scrap_count=F("scrap_count") - 1)
+            tour_changed(tour_id=tour.pk)
             _popularity_remove(tour_id=tour.pk, at=existing.created_at, weight=WEIGHT_SCRAP)
         return False
     if existing is not None:
@@ -177,6 +181,7 @@ def tour_scrap_set(*, tour_id: int, user: User, scrapped: bool) -> bool:
     except IntegrityError:
         return True
     Tour.objects.filter(pk=tour.pk).update(scrap_count=F("scrap_count") + 1)
+    tour_changed(tour_id=tour.pk)
     _popularity_add(tour_id=tour.pk, at=now, weight=WEIGHT_SCRAP)
     return True
 
@@ -214,6 +219,7 @@ def tour_comment_create(*, tour_id: int, author: User, body: str, parent_id: int
     comment.full_clean(exclude=["tour", "author", "parent"])
     comment.save()
     Tour.objects.filter(pk=tour.pk).update(comment_count=F("comment_count") + 1)
+    tour_changed(tour_id=tour.pk)
     if author.pk != tour.author_id:
         _popularity_add(tour_id=tour.pk, at=now, weight=WEIGHT_COMMENT)
     link = f"{tour.get_absolute_url()}#comment-{comment.pk}"

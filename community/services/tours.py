@@ -25,6 +25,7 @@ from community.images import image_store
 from community.models import Tour, TourPhoto, TourPin
 from community.models.tours import BODY_MAX, CAPTION_MAX, TITLE_MAX
 from community.ratelimit import ratelimit_hit
+from community.services.page_versions import tour_changed
 from config.errors import DomainError
 from shop.selectors.catalog import product_cards
 
@@ -79,6 +80,8 @@ def plain_text(value: Any, *, multiline: bool) -> str:
 
 
 def _own(*, tour_id: int, user: User, lock: bool = False) -> Tour:
+    """The user's own tour. `lock` is for a write: the row is locked, and if the transaction commits the copies
+    visitors share are replaced (the listing's too when the tour is published)."""
     qs = Tour.objects.filter(pk=tour_id)
     if lock:
         qs = qs.select_for_update(of=("self",))
@@ -87,6 +90,8 @@ def _own(*, tour_id: int, user: User, lock: bool = False) -> Tour:
         raise DomainError(_(TOUR_NOT_FOUND), code="not_found", http_status=404)
     if tour.author_id != user.pk:
         raise DomainError(_(TOUR_NOT_YOURS), code="forbidden", http_status=403)
+    if lock:
+        tour_changed(tour_id=tour.pk, listing=tour.is_published)
     return tour
 
 
@@ -366,6 +371,7 @@ def tour_publish(*, tour_id: int, user: User) -> Tour:
         tour.cover_id = photos[0]
         fields.append("cover")
     tour.save(update_fields=fields)
+    tour_changed(tour_id=tour.pk, listing=True)
     return tour
 
 

@@ -5,23 +5,20 @@ htmx requests get the named partial of their page (always with Vary: HX-Request)
 next to what the person did (a form error or a message), never as a 500: another person's tour answers 403, a
 missing or unpublished one 404, a rate limit its message.
 
-Visitors (not logged in) see the same listing results and the same tour body as every other visitor, so those
-fragments are rendered without the request (no CSRF token, nothing personal) and kept in the shared cache with a
-short life: LIST_SECONDS for listings (a new like or tour shows within that time), and for a tour's body a key
-that changes with every edit (updated_at) and with the catalog version, so only hidden products and moderation
-lag, by at most CONTENT_SECONDS. Members always get a fresh rendering with their own likes, scraps and forms.
+Visitors (not logged in) see the same listing and the same tour page as every other visitor, so those pages are
+rendered without the request (no CSRF token, nothing personal) and kept in the shared cache under version stamps
+that the services replace on every change a visitor would notice (community.services.page_versions): a visitor's
+tour page costs no query at all. What lags is said there: a card's counts and the popular order (LIST_SECONDS), a
+tour's view count (PAGE_SECONDS). Members get their own like, scrap and follow state, the comments and every form
+fresh; only a tour's photos, pins and products come from the shared copy (the same for everyone).
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache, caches
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -30,51 +27,32 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from community.models import Tour
+from community.page_cache import stamped_copy
 from community.selectors import tours as selectors
 from community.services import social
+from community.services.page_versions import LISTING_KEY, tour_stamp_key
+from community.services.tours import TOUR_NOT_FOUND
 from config.errors import DomainError
 from shop.cart_session import request_cart_or_create
 from shop.services.cart import cart_attribution_set
 from shop.services.catalog import catalog_version_get
 
-logger = logging.getLogger(__name__)
-
 PAGE_SIZE = 20
 LIST_SECONDS = 30
-CONTENT_SECONDS = 300
-COMMENTS_SECONDS = 60
-NEAR_SECONDS = 5  # this process's copy in front of the shared cache
+PAGE_SECONDS = 300
 LIST_TEMPLATE = "community/tours/list.html"
 DETAIL_TEMPLATE = "community/tours/detail.html"
+UNTITLED = gettext_lazy("제목 없는 집들이")
 
 
-def _cached_html(key: str, seconds: int, render: Callable[[], str]) -> SafeString:
-    """This process's copy (NEAR_SECONDS), else the shared copy, else render and share; a dead cache renders."""
-    near = caches["local"]
-    html = near.get(key)
-    if html is None:
-        try:
-            html = cache.get(key)
-        except Exception:
-            logger.warning("shared cache unavailable for %s", key, exc_info=True)
-        if html is None:
-            html = render()
-            try:
-                cache.set(key, html, seconds)
-            except Exception:
-                logger.warning("shared cache unavailable for %s", key, exc_info=True)
-        near.set(key, html, min(seconds, NEAR_SECONDS))
-    return mark_safe(html)  # noqa: S308 (our own auto-escaped template output)
-
-
-def _key(*parts: Any) -> str:
-    return hashlib.sha256("|".join(str(p) for p in (get_language(), *parts)).encode()).hexdigest()
+def _shared(html: str) -> Any:
+    return mark_safe(html)  # noqa: S308 (our own auto-escaped template output, rendered for every visitor)
 
 
 def _vary(response: HttpResponse) -> HttpResponse:
@@ -113,41 +91,58 @@ def tour_list(request: HttpRequest) -> HttpResponse:
     """집들이 listing (also the community home): popular / newest / following, with facet filters and 더 보기."""
     filters = selectors.TourFilters.from_query(request.GET)
     page_param = request.GET.get("page", "")[:8]
-    partial = "tour-items" if request.GET.get("more") else "tour-results"
+    if request.htmx and not request.htmx.boosted:
+        partial = "tour-items" if request.GET.get("more") else "tour-results"
+    else:
+        partial = "list-page"
 
-    def results_context() -> dict[str, Any]:
+    def context() -> dict[str, Any]:
         page = Paginator(selectors.tours_for_listing(filters=filters, user=request.user), PAGE_SIZE).get_page(
             page_param
         )
-        tours = _mark_scrapped(request, list(page.object_list))
-        return {"filters": filters, "page_obj": page, "tours": tours, "querystring": filters.querystring()}
+        return {
+            "filters": filters,
+            "page_obj": page,
+            "tours": _mark_scrapped(request, list(page.object_list)),
+            "querystring": filters.querystring(),
+            "sorts": [
+                (selectors.SORT_POPULAR, _("인기")),
+                (selectors.SORT_NEW, _("최신")),
+                (selectors.SORT_FOLLOWING, _("팔로잉")),
+            ],
+            **selectors.facet_choices(),
+        }
 
-    shared = not request.user.is_authenticated and filters.sort != selectors.SORT_FOLLOWING
-    results_html = None
-    if shared:
-        key = "community:tour-list:" + _key(partial, filters.querystring(), page_param)
-        results_html = _cached_html(
-            key, LIST_SECONDS, lambda: render_to_string(f"{LIST_TEMPLATE}#{partial}", results_context())
+    if request.user.is_authenticated or filters.sort == selectors.SORT_FOLLOWING:
+        template = LIST_TEMPLATE if partial == "list-page" else f"{LIST_TEMPLATE}#{partial}"
+        return _vary(TemplateResponse(request, template, context()))
+    html = _shared(
+        stamped_copy(
+            key_parts=("tour-list", partial, filters.querystring(), page_param),
+            stamp_key=LISTING_KEY,
+            seconds=LIST_SECONDS,
+            render=lambda: render_to_string(f"{LIST_TEMPLATE}#{partial}", context()),
         )
-    if request.htmx and not request.htmx.boosted:
-        if results_html is not None:
-            return _vary(HttpResponse(results_html))
-        return _vary(TemplateResponse(request, f"{LIST_TEMPLATE}#{partial}", results_context()))
-    context = {
-        "filters": filters,
-        "results_html": results_html,
-        "sorts": [
-            (selectors.SORT_POPULAR, _("인기")),
-            (selectors.SORT_NEW, _("최신")),
-            (selectors.SORT_FOLLOWING, _("팔로잉")),
-        ],
-        **selectors.facet_choices(),
-        **({} if shared else results_context()),
-    }
-    return _vary(TemplateResponse(request, LIST_TEMPLATE, context))
+    )
+    if partial != "list-page":
+        return _vary(HttpResponse(html))
+    return _vary(TemplateResponse(request, LIST_TEMPLATE, {"page_html": html}))
 
 
 # --------------------------------------------------------------------------------------------------- the tour
+
+
+def _head(tour: Tour) -> dict[str, Any]:
+    """The page title and, for a published tour, its share card: plain strings, cached with a visitor's copy."""
+    share = None
+    if tour.is_published:
+        share = {
+            "title": tour.title,
+            "description": (tour.body or tour.title)[:200],
+            "image": tour.cover.src if tour.cover else "",
+            "url": tour.get_absolute_url(),
+        }
+    return {"page_title": tour.title or str(UNTITLED), "share": share}
 
 
 @require_safe
@@ -155,40 +150,40 @@ def tour_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return _tour_detail_for_visitor(request, pk)
     try:
-        page = selectors.tour_page(tour_id=pk, user=request.user)
+        page = selectors.tour_page(tour_id=pk, user=request.user, with_content=False)
     except DomainError as exc:
         _raise_for_access(exc)
         raise
-    return _vary(TemplateResponse(request, DETAIL_TEMPLATE, {"tourpage": page, "tour": page.tour}))
+    # Photos, pins and products are the same for everybody: members reuse that part of the shared copies.
+    content = stamped_copy(
+        key_parts=("tour-content", pk, catalog_version_get()),
+        stamp_key=tour_stamp_key(pk),
+        seconds=PAGE_SECONDS,
+        render=lambda: render_to_string(
+            f"{DETAIL_TEMPLATE}#tour-content", {"tour": page.tour, "tourpage": selectors.tour_content(tour=page.tour)}
+        ),
+    )
+    context = {"tourpage": page, "tour": page.tour, "content_html": _shared(content), **_head(page.tour)}
+    return _vary(TemplateResponse(request, DETAIL_TEMPLATE, context))
 
 
 def _tour_detail_for_visitor(request: HttpRequest, pk: int) -> HttpResponse:
-    """One query for the tour (its counts are fresh); the body and the comments come from the shared cache."""
-    try:
-        tour = selectors.tour_for_visitor(tour_id=pk)
-    except DomainError as exc:
-        raise Http404(exc.message) from exc
-    loaded: list[selectors.TourPage] = []
+    """The copy every visitor shares, valid until the tour's stamp is replaced (pinned products: the catalog's)."""
 
-    def tourpage() -> selectors.TourPage:
-        if not loaded:
-            loaded.append(selectors.tour_page(tour_id=pk, user=None))
-        return loaded[0]
+    def render() -> dict[str, Any] | None:
+        try:
+            page = selectors.tour_page(tour_id=pk, user=None)
+        except DomainError:
+            return None
+        html = render_to_string(f"{DETAIL_TEMPLATE}#tour-page", {"tour": page.tour, "tourpage": page})
+        return {"html": html, **_head(page.tour)}
 
-    def render(partial: str) -> str:
-        return render_to_string(f"{DETAIL_TEMPLATE}#{partial}", {"tour": tour, "tourpage": tourpage()})
-
-    version = f"{pk}:{tour.updated_at.timestamp()}:{catalog_version_get()}"
-    context = {
-        "tour": tour,
-        "tourpage": selectors.TourPage(tour=tour, photos=[], products=[]),
-        "content_html": _cached_html(
-            "community:tour-content:" + _key(version), CONTENT_SECONDS, lambda: render("tour-content")
-        ),
-        "comments_html": _cached_html(
-            "community:tour-comments:" + _key(pk, tour.comment_count), COMMENTS_SECONDS, lambda: render("comments")
-        ),
-    }
+    copy = stamped_copy(
+        key_parts=("tour", pk, catalog_version_get()), stamp_key=tour_stamp_key(pk), seconds=PAGE_SECONDS, render=render
+    )
+    if copy is None:
+        raise Http404(_(TOUR_NOT_FOUND))
+    context = {"page_html": _shared(copy["html"]), "page_title": copy["page_title"], "share": copy["share"]}
     return _vary(TemplateResponse(request, DETAIL_TEMPLATE, context))
 
 
@@ -218,7 +213,7 @@ def tour_pin_open(request: HttpRequest, pk: int, pin_id: int) -> HttpResponse:
 
 
 def _action_bar(request: HttpRequest, pk: int, error: str = "") -> HttpResponse:
-    page = selectors.tour_page(tour_id=pk, user=request.user)
+    page = selectors.tour_page(tour_id=pk, user=request.user, with_content=False)
     return _vary(
         TemplateResponse(
             request, "community/tours/partials/_actions.html", {"tour": page.tour, "tourpage": page, "error": error}
@@ -263,7 +258,7 @@ def tour_scrap(request: HttpRequest, pk: int) -> HttpResponse:
 def _comments_response(
     request: HttpRequest, pk: int, *, error: str = "", body: str = "", status: int = 200
 ) -> HttpResponse:
-    page = selectors.tour_page(tour_id=pk, user=request.user)
+    page = selectors.tour_page(tour_id=pk, user=request.user, with_content=False)
     context = {"tourpage": page, "tour": page.tour, "comment_error": error, "comment_body": body}
     return _vary(TemplateResponse(request, f"{DETAIL_TEMPLATE}#comments", context, status=status))
 

@@ -1,5 +1,6 @@
 """집들이 pages and API: the editor through HTTP, escaping of everything people type, other people's tours,
-rate-limit messages, pins that credit the tour, and constant query counts for every list."""
+rate-limit messages and pins that credit the tour. Query counts: test_tours_queries.py; visitors' shared copies:
+test_tours_shared_copies.py."""
 
 import io
 
@@ -13,7 +14,6 @@ from shop.models import Cart
 from tests.accounts.factories import UserFactory
 from tests.community.factories import (
     DraftTourFactory,
-    TourCommentFactory,
     TourFactory,
     TourPhotoFactory,
     TourPinFactory,
@@ -385,131 +385,3 @@ def test_home_page_shows_the_popular_tours_strip_and_the_community_tab(client):
 def test_community_tab_is_active_on_community_pages(client):
     html = client.get(reverse("community:tour_list")).content.decode()
     assert f'href="{reverse("community:home")}" class="tabbar__item is-active"' in html
-
-
-# --------------------------------------------------------------------------------------- constant queries
-
-
-def _grow_tours(n: int) -> None:
-    reader = UserFactory(username="reader")
-    for tour in TourFactory.create_batch(n):
-        social.tour_scrap_set(tour_id=tour.pk, user=reader, scrapped=True)
-
-
-def test_listing_keeps_constant_queries(client, assert_constant_queries):
-    """Guards the listing: one query for the page of tours (author and cover joined), one count, one for scraps."""
-    _grow_tours(3)
-    client.force_login(UserFactory(username="reader"))
-
-    def render():
-        assert client.get(reverse("community:tour_list") + "?sort=new").status_code == 200
-
-    assert_constant_queries(render, lambda: _grow_tours(27))
-
-
-def test_listing_for_visitors_keeps_constant_queries(client, assert_constant_queries):
-    _grow_tours(3)
-    assert_constant_queries(lambda: client.get(reverse("community:tour_list")), lambda: _grow_tours(27))
-
-
-def test_my_scraps_keeps_constant_queries(client, assert_constant_queries):
-    """Guards 내 스크랩: scrapped tours with author and cover in one query, whatever their number."""
-    _grow_tours(3)
-    client.force_login(UserFactory(username="reader"))
-
-    def render():
-        response = client.get(reverse("community:my_scraps"))
-        assert response.status_code == 200
-
-    assert_constant_queries(render, lambda: _grow_tours(27))
-
-
-def test_tour_page_comments_and_pins_keep_constant_queries(client, assert_constant_queries):
-    """Guards the tour page: comments with replies, photos, pins and pinned products are a fixed set of queries."""
-    tour = TourFactory()
-    client.force_login(tour.author)
-
-    def grow(n: int) -> None:
-        for _ in range(n):
-            top = TourCommentFactory(tour=tour)
-            TourCommentFactory(tour=tour, parent=top)
-            TourPinFactory(photo=TourPhotoFactory(tour=tour))
-
-    grow(3)
-    assert_constant_queries(lambda: client.get(tour.get_absolute_url()), lambda: grow(27))
-
-
-def test_comments_partial_keeps_constant_queries(client, assert_constant_queries):
-    tour = TourFactory()
-    client.force_login(UserFactory())
-    url = reverse("community:tour_comment_create", args=[tour.pk])
-
-    def grow(n: int) -> None:
-        for _ in range(n):
-            TourCommentFactory(tour=tour, parent=TourCommentFactory(tour=tour))
-
-    grow(3)
-    assert_constant_queries(lambda: _htmx(client, "post", url, {"body": ""}), lambda: grow(27))
-
-
-def test_editor_keeps_constant_queries(client, assert_constant_queries):
-    tour = DraftTourFactory()
-    client.force_login(tour.author)
-
-    def grow(n: int) -> None:
-        for _ in range(n):
-            TourPinFactory(photo=TourPhotoFactory(tour=tour))
-
-    grow(2)
-    assert_constant_queries(lambda: client.get(reverse("community:tour_edit", args=[tour.pk])), lambda: grow(20))
-
-
-def test_following_and_my_tours_keep_constant_queries(client, assert_constant_queries):
-    me = UserFactory()
-    client.force_login(me)
-
-    def grow(n: int) -> None:
-        for _ in range(n):
-            host = TourFactory().author
-            social.follow_set(follower=me, followee_id=host.pk, following=True)
-            TourFactory(author=me)
-            DraftTourFactory(author=me)
-
-    grow(2)
-    assert_constant_queries(lambda: client.get(reverse("community:my_following")), lambda: grow(15))
-    assert_constant_queries(lambda: client.get(reverse("community:my_tours")), lambda: grow(15))
-
-
-def test_api_list_keeps_constant_queries(client, assert_constant_queries):
-    _grow_tours(3)
-    assert_constant_queries(lambda: client.get("/api/community/tours/"), lambda: _grow_tours(20))
-
-
-# ------------------------------------------------------------------------------------- visitors' shared copies
-
-
-def test_visitor_tour_page_reuses_the_cached_body_and_shows_an_edit_at_once(client, count_queries):
-    """A second visitor costs the tour row only (no photo, pin, product or comment query); an edit changes the key."""
-    pin = TourPinFactory(product=ProductFactory(name="라탄 조명"))
-    tour = pin.tour
-    first = count_queries(lambda: client.get(tour.get_absolute_url()))
-    again = count_queries(lambda: client.get(tour.get_absolute_url()))
-    assert again <= first - 5
-    from community.services import tours as services
-
-    services.tour_photo_caption_set(tour_id=tour.pk, user=tour.author, photo_id=pin.photo_id, caption="새 설명이에요")
-    assert "새 설명이에요" in client.get(tour.get_absolute_url()).content.decode()
-    social.tour_comment_create(tour_id=tour.pk, author=UserFactory(), body="방금 단 댓글")
-    assert "방금 단 댓글" in client.get(tour.get_absolute_url()).content.decode()
-
-
-def test_visitor_listing_is_shared_but_a_member_sees_their_own_scraps(client):
-    tour = TourFactory()
-    reader = UserFactory()
-    social.tour_scrap_set(tour_id=tour.pk, user=reader, scrapped=True)
-    visitor_html = client.get(reverse("community:tour_list")).content.decode()
-    assert "스크랩 취소" not in visitor_html
-    client.force_login(reader)
-    member_html = client.get(reverse("community:tour_list")).content.decode()
-    assert "스크랩 취소" in member_html
-    assert "csrfmiddlewaretoken" in member_html

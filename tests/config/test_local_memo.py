@@ -29,6 +29,14 @@ def test_this_process_sees_its_own_edit_at_once():
     assert local_memo.get("k", lambda: "reloaded") == "reloaded"
 
 
+def test_peek_gives_a_fresh_value_and_loads_nothing():
+    assert local_memo.peek("k") is None
+    local_memo.set("k", "v1", seconds=0)
+    assert local_memo.peek("k") is None
+    local_memo.set("k", "v2")
+    assert local_memo.peek("k") == "v2"
+
+
 def test_the_memo_never_grows_past_its_bound(monkeypatch):
     monkeypatch.setattr(local_memo, "MAX_ENTRIES", 3)
     for n in range(10):
