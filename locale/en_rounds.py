@@ -58,7 +58,7 @@ TRANSLATIONS: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "%(category)s는 주로 어디서 사세요?": "Where do you usually buy %(category)s?",
     "%(category)s은(는) 주로 어디서 사세요?": "Where do you usually buy %(category)s?",
     "거기서 사는 가장 큰 이유는요?": "What's the main reason you buy it there?",
-    "동네가게에 바라는 점이 있으면 적어 주세요.": "Anything you'd like from 동네가게? Tell us here.",
+    "동네가게에 바라는 점이 있으면 적어 주세요.": "Anything you'd like from Donggeu? Tell us here.",
     "잠깐 답해 주시면 더 잘 챙길게요.": "A quick answer helps us look after you better.",
     "설문을 만들었어요. 내용을 확인하고 보내 주세요.": "Survey created. Check it, then send it.",
     "%(count)s명에게 설문을 보냈어요.": "Survey sent to %(count)s customers.",

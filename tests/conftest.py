@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -65,6 +66,9 @@ def _fast_and_isolated(settings, tmp_path) -> Iterator[None]:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     _empty_caches()
+    # A request through the test client leaves its language active in the thread (LocaleMiddleware never resets
+    # it): every test starts in the mall's own language, whatever ran before.
+    translation.activate(settings.LANGUAGE_CODE)
     return
 
 
