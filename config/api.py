@@ -5,21 +5,45 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import DomainError
+from config.ratelimit import RateLimited
 
 logger = logging.getLogger(__name__)
 
 
 SERVER_ERROR = "서버에서 문제가 생겼어요. 잠시 후 다시 시도해 주세요."
+NOT_FOUND = gettext_noop("찾는 주소가 없어요.")
+API_PREFIX = "/api/"
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: a path under /api/ that matches no view (e.g. a non-numeric id) answers JSON like the API."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": _(NOT_FOUND)}, status=status.HTTP_404_NOT_FOUND)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: an error outside DRF's handler (middleware, URL resolving) still answers JSON under /api/."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": SERVER_ERROR}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+    return defaults.server_error(request)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
-        return Response({"detail": exc.message, "code": exc.code}, status=exc.http_status)
+        response = Response({"detail": exc.message, "code": exc.code}, status=exc.http_status)
+        if isinstance(exc, RateLimited):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail={"non_field_errors": exc.messages})
     response = drf_exception_handler(exc, context)

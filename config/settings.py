@@ -222,7 +222,10 @@ BEAT_HEARTBEAT_SECONDS = env.int("BEAT_HEARTBEAT_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE["config-heartbeat"] = {"task": "config.heartbeat", "schedule": BEAT_HEARTBEAT_SECONDS}
 CELERY_IMPORTS = ("config.tasks",)
 # CRM household essentials: "세제 떨어질 때 됐죠?" feed reminders for the current run, daily at 10:00 Seoul.
-CELERY_BEAT_SCHEDULE["crm-essentials-remind"] = {"task": "crm.essentials_remind", "schedule": crontab(hour=10, minute=0)}
+CELERY_BEAT_SCHEDULE["crm-essentials-remind"] = {
+    "task": "crm.essentials_remind",
+    "schedule": crontab(hour=10, minute=0),
+}
 CELERY_IMPORTS += ("crm.tasks_households",)
 # CRM segmentation (crm.tasks): a full recompute nightly and an incremental run every 15 minutes. With a broker, beat
 # keeps its schedule in the database (django-celery-beat): these entries are written there once, then admins change
@@ -309,7 +312,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 24,
@@ -320,7 +323,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "동네가게 mall API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request and response shapes apart: a request's required text fields say minLength 1, read-only ones vanish.
+    "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# How many of our own reverse proxies (nginx) stand in front of the app, each appending the peer's address to
+# X-Forwarded-For: the brute-force limits count per visitor address (config.ratelimit.client_ip).
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
 
 LOGGING = {
     "version": 1,
