@@ -57,10 +57,15 @@ messages: $(VENV)/.dev-installed
 	$(BIN)/python locale/fill_en.py
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
+# The team's habits (STYLE.md §12; .pre-commit-config.yaml runs the same tools on each commit).
 check: $(VENV)/.dev-installed
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	git ls-files -z '*.py' ':!:*/migrations/*' | xargs -0 $(BIN)/django-upgrade --target-version 5.2 --check
+	$(BIN)/djlint templates --lint
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3*

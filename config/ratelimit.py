@@ -59,7 +59,7 @@ def client_ip(request: HttpRequest) -> str:
     """The visitor's address: REMOTE_ADDR, or behind our own proxies (DJANGO_PROXY_COUNT of them, each appending
     to X-Forwarded-For) the entry the outermost one added; entries further left are the client's to invent."""
     proxies = settings.PROXY_COUNT
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",") if part.strip()]
     if proxies and len(forwarded) >= proxies:
         return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or "unknown"

@@ -181,9 +181,9 @@ def _render(
         greeting_id=greeting.pk,
         text=mark_safe(text),  # noqa: S308 (template and values escaped above)
         photo_url=greeting.photo.url if greeting.photo else "",
-        benefit_rule_id=rule.pk if show_benefit else None,
-        benefit_name=rule.name if show_benefit else "",
-        benefit_label=rule.discount_label if show_benefit else "",
+        benefit_rule_id=rule.pk if show_benefit else None,  # type: ignore[union-attr]
+        benefit_name=rule.name if show_benefit else "",  # type: ignore[union-attr]
+        benefit_label=rule.discount_label if show_benefit else "",  # type: ignore[union-attr]
         dismiss_key=f"{today.isoformat()}-g{greeting.pk}",
         benefit_held_back=held_back,
     )

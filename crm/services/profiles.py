@@ -105,7 +105,7 @@ def profiles_insert(
 
     profile, user, household = sql.table(CustomerProfile), sql.table(User), sql.table(Household)
     order, line, product = sql.table(Order), sql.table(OrderLine), sql.table(Product)
-    essentials_join, essentials_columns, essentials_values = "", "0, 0, 0, NULL", {}
+    essentials_join, essentials_columns, essentials_values = "", "0, 0, 0, NULL", {}  # type: ignore[var-annotated]
     if with_essentials:
         essentials_join, essentials_columns, essentials_values = profile_essentials_sql(
             user_scope=customer_scope("ue.id", id_range=id_range, user_ids=user_ids)

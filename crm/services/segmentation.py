@@ -361,7 +361,7 @@ def segmentation_incremental_execute(*, run_id: int) -> None:
                     breakpoints=breakpoints,
                     user_ids=batch,
                 )
-                SegmentMembership.objects.filter(run_id=base.pk, user_id__in=batch).delete()
+                SegmentMembership.objects.filter(run_id=base.pk, user_id__in=batch).delete()  # type: ignore[misc]
             if user_ids:
                 essentials_compute(run=base, today=today, user_ids=user_ids)
             notes = memberships_build(run_id=base.pk, now=moment, user_ids=user_ids)

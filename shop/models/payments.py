@@ -26,11 +26,9 @@ class Payment(models.Model):
 
     order = models.OneToOneField("shop.Order", verbose_name=_("주문"), related_name="payment", on_delete=models.CASCADE)
     provider = models.CharField(_("결제 대행"), max_length=30)
-    method = models.CharField(_("결제 수단"), max_length=20, choices=PaymentMethod.choices)
+    method = models.CharField(_("결제 수단"), max_length=20, choices=PaymentMethod)
     amount = models.PositiveIntegerField(_("금액(원)"))
-    status = models.CharField(
-        _("결제 상태"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.REQUESTED
-    )
+    status = models.CharField(_("결제 상태"), max_length=20, choices=PaymentStatus, default=PaymentStatus.REQUESTED)
     provider_ref = models.CharField(_("결제 대행 거래 번호"), max_length=64, blank=True)
     message = models.CharField(_("결제 대행 메시지"), max_length=200, blank=True)
     bank_name = models.CharField(_("입금 은행"), max_length=30, blank=True)

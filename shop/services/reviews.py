@@ -140,7 +140,7 @@ def review_create(
         raise DomainError(_(REVIEW_ALREADY_WRITTEN), code="review_exists", http_status=409) from exc
     for index, (content, width, height) in enumerate(cleaned):
         photo = ReviewPhoto(review=review, width=width, height=height, sort_order=index)
-        photo.image.save(content.name, content, save=False)
+        photo.image.save(content.name, content, save=False)  # type: ignore[arg-type]
         photo.save()
     product_rating_refresh(product_id=line.product_id)
     return review
