@@ -33,13 +33,13 @@ import urllib.request
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-RESULTS = BASE_DIR / "bench" / "results" / "pages.json"
+RESULTS = BASE_DIR / os.environ.get("BENCH_RESULTS", "bench/results/pages.json")
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/donggeu_bench"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/8"
 PRODUCT_SCALE = 50  # x ~204 hand-written products = ~10,200
 ORDER_COUNT = 100_000
 CUSTOMERS = 3_000
-BASE_PORT = 8810
+BASE_PORT = int(os.environ.get("BENCH_PORT", "8810"))  # the first server port (daphne: one port per worker)
 GUNICORN_THREADS = 1  # sync workers: measured better tails than gthread x4 on 2 cores (see --threads)
 
 
@@ -522,11 +522,14 @@ def main() -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2))
     print(f"server: {server}; {args.clients} concurrent clients, {args.seconds:.0f} s per page")
-    print(f"{'page':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    print("(<page>/new: a first-time visitor without cookies on every request)")
+    print(f"{'page':<14}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for page, row in results["pages"].items():
-        print(f"{page:<10}{row['rps']:>9.1f}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['errors']:>8}")
+        print(f"{page:<14}{row['rps']:>9.1f}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['errors']:>8}")
     print("first render of each distinct URL (before measuring, one client, caches cold):")
     for page, row in results["pages"].items():
+        if page.endswith("/new"):
+            continue
         first = row["first_render"]
         print(f"  {page:<10}{first['urls']:>6} URLs  p50 {first['p50_ms']:.1f} ms  p99 {first['p99_ms']:.1f} ms")
     print(f"load average (1/5/15 min) before {load_before}, after {os.getloadavg()}: other work on the machine")
