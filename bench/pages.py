@@ -457,6 +457,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="server processes (default: one per CPU core)")
     parser.add_argument("--threads", type=int, default=GUNICORN_THREADS, help="threads per gunicorn worker")
     parser.add_argument("--pages", default="home,category,product,search,tours,tour")
+    parser.add_argument(
+        "--warm-limit", type=int, default=0, help="first render at most this many URLs of a page kind (0: all)"
+    )
     args = parser.parse_args()
     args.workers = args.workers or os.cpu_count() or 2
     if args.command == "seed":
@@ -495,6 +498,8 @@ def main() -> None:
                 env["DATABASE_URL"],
                 "--pages",
                 args.pages,
+                "--warm-limit",
+                str(args.warm_limit),
             ],
             cwd=BASE_DIR,
             env=env,

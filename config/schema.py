@@ -41,11 +41,27 @@ class AutoSchema(SpectacularAutoSchema):
         operation = super().get_operation(*args, **kwargs)
         if operation is None:
             return None
+        self._filters_take_a_value(operation)
         responses = operation["responses"]
         for code in self._error_codes(operation):
             if code not in responses:
                 responses[code] = self._get_response_for_code(ApiErrorSerializer, code)
         return operation
+
+    def _filters_take_a_value(self, operation: dict[str, Any]) -> None:
+        """config.api.StrictFilterBackend refuses an empty filter: a text filter's schema says minLength 1."""
+        from config.api import StrictFilterBackend
+
+        if not any(issubclass(backend, StrictFilterBackend) for backend in getattr(self.view, "filter_backends", ())):
+            return
+        filterset_class = getattr(self.view, "filterset_class", None)
+        names = (
+            set(filterset_class.base_filters) if filterset_class else set(getattr(self.view, "filterset_fields", ()))
+        )
+        for parameter in operation.get("parameters", []):
+            schema = parameter.get("schema", {})
+            if parameter["in"] == "query" and parameter["name"] in names and schema.get("type") == "string":
+                schema.setdefault("minLength", 1)
 
     def _error_codes(self, operation: dict[str, Any]) -> list[str]:
         parameters = operation.get("parameters", [])
