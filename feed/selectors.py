@@ -100,7 +100,10 @@ def shell_for_new_visitor(*, visitor_id: UUID) -> dict[str, Any]:
     """What shell_cache_get would find for an id minted in this request, without asking: no feed items and no
     earlier visit can exist for it yet. A first-time visitor costs no query and one cache write, which saves the
     same visitor's second page those two queries (the badge's shorter lifetime bounds both entries)."""
-    values = {unread_cache_key(user_id=None, visitor_id=visitor_id): 0, previous_seen_cache_key(visitor_id): (None,)}
+    values: dict[str, Any] = {previous_seen_cache_key(visitor_id): (None,)}
+    unread_key = unread_cache_key(user_id=None, visitor_id=visitor_id)
+    if unread_key is not None:
+        values[unread_key] = 0
     try:
         cache.set_many(values, UNREAD_CACHE_SECONDS)
     except Exception:
