@@ -184,7 +184,8 @@ class OrderDetailSerializer(OrderSerializer):
 class CheckoutChangedSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
-    changes = serializers.ListField(child=serializers.CharField())
+    # Only when the cart changed under the shopper (prices, stock); other conflicts (points, coupons) have none.
+    changes = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 class ErrorSerializer(serializers.Serializer):
