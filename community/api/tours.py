@@ -124,7 +124,7 @@ class TourFactsSerializer(serializers.Serializer):
     size_pyeong = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=300)
     style = serializers.ChoiceField(choices=Tour.Style.choices, required=False, allow_blank=True)
     household = serializers.ChoiceField(choices=Tour.Household.choices, required=False, allow_blank=True)
-    budget = serializers.IntegerField(required=False, allow_null=True)
+    budget = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2_000_000_000)
 
 
 LIST_PARAMETERS = [
