@@ -84,7 +84,10 @@ def failures_check(*pairs: tuple[Limit, str]) -> None:
         for limit, subject in pairs:
             count_key, since_key = _keys(limit, subject)
             if (cache.get(count_key) or 0) >= limit.limit:
-                raise RateLimited(retry_after=_wait(limit, since_key, now))
+                wait = _wait(limit, since_key, now)
+                if wait > 0:
+                    raise RateLimited(retry_after=wait)
+                cache.delete_many([count_key, since_key])  # the window is over by our clock: a fresh start
     except RateLimited:
         raise
     except Exception:
