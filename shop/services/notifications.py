@@ -208,6 +208,7 @@ def notification_send(
         if order is None:
             return None
         user = order.user
+        notice_make = partial(notice_for_order, order=order, event=event)
     else:
         subscription = (
             Subscription.objects.select_related("user", "product", "address").filter(pk=subscription_id).first()  # type: ignore[misc]
@@ -215,6 +216,7 @@ def notification_send(
         if subscription is None or due_date is None:
             return None
         user = subscription.user
+        notice_make = partial(notice_for_subscription, subscription=subscription, due_date=due_date, event=event)
     if channel not in notification_channels_for(user=user):
         return None  # turned off since the task was queued, or the channel's keys were removed
     notifier = notifiers()[channel]
@@ -224,11 +226,7 @@ def notification_send(
     )
     if not claimed:
         return row
-    notice = (
-        notice_for_order(order=order, event=event)  # type: ignore[arg-type]
-        if order_id is not None
-        else notice_for_subscription(subscription=subscription, due_date=due_date, event=event)
-    )
+    notice = notice_make()
     recipient = notifier.recipient(notice)
     if not recipient:
         return _finish(row, status=NotificationLog.Status.SKIPPED, error=_("받을 주소가 없어요."))

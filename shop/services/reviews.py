@@ -62,11 +62,14 @@ def review_photo_process(*, photo_id: int) -> ReviewPhoto | None:
     photo = ReviewPhoto.objects.filter(pk=photo_id).first()
     if photo is None or photo.is_ready:
         return photo
+    source = photo.image.name
+    if not source:
+        raise FileNotFoundError(f"review photo {photo_id} has no stored upload")
     try:
-        variants = image_variants_make(source=photo.image.name)
+        variants = image_variants_make(source=source)
     except ImageUndecodable:
         logger.warning("review photo %s could not be decoded; removed", photo_id)
-        image_discard(source=photo.image.name)
+        image_discard(source=source)
         photo.delete()
         return None
     fields = {
