@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test smoke bench bench-pages bench-events bench-segmentation bench-campaigns bench-chat messages check lint clean
+.PHONY: run test smoke api-check bench bench-pages bench-events bench-segmentation bench-campaigns bench-chat messages check lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ test: $(VENV)/.dev-installed
 # The embedded-default smoke run that CI adds to the full suite: fresh SQLite, migrate, smoke tests.
 smoke: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest -m smoke $(PYTEST_ARGS)
+
+# Serves the app (DATABASE_URL or a fresh SQLite file, demo data) on API_CHECK_PORT (8170) and runs schemathesis
+# with every check against /api/schema/ as the demo shopper; API_CHECK_EXAMPLES per operation (15).
+api-check: $(VENV)/.dev-installed
+	$(BIN)/python -m tools.api_check $(API_CHECK_ARGS)
 
 bench: bench-pages bench-events bench-segmentation bench-campaigns bench-chat
 
@@ -60,10 +65,15 @@ messages: $(VENV)/.dev-installed
 	$(BIN)/python locale/fill_en.py
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
+# The team's habits (STYLE.md §12; .pre-commit-config.yaml runs the same tools on each commit).
 check: $(VENV)/.dev-installed
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	git ls-files -z '*.py' ':!:*/migrations/*' | xargs -0 $(BIN)/django-upgrade --target-version 5.2 --check
+	$(BIN)/djlint templates --lint
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3*

@@ -3,12 +3,14 @@
 from typing import Any
 
 from django import forms
+from django.contrib.admin import forms as admin_forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.services import HOUSEHOLD_MAX_SIZE, NIGHT_CONSENT_NEEDS_MARKETING
+from accounts.services import HOUSEHOLD_MAX_SIZE, NIGHT_CONSENT_NEEDS_MARKETING, user_authenticate
+from config.ratelimit import RateLimited
 
 PASSWORD_MISMATCH = _("두 비밀번호가 서로 달라요. 다시 입력해 주세요.")
 
@@ -97,7 +99,32 @@ class SignupForm(ConsentFieldsMixin, forms.Form):
         return cleaned
 
 
-class LoginForm(auth_forms.AuthenticationForm):
+class BruteForceLimitedLoginMixin:
+    """Authenticates through accounts.services.user_authenticate, which refuses after too many wrong passwords;
+    the refusal is a form error and `retry_after` tells the view how long (for the Retry-After header)."""
+
+    retry_after: int | None = None
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = user_authenticate(request=self.request, username=username, password=password)
+            except RateLimited as exc:
+                self.retry_after = exc.retry_after
+                raise forms.ValidationError(exc.message, code="rate_limited") from exc
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class AdminLoginForm(BruteForceLimitedLoginMixin, admin_forms.AdminAuthenticationForm):
+    pass
+
+
+class LoginForm(BruteForceLimitedLoginMixin, auth_forms.AuthenticationForm):
     error_messages = {
         "invalid_login": _("아이디 또는 비밀번호가 맞지 않아요. 다시 확인해 주세요."),
         "inactive": _("쉬고 있는 계정이에요. 고객센터로 문의해 주세요."),

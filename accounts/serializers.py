@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from accounts.models import Household, User
+from config.fields import JsonBooleanField, JsonCharField
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
@@ -16,6 +17,8 @@ class MeSerializer(serializers.ModelSerializer):
     marketing_consent = serializers.BooleanField(source="has_marketing_consent", read_only=True)
     night_marketing_consent = serializers.BooleanField(source="has_night_marketing_consent", read_only=True)
     household = HouseholdSerializer(read_only=True)
+    # "" until the shopper says; the schema lists it with the choices (a read-only model field would drop it).
+    gender = serializers.ChoiceField(choices=User.Gender.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = User
@@ -41,10 +44,10 @@ class MeSerializer(serializers.ModelSerializer):
 class MeUpdateSerializer(serializers.Serializer):
     """Fields a PATCH may change; everything is optional and passed on to accounts.services."""
 
-    nickname = serializers.CharField(max_length=30, required=False)
+    nickname = JsonCharField(max_length=30, required=False)
     birth_date = serializers.DateField(required=False, allow_null=True)
     gender = serializers.ChoiceField(choices=[("", "-"), *User.Gender.choices], required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    tracking_opted_out = serializers.BooleanField(required=False)
-    marketing_consent = serializers.BooleanField(required=False)
-    night_marketing_consent = serializers.BooleanField(required=False)
+    phone = JsonCharField(max_length=20, required=False, allow_blank=True)
+    tracking_opted_out = JsonBooleanField(required=False)
+    marketing_consent = JsonBooleanField(required=False)
+    night_marketing_consent = JsonBooleanField(required=False)

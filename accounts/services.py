@@ -8,15 +8,19 @@ consent. Each consent keeps the moment it was given; withdrawing marketing conse
 import datetime as dt
 import re
 
+from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import Token
 
 from accounts.models import INVITE_CODE_ALPHABET, Household, User, new_invite_code
 from config.errors import DomainError
+from config.ratelimit import Limit, attempt_hit, client_ip, failure_record, failures_check, failures_clear
 from config.services import model_update
 
 USERNAME_TAKEN = _("이미 쓰고 있는 아이디예요. 다른 아이디를 골라 주세요.")
@@ -337,3 +341,41 @@ def household_invite_code_rotate(*, household: Household, user: User) -> Househo
     Household.objects.filter(pk=locked.pk).update(invite_code=code)
     locked.invite_code = code
     return locked
+
+
+# --- Brute-force limits on log-in, sign-up and password reset (config.ratelimit, shared cache) ---------------
+
+LOGIN_PER_ACCOUNT = Limit("login-account", limit=10, window_seconds=15 * 60)
+LOGIN_PER_IP = Limit("login-ip", limit=50, window_seconds=15 * 60)  # a shared office or campus network: generous
+SIGNUP_PER_IP = Limit("signup-ip", limit=10, window_seconds=60 * 60)
+PASSWORD_RESET_PER_IP = Limit("password-reset-ip", limit=10, window_seconds=60 * 60)
+PASSWORD_RESET_PER_EMAIL = Limit("password-reset-email", limit=3, window_seconds=60 * 60)
+
+
+def user_authenticate(*, request: HttpRequest, username: str, password: str) -> User | None:
+    """Check a username and password, refusing (RateLimited) after 10 wrong passwords in a row for the account or
+    50 from one address within 15 minutes, even when the password is then right. A success clears the account's
+    count. Returns the user, or None when the credentials are wrong or the account is inactive."""
+    account, address = (LOGIN_PER_ACCOUNT, username), (LOGIN_PER_IP, client_ip(request))
+    failures_check(account, address)
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        failure_record(account, address)
+    else:
+        failures_clear(account)
+    return user
+
+
+def api_token_for(*, user: User) -> Token:
+    token, _created = Token.objects.get_or_create(user=user)
+    return token
+
+
+def signup_attempt(*, request: HttpRequest) -> None:
+    """Count a sign-up submission from this address; RateLimited past 10 an hour (account farming)."""
+    attempt_hit((SIGNUP_PER_IP, client_ip(request)))
+
+
+def password_reset_attempt(*, request: HttpRequest, email: str) -> None:
+    """Count a reset-mail request; RateLimited past 3 an hour for one address book entry or 10 from one IP."""
+    attempt_hit((PASSWORD_RESET_PER_EMAIL, email), (PASSWORD_RESET_PER_IP, client_ip(request)))

@@ -18,6 +18,7 @@ from accounts import selectors, services
 from accounts.forms import HouseholdForm, HouseholdJoinForm, LoginForm, ProfileForm, SignupForm
 from accounts.social import social_providers_configured
 from config.errors import DomainError
+from config.ratelimit import RateLimited
 
 # DomainError codes that belong to one field of the form they came from.
 SIGNUP_ERROR_FIELDS = {
@@ -58,6 +59,13 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("shop:home")
     form = SignupForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            services.signup_attempt(request=request)
+        except RateLimited as exc:
+            form.is_valid()
+            form.add_error(None, exc.message)
+            return _rate_limited(render(request, "accounts/signup.html", _signup_context(request, form)), exc)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -79,11 +87,18 @@ def signup(request: HttpRequest) -> HttpResponse:
                 request, _("%(name)s님, 동네가게에 오신 걸 환영해요. 천천히 둘러보세요.") % {"name": user.nickname}
             )
             return redirect(_safe_next(request) or "shop:home")
-    return render(
-        request,
-        "accounts/signup.html",
-        {"form": form, "next": _safe_next(request) or "", "social_providers": social_providers_configured()},
-    )
+    return render(request, "accounts/signup.html", _signup_context(request, form))
+
+
+def _signup_context(request: HttpRequest, form: SignupForm) -> dict:
+    return {"form": form, "next": _safe_next(request) or "", "social_providers": social_providers_configured()}
+
+
+def _rate_limited(response: HttpResponse, exc: RateLimited) -> HttpResponse:
+    """The page again with the message as a form error, answered 429 with Retry-After."""
+    response.status_code = exc.http_status
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 class LoginView(auth_views.LoginView):
@@ -93,6 +108,13 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "social_providers": social_providers_configured()}
+
+    def form_invalid(self, form: LoginForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.retry_after is not None:
+            response.status_code = RateLimited.http_status
+            response["Retry-After"] = str(form.retry_after)
+        return response
 
 
 class LogoutView(auth_views.LogoutView):
@@ -253,6 +275,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "registration/password_reset_subject.txt"
     extra_email_context = {"site_name": "동네가게"}
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        try:
+            services.password_reset_attempt(request=self.request, email=form.cleaned_data["email"])
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            return _rate_limited(self.form_invalid(form), exc)
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

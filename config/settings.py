@@ -338,8 +338,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["config.api.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 24,
     "EXCEPTION_HANDLER": "config.api.exception_handler",
@@ -349,7 +349,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "동네가게 mall API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request and response shapes apart: a request's required text fields say minLength 1, read-only ones vanish.
+    "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# How many of our own reverse proxies (nginx) stand in front of the app, each appending the peer's address to
+# X-Forwarded-For: the brute-force limits count per visitor address (config.ratelimit.client_ip).
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
 
 LOGGING = {
     "version": 1,

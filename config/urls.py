@@ -4,12 +4,17 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts.forms import AdminLoginForm
 from config.health import healthz
 from config.pages import privacy
 
 admin.site.site_header = "동네가게 관리자"
 admin.site.site_title = "동네가게 관리자"
 admin.site.index_title = "운영 관리"
+admin.site.login_form = AdminLoginForm  # the same brute-force limit as the shop's log-in
+
+handler404 = "config.api.page_not_found"
+handler500 = "config.api.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -1,7 +1,9 @@
 """First-party visitor cookie: every browser gets a random id so anonymous behaviour and nudges have an owner.
 
 Sets `request.visitor_id` (a UUID) and, when the browser had no valid cookie, sends it back with the
-response (1 year, HttpOnly, SameSite=Lax). No personal data is in it.
+response (1 year, HttpOnly, SameSite=Lax). No personal data is in it. `request.visitor_is_new` says the id was
+made for this very request: nothing can be stored under it yet, so the page shell asks nobody (no database, no
+cache) for this visitor's feed or last visit.
 """
 
 import uuid
@@ -30,6 +32,7 @@ class VisitorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         existing = visitor_id_from_cookie(request.COOKIES.get(VISITOR_COOKIE))
         request.visitor_id = existing or uuid.uuid4()
+        request.visitor_is_new = existing is None
         response = self.get_response(request)
         if existing is None and not request.path.startswith(("/static/", "/media/")):
             response.set_cookie(

@@ -25,7 +25,11 @@ def _user(request: HttpRequest):
 
 def shell_context(request: HttpRequest) -> dict[str, Any]:
     """The greeting strip and the unread badge; their per-visitor cached values come in one cache round trip."""
-    prefetched = selectors.shell_cache_get(user=_user(request), visitor_id=getattr(request, "visitor_id", None))
+    user, visitor_id = _user(request), getattr(request, "visitor_id", None)
+    if user is None and visitor_id is not None and getattr(request, "visitor_is_new", False):
+        prefetched = selectors.shell_for_new_visitor(visitor_id=visitor_id)
+    else:
+        prefetched = selectors.shell_cache_get(user=user, visitor_id=visitor_id)
     context: dict[str, Any] = {}
     for part in (greeting_context, unread_context):
         try:

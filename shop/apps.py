@@ -15,9 +15,10 @@ class ShopConfig(AppConfig):
 
         page_context.register(cart_count_context)
 
-        from shop.services.catalog import connect_catalog_cache_signals
+        from shop.services.catalog import connect_catalog_cache_signals, connect_product_page_signals
 
         connect_catalog_cache_signals()
+        connect_product_page_signals()
         user_logged_in.connect(cart_merge_on_login, dispatch_uid="shop_cart_merge_on_login")
 
         # Loyalty's product-page panels: the 찜 heart and the 정기배송 sign-up.

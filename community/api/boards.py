@@ -21,9 +21,10 @@ from rest_framework.views import APIView
 from community.models import BoardComment, BoardPost, Neighbourhood
 from community.selectors.boards import board_comments, board_post_get, board_posts, posts_by_author
 from community.selectors.neighbourhoods import neighbourhood_get, neighbourhoods_nearby
-from community.services.boards import post_delete, post_update
+from community.services.boards import BODY_MAX, TITLE_MAX, post_delete, post_update
 from community.services.moderation import is_moderator
 from config.errors import DomainError
+from config.fields import JsonCharField
 from shop.api.serializers_orders import ErrorSerializer
 
 NEIGHBOURHOOD_NOT_FOUND = gettext_noop("찾을 수 없는 동네예요.")
@@ -99,8 +100,8 @@ class BoardPostEditSerializer(serializers.Serializer):
     """What the author may change; omitted fields keep their value."""
 
     topic = serializers.ChoiceField(choices=BoardPost.Topic.choices, required=False)
-    title = serializers.CharField(required=False, max_length=200, allow_blank=True)
-    body = serializers.CharField(required=False, max_length=10000, allow_blank=True)
+    title = JsonCharField(required=False, max_length=TITLE_MAX)  # a post keeps a title and a body
+    body = JsonCharField(required=False, max_length=BODY_MAX)
 
 
 class NeighbourhoodPostListView(ListAPIView):

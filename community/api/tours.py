@@ -121,10 +121,10 @@ class TourFactsSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
     body = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     home_type = serializers.ChoiceField(choices=Tour.HomeType.choices, required=False, allow_blank=True)
-    size_pyeong = serializers.IntegerField(required=False, allow_null=True)
+    size_pyeong = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=300)
     style = serializers.ChoiceField(choices=Tour.Style.choices, required=False, allow_blank=True)
     household = serializers.ChoiceField(choices=Tour.Household.choices, required=False, allow_blank=True)
-    budget = serializers.IntegerField(required=False, allow_null=True)
+    budget = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2_000_000_000)
 
 
 LIST_PARAMETERS = [
@@ -137,6 +137,18 @@ LIST_PARAMETERS = [
     OpenApiParameter("size", OpenApiTypes.STR, enum=list(selectors.SIZE_BANDS), description="평수 구간"),
     OpenApiParameter("budget", OpenApiTypes.STR, enum=list(selectors.BUDGET_BANDS), description="예산 구간"),
 ]
+
+
+class TourListQuerySerializer(serializers.Serializer):
+    """The API refuses a facet value outside LIST_PARAMETERS' enums, an empty one too (the page ignores them, for
+    old shared links)."""
+
+    sort = serializers.ChoiceField(choices=list(selectors.SORTS), required=False)
+    home_type = serializers.ChoiceField(choices=Tour.HomeType.values, required=False)
+    style = serializers.ChoiceField(choices=Tour.Style.values, required=False)
+    household = serializers.ChoiceField(choices=Tour.Household.values, required=False)
+    size = serializers.ChoiceField(choices=list(selectors.SIZE_BANDS), required=False)
+    budget = serializers.ChoiceField(choices=list(selectors.BUDGET_BANDS), required=False)
 
 
 class TourListView(ListAPIView):
@@ -152,6 +164,7 @@ class TourListView(ListAPIView):
 
     @extend_schema(parameters=LIST_PARAMETERS, responses={200: TourCardSerializer(many=True), 404: ErrorSerializer})
     def get(self, request: Request, *args, **kwargs) -> Response:
+        TourListQuerySerializer(data=request.query_params.dict()).is_valid(raise_exception=True)
         return super().get(request, *args, **kwargs)
 
 

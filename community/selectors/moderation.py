@@ -22,7 +22,7 @@ REPORT_NOT_FOUND = gettext_noop("이미 지워졌거나 찾을 수 없는 글이
 def reportable_models() -> dict[str, type[Moderated]]:
     """Every concrete community model that carries the moderation fields, by model name ("boardpost", "tour")."""
     return {
-        model._meta.model_name: model
+        model._meta.model_name: model  # type: ignore[misc]
         for model in apps.get_app_config("community").get_models()
         if issubclass(model, Moderated) and not model._meta.abstract
     }
@@ -34,7 +34,7 @@ def reportable_get(*, kind: str, pk: int) -> Moderated:
     if model is None:
         raise DomainError(_(REPORT_UNKNOWN_KIND), code="unknown_kind", http_status=404)
     try:
-        return model.objects.get(pk=pk)
+        return model.objects.get(pk=pk)  # type: ignore[attr-defined]
     except model.DoesNotExist:
         raise DomainError(_(REPORT_NOT_FOUND), code="not_found", http_status=404) from None
 
@@ -69,7 +69,7 @@ class QueueItem:
     @property
     def url(self) -> str:
         try:
-            return self.target.get_absolute_url() if self.target is not None else ""
+            return self.target.get_absolute_url() if self.target is not None else ""  # type: ignore[attr-defined]
         except Exception:  # a kind without a page of its own
             return ""
 
@@ -96,7 +96,7 @@ def moderation_queue(*, limit: int = QUEUE_SIZE) -> list[QueueItem]:
     ):
         key = (row["content_type_id"], row["object_id"])
         if key in keys:
-            reasons.setdefault(key, {})[Report.Reason(row["reason"]).label] = row["n"]
+            reasons.setdefault(key, {})[Report.Reason(row["reason"]).label] = row["n"]  # type: ignore[index]
     models = reportable_models()
     by_ct = {ContentType.objects.get_for_model(m).pk: (kind, m) for kind, m in models.items()}
     targets: dict[tuple[int, int], Moderated] = {}
@@ -105,14 +105,14 @@ def moderation_queue(*, limit: int = QUEUE_SIZE) -> list[QueueItem]:
             continue
         kind, model = by_ct[ct_id]
         ids = [g["object_id"] for g in groups if g["content_type_id"] == ct_id]
-        for obj in model.objects.filter(pk__in=ids):
+        for obj in model.objects.filter(pk__in=ids):  # type: ignore[attr-defined]
             targets[(ct_id, obj.pk)] = obj
     author_ids = {content_author_id(t) for t in targets.values()} - {None}
     authors = get_user_model().objects.in_bulk(list(author_ids)) if author_ids else {}
     items = []
     for g in groups:
         key = (g["content_type_id"], g["object_id"])
-        kind, model = by_ct.get(g["content_type_id"], ("", None))
+        kind, model = by_ct.get(g["content_type_id"], ("", None))  # type: ignore[assignment]
         items.append(
             QueueItem(
                 kind=kind,

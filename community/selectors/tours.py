@@ -279,12 +279,12 @@ def _photos_with_pins(tour: Tour) -> tuple[list[TourPhoto], list[Product]]:
     products = {p.pk: p for p in product_cards().filter(pk__in={pin.product_id for pin in pins})} if pins else {}
     by_photo: dict[int, list[TourPin]] = {}
     for pin in pins:
-        pin.card = products.get(pin.product_id)  # None when the product is no longer on sale: the pin is not shown
-        if pin.card is not None:
+        pin.card = products.get(pin.product_id)  # type: ignore[attr-defined]  # None when the product is no longer on sale: the pin is not shown
+        if pin.card is not None:  # type: ignore[attr-defined]
             by_photo.setdefault(pin.photo_id, []).append(pin)
     for photo in photos:
-        photo.pin_list = by_photo.get(photo.pk, [])
-    ordered = list(dict.fromkeys(pin.product_id for photo in photos for pin in photo.pin_list))
+        photo.pin_list = by_photo.get(photo.pk, [])  # type: ignore[attr-defined]
+    ordered = list(dict.fromkeys(pin.product_id for photo in photos for pin in photo.pin_list))  # type: ignore[attr-defined]
     return photos, [products[pk] for pk in ordered]
 
 
@@ -352,7 +352,7 @@ def pin_for_reader(*, tour_id: int, pin_id: int) -> TourPin:
     card = product_cards().filter(pk=pin.product_id).first() if pin is not None else None
     if pin is None or card is None:
         raise DomainError(_(PIN_PRODUCT_GONE), code="not_found", http_status=404)
-    pin.card = card
+    pin.card = card  # type: ignore[attr-defined]
     return pin
 
 

@@ -82,7 +82,7 @@ def ban_active_for(*, user, now: datetime | None = None) -> CommunityBan | None:
     if not bans:
         return None
     forever = [b for b in bans if b.ends_at is None]
-    return forever[0] if forever else max(bans, key=lambda b: b.ends_at)
+    return forever[0] if forever else max(bans, key=lambda b: b.ends_at)  # type: ignore[arg-type, return-value]
 
 
 def write_check(*, user, now: datetime | None = None) -> None:
@@ -125,10 +125,10 @@ def report_create(*, reporter, target: Moderated, reason: str, detail: str = "")
     except IntegrityError:
         raise DomainError(_(REPORT_TWICE), code="already_reported", http_status=409) from None
     model = type(target)
-    model.objects.filter(pk=target.pk).update(report_count=F("report_count") + 1)
-    hidden = model.objects.filter(pk=target.pk, is_hidden=False, report_count__gte=auto_hide_threshold()).update(
-        is_hidden=True
-    )
+    model.objects.filter(pk=target.pk).update(report_count=F("report_count") + 1)  # type: ignore[attr-defined]
+    hidden = model.objects.filter(  # type: ignore[attr-defined]
+        pk=target.pk, is_hidden=False, report_count__gte=auto_hide_threshold()
+    ).update(is_hidden=True)
     if hidden:
         _shown_changed(target)
     return report
@@ -171,10 +171,10 @@ def moderation_decide(*, moderator, target: Moderated, action: str, now: datetim
     now = now or timezone.now()
     model = type(target)
     if action == "hide":
-        model.objects.filter(pk=target.pk).update(is_hidden=True)
+        model.objects.filter(pk=target.pk).update(is_hidden=True)  # type: ignore[attr-defined]
         resolution = Report.Resolution.HIDDEN
     else:
-        model.objects.filter(pk=target.pk).update(is_hidden=False, report_count=0)
+        model.objects.filter(pk=target.pk).update(is_hidden=False, report_count=0)  # type: ignore[attr-defined]
         resolution = Report.Resolution.DISMISSED
     Report.objects.filter(
         content_type=ContentType.objects.get_for_model(model),

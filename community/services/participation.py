@@ -3,6 +3,7 @@
 Notices and events are written by staff in the admin (plain rows, no rules beyond the model's constraints).
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -58,8 +59,8 @@ def trial_group_create(
     apply_starts_at: datetime,
     apply_ends_at: datetime,
     report_due_at: datetime,
-    questions: list[str] | str = (),
-    aspects: list[str] | str = (),
+    questions: Sequence[str] | str = (),
+    aspects: Sequence[str] | str = (),
 ) -> TrialGroup:
     """A member of the product's team (or an admin) opens a recruitment."""
     _team_check(user=staff, product=product)
@@ -190,7 +191,7 @@ def trial_report_submit(
     ratings: dict[str, Any],
     overall: Any,
     body: str,
-    photos: list[Any] = (),
+    photos: Sequence[Any] = (),
 ) -> TrialReport:
     """A selected tester reports once: 1-5 for every aspect of the group and overall, text, up to five photos
     (verified, EXIF-free, through community.images). The product's team reads it; the product page shows it."""

@@ -142,8 +142,8 @@ class CustomerProfile(models.Model):
     m_score = models.PositiveSmallIntegerField(
         _("M 점수"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    rfm_segment = models.CharField(_("RFM 세그먼트"), max_length=20, choices=RfmSegment.choices, blank=True)
-    lifecycle = models.CharField(_("고객 단계"), max_length=20, choices=Lifecycle.choices)
+    rfm_segment = models.CharField(_("RFM 세그먼트"), max_length=20, choices=RfmSegment, blank=True)
+    lifecycle = models.CharField(_("고객 단계"), max_length=20, choices=Lifecycle)
 
     essentials_share = models.FloatField(
         _("필수품 점유율(추정)"),

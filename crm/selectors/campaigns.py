@@ -167,12 +167,12 @@ def _recipient_figures(campaign_ids: list[int]) -> dict[int, dict[tuple[str, str
     )
     rows = (
         CampaignRecipient.objects.filter(campaign_id__in=campaign_ids)
-        .alias(converted=Exists(orders), spent=Coalesce(revenue, 0))
+        .alias(ordered_in_window=Exists(orders), spent=Coalesce(revenue, 0))
         .annotate(pending=ExpressionWrapper(Q(decided_at__isnull=True), output_field=BooleanField()))
         .values("campaign_id", "group", "skipped_reason", "pending")
         .annotate(
             n=Count("pk"),
-            converted=Count("pk", filter=Q(converted=True, decided_at__isnull=False)),
+            converted=Count("pk", filter=Q(ordered_in_window=True, decided_at__isnull=False)),
             revenue=Sum(F("spent"), filter=Q(decided_at__isnull=False)),
         )
         .order_by()
@@ -258,12 +258,12 @@ def campaign_summaries(team: Team | None, since: datetime | None = None) -> list
     """Every campaign of `team` (of every team when None; scheduled since `since`, if given), oldest first, as
     plain JSON-safe dicts for charts and CSV: identity, status, timing, audience and every result figure, with the
     uplift and its CI as proportions (None when a group is empty). Four queries whatever the number of campaigns."""
-    campaigns = Campaign.objects.all()
+    chosen = Campaign.objects.all()
     if team is not None:
-        campaigns = campaigns.filter(team=team)
+        chosen = chosen.filter(team=team)
     if since is not None:
-        campaigns = campaigns.filter(scheduled_at__gte=since)
-    campaigns = list(campaigns.select_related("segment", "team").order_by("scheduled_at", "pk"))
+        chosen = chosen.filter(scheduled_at__gte=since)
+    campaigns = list(chosen.select_related("segment", "team").order_by("scheduled_at", "pk"))
     results = campaign_results_for(campaigns)
     summaries = []
     for campaign in campaigns:

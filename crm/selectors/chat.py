@@ -72,7 +72,7 @@ def message_payload(message: Message, *, conversation_id: int | None = None) -> 
         "sender": message.sender_kind,
         "sender_name": sender_name,
         "body": message.body,
-        "image": message.image.src if message.image_id else "",
+        "image": message.image.src if message.image is not None else "",
         "internal": message.is_internal,
         "key": message.client_key,
         "created_at": message.created_at.isoformat(),

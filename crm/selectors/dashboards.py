@@ -185,7 +185,7 @@ def segment_revenue_panel(scope: DashboardScope) -> Panel:
         "unit": WON,
         "labels": labels,
         "series": [{"name": _("누적 매출"), "values": [row[2] for row in rows]}],
-        "secondary": {"unit": PERCENT, "name": _("재구매율"), "values": [_percent(row[5]) for row in rows]},
+        "secondary": {"unit": PERCENT, "name": _("재구매율"), "values": [_percent(s.repeat_rate) for s in snapshots]},
     }
     return Panel(
         key="segment_revenue",
@@ -231,8 +231,8 @@ def nudge_results_panel(scope: DashboardScope) -> Panel:
         "unit": PERCENT,
         "labels": [row[0] for row in rows],
         "series": [
-            {"name": _("보여 준 고객"), "values": [_percent(row[3]) for row in rows]},
-            {"name": _("대조군"), "values": [_percent(row[6]) for row in rows]},
+            {"name": _("보여 준 고객"), "values": [_percent(r.treated_rate) for r in results]},
+            {"name": _("대조군"), "values": [_percent(r.control_rate) for r in results]},
         ],
     }
     return Panel(
@@ -274,16 +274,14 @@ def round_outcomes_panel(scope: DashboardScope) -> Panel:
         Column(_("14일 안에 주문"), INTEGER),
         Column(_("돌아온 비율"), PERCENT),
     ]
-    rows = [
-        [str(labels[group]), count, back, back / count if count else None]
-        for group, (count, back) in totals.items()
-        if listed
-    ]
+    shown = totals if listed else {}
+    rates = {group: back / count if count else None for group, (count, back) in shown.items()}
+    rows = [[str(labels[group]), count, back, rates[group]] for group, (count, back) in shown.items()]
     chart = {
         "type": "bar",
         "unit": PERCENT,
         "labels": [row[0] for row in rows],
-        "series": [{"name": _("돌아온 비율"), "values": [_percent(row[3]) for row in rows]}],
+        "series": [{"name": _("돌아온 비율"), "values": [_percent(rate) for rate in rates.values()]}],
     }
     return Panel(
         key="morning_round",

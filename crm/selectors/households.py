@@ -14,7 +14,7 @@ from shop.models import Category
 Status = HouseholdEssential.Status
 
 STATUS_CHIP = {Status.OVERDUE: "chip--danger", Status.DUE: "chip--warn", Status.OK: "chip--ok"}
-STATUS_ORDER = {Status.OVERDUE: 0, Status.DUE: 1, Status.OK: 2}
+STATUS_ORDER: dict[str, int] = {Status.OVERDUE: 0, Status.DUE: 1, Status.OK: 2}
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,7 @@ def survey_results(*, survey: Survey) -> SurveyResults:
         .values("question_id", "choice")
         .annotate(n=Count("pk"))
         .order_by()
+        if row["choice"] is not None
     }
     answered_by_question = dict(
         SurveyAnswer.objects.filter(question__survey_id=survey.pk)
@@ -160,6 +161,7 @@ def surveys_in_feed(*, item_ids: Sequence[int], user: Any) -> dict[int, SurveyIn
             answered=invitation.answered_at is not None,
         )
         for invitation in invitations
+        if invitation.feed_item_id is not None
     }
 
 
@@ -204,6 +206,8 @@ def essentials_answers(*, customer_ids: list[int], category_ids: list[int]) -> d
     parts: dict[int, dict[str, str]] = {}
     for answer in rows:
         category_id = answer.question.survey.essential_category_id
+        if category_id is None or answer.choice is None:
+            continue  # excluded by the query (an essentials survey's answer with a choice)
         if picked.setdefault(category_id, answer.response_id) != answer.response_id:
             continue
         choices = answer.question.choices

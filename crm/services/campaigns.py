@@ -147,7 +147,7 @@ def _recipients_draw(*, campaign: Campaign, run_id: int) -> int:
         "SELECT %s, m.user_id, CASE WHEN ROW_NUMBER() OVER (ORDER BY RANDOM()) <= %s THEN %s ELSE %s END, '' "
         f"FROM {memberships} m WHERE m.run_id = %s AND m.segment_id = %s"
     )
-    params = [
+    params: list[int | str | None] = [
         campaign.pk,
         control,
         CampaignRecipient.Group.CONTROL,

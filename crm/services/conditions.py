@@ -252,7 +252,7 @@ def _category_purchase_q(op: str, value: dict, ids: list[int], now: datetime) ->
     if value["days"]:
         lines = lines.filter(order__placed_at__gte=now - timedelta(days=value["days"]))
     if value["min_spend"]:
-        lines = lines.values("order__user_id").annotate(spend=Sum("line_total")).filter(spend__gte=value["min_spend"])
+        lines = lines.values("order__user_id").annotate(spend=Sum("line_total")).filter(spend__gte=value["min_spend"])  # type: ignore[assignment]
     buyers = Q(user_id__in=lines.values("order__user_id"))
     return buyers if op == "bought" else ~buyers
 

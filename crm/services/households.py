@@ -409,7 +409,7 @@ def _essentials_recompute(
     rows.delete()
     written = _essentials_insert(run=run, today=today, user_ids=user_ids, stage=stage)
     if kept_reminders:
-        _reminders_restore(run=run, kept=kept_reminders)
+        _reminders_restore(run=run, kept=kept_reminders)  # type: ignore[arg-type]
     _reminders_carry_forward(run=run, user_ids=user_ids)
     if fill_profiles:
         _profiles_fill(run=run, user_ids=user_ids)
@@ -429,7 +429,7 @@ def _reminders_restore(*, run: SegmentationRun, kept: list[tuple[int | None, int
     ).only("pk", "household_id", "user_id", "category_id", "due_on")
     changed = []
     for row in fresh.iterator(chunk_size=2000):
-        reminded = marks.get((row.household_id, row.user_id, row.category_id, row.due_on))
+        reminded = marks.get((row.household_id, row.user_id, row.category_id, row.due_on))  # type: ignore[arg-type]
         if reminded is not None:
             row.reminded_on = reminded
             changed.append(row)

@@ -119,7 +119,8 @@ def profiles_insert(
     from shop.selectors.household import BOUGHT_STATUSES
 
     profile, user, household = sql.table(CustomerProfile), sql.table(User), sql.table(Household)
-    essentials_join, essentials_columns, essentials_values = "", "0, 0, 0, NULL", {}
+    essentials_join, essentials_columns = "", "0, 0, 0, NULL"
+    essentials_values: dict[str, Any] = {}
     if with_essentials:
         essentials_join, essentials_columns, essentials_values = profile_essentials_sql(stage=stage)
     top_ids = (

@@ -129,10 +129,10 @@ def round_candidates(*, team: Team, today: date, now: datetime) -> list[Candidat
         run_id=run.pk,
         status__in=[HouseholdEssential.Status.DUE, HouseholdEssential.Status.OVERDUE],
     ).order_by("due_on", "category_id")
-    for household_id, user_id, category_name, status, due_on in essentials.values_list(
+    for household_id, solo_id, category_name, status, due_on in essentials.values_list(
         "household_id", "user_id", "category__name", "status", "due_on"
     ):
-        owner = representative.get(household_id) if household_id is not None else user_id
+        owner = representative.get(household_id) if household_id is not None else solo_id
         if owner is not None:
             days = (due_on - today).days if due_on else 0
             add(owner, {"code": ESSENTIAL, "category": category_name, "status": status, "days": days})
@@ -163,6 +163,8 @@ def round_candidates(*, team: Team, today: date, now: datetime) -> list[Candidat
         "pk", "birth_date"
     )
     for user_id, birth in births:
+        if birth is None:
+            continue  # excluded by the query
         days = _days_to_birthday(birth, today)
         if days <= BIRTHDAY_AHEAD_DAYS:
             add(user_id, {"code": BIRTHDAY, "days": days})

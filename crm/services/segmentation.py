@@ -376,7 +376,7 @@ def segmentation_incremental_execute(*, run_id: int) -> None:
                     user_ids=batch,
                     stage=stage,
                 )
-                SegmentMembership.objects.filter(run_id=base.pk, user_id__in=batch).delete()
+                SegmentMembership.objects.filter(run_id=base.pk, user_id__in=batch).delete()  # type: ignore[misc]
             if user_ids:
                 essentials_compute(run=base, today=today, user_ids=user_ids, stage=stage)
             stage_drop(stage)

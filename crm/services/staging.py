@@ -103,7 +103,9 @@ def stage_build(*, run_id: int, today: date, user_ids: list[int] | None = None) 
     Runs in the caller's transaction."""
     stage = Stage(run_id)
     members = None if user_ids is None else _household_members(user_ids)
-    batches = [None] if members is None else [members[i : i + BATCH] for i in range(0, len(members), BATCH)] or [[]]
+    batches: list[list[int] | None] = (
+        [None] if members is None else [members[i : i + BATCH] for i in range(0, len(members), BATCH)] or [[]]
+    )
     stage_drop(stage)
     with connection.cursor() as cursor:
         for index, batch in enumerate(batches):

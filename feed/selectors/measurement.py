@@ -24,7 +24,7 @@ def feed_source_engagement(*, sources: list[str]) -> dict[str, dict[str, int]]:
         )
         .order_by()
     )
-    return {row.pop("source"): row for row in rows}
+    return {row["source"]: {"items": row["items"], "opened": row["opened"], "clicked": row["clicked"]} for row in rows}
 
 
 @dataclass(frozen=True)
@@ -67,4 +67,14 @@ def nudge_results(*, since: datetime | None = None, user_ids: QuerySet | None = 
         )
         .order_by("rule__name", "rule_id")
     )
-    return [NudgeResult(rule_id=r.pop("rule_id"), name=r.pop("rule__name"), **r) for r in rows]
+    return [
+        NudgeResult(
+            rule_id=row["rule_id"],
+            name=row["rule__name"],
+            treated=row["treated"],
+            treated_ordered=row["treated_ordered"],
+            control=row["control"],
+            control_ordered=row["control_ordered"],
+        )
+        for row in rows
+    ]

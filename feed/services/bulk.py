@@ -139,7 +139,7 @@ def feed_items_create_bulk(*, user_ids: list[int], message: BulkMessage, now: da
 
 
 def _unread_counts_forget(*, user_ids: list[int]) -> None:
-    keys = [unread_cache_key(user_id=pk, visitor_id=None) for pk in user_ids]
+    keys = [key for pk in user_ids if (key := unread_cache_key(user_id=pk, visitor_id=None)) is not None]
     if keys:
         transaction.on_commit(partial(_cache_delete_many, keys))
 

@@ -10,7 +10,7 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeGuard
 from uuid import UUID
 
 from django.conf import settings
@@ -35,7 +35,7 @@ MAX_DWELL = 3600
 STRING_LIMITS = {"path": 300, "q": 100, "utm": 50, "ref": 300}
 ID_FIELDS = ("category", "product", "store")
 ALLOWED_KEYS = {"type", "ts", "dwell", *STRING_LIMITS, *ID_FIELDS}
-REQUIRED_ID = {
+REQUIRED_ID: dict[str, str] = {
     TrackedEvent.Type.CATEGORY_VIEW: "category",
     TrackedEvent.Type.PRODUCT_VIEW: "product",
     TrackedEvent.Type.STORE_VIEW: "store",
@@ -73,7 +73,7 @@ class CleanEvent:
     ref: str = ""
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -136,7 +136,7 @@ def events_parse(*, body: bytes, now: datetime) -> list[CleanEvent]:
             dwell = 0
         if not _is_int(dwell) or not 0 <= dwell <= MAX_DWELL:
             raise DomainError(_(EVENT_BAD_DWELL).format(index=index))
-        cleaned.append(CleanEvent(type=kind, occurred_at=occurred_at, dwell=dwell, **ids, **strings))
+        cleaned.append(CleanEvent(type=kind, occurred_at=occurred_at, dwell=dwell, **ids, **strings))  # type: ignore[arg-type]
     return cleaned
 
 
@@ -219,7 +219,7 @@ def events_record(*, visitor_id: UUID, user: Any, events: list[CleanEvent], now:
     try:
         if prelude is None and viewed:
             counters.viewers_add(viewed, str(visitor_id), now.timestamp())
-        nudges_check_batch(visitor_id=visitor_id, user=user, events=events, now=now, cached_specs=cached_specs)
+        nudges_check_batch(visitor_id=visitor_id, user=user, events=events, now=now, cached_specs=cached_specs)  # type: ignore[arg-type]
     except Exception:
         if getattr(settings, "FEED_RAISE_COUNTER_ERRORS", False):
             raise

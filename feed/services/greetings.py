@@ -75,7 +75,10 @@ def greeting_benefit_claim(*, greeting_id: int, user: Any, visitor_id: UUID, now
     greeting = Greeting.objects.select_related("benefit").get(pk=greeting_id)
     with transaction.atomic(durable=True):
         issued = coupon_issue(
-            rule=greeting.benefit, user=user, source=IssuedCoupon.Source.GREETING, source_ref=f"greeting:{greeting_id}"
+            rule=greeting.benefit,  # type: ignore[arg-type]  # greeting_for showed a benefit, so there is one
+            user=user,
+            source=IssuedCoupon.Source.GREETING,
+            source_ref=f"greeting:{greeting_id}",
         )
         try:
             with transaction.atomic():
@@ -93,7 +96,7 @@ def greeting_benefit_claim(*, greeting_id: int, user: Any, visitor_id: UUID, now
             visitor_id=visitor_id,
             kind=FeedItem.Kind.BENEFIT,
             title=_("인사말 혜택을 받았어요"),
-            body=_("%(name)s 쿠폰이 쿠폰함에 들어갔어요.") % {"name": greeting.benefit.name},
+            body=_("%(name)s 쿠폰이 쿠폰함에 들어갔어요.") % {"name": greeting.benefit.name},  # type: ignore[union-attr]
             link="/my/coupons/",
             coupon=issued,
             exposure=exposure,

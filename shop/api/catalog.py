@@ -1,6 +1,9 @@
 """Read-only catalog API: categories, shops and products (filter by category, shop, price range, search)."""
 
+from typing import Any
+
 import django_filters
+from django import forms
 from django.db.models import Prefetch, Q, QuerySet
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
@@ -15,12 +18,30 @@ from shop.models import Category, Product, ProductImage, Store
 from shop.selectors.catalog import SORT_RELEVANCE, ProductFilters, product_cards, product_search
 
 
+class WonFilter(django_filters.NumberFilter):
+    """Prices are whole won: the filter takes an integer (the schema says so) and refuses 0.5."""
+
+    field_class = forms.IntegerField
+
+
+class TrueFalseField(forms.TypedChoiceField):
+    """A query flag is "true" or "false" (the schema's boolean); "null", "yes" or "2" are a 400, not ignored."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.update(choices=[("true", "true"), ("false", "false")], coerce=lambda value: value == "true")
+        super().__init__(*args, empty_value=None, **kwargs)
+
+
+class TrueFalseFilter(django_filters.BooleanFilter):
+    field_class = TrueFalseField
+
+
 class ProductFilter(django_filters.FilterSet):
     category = django_filters.CharFilter(method="filter_category", label="카테고리 슬러그 (하위 카테고리 포함)")
     store = django_filters.CharFilter(field_name="store__slug", label="가게 슬러그")
-    price_min = django_filters.NumberFilter(field_name="price", lookup_expr="gte", label="최소 가격(원)")
-    price_max = django_filters.NumberFilter(field_name="price", lookup_expr="lte", label="최대 가격(원)")
-    in_stock = django_filters.BooleanFilter(method="filter_in_stock", label="구매 가능한 상품만")
+    price_min = WonFilter(field_name="price", lookup_expr="gte", label="최소 가격(원)")
+    price_max = WonFilter(field_name="price", lookup_expr="lte", label="최대 가격(원)")
+    in_stock = TrueFalseFilter(method="filter_in_stock", label="구매 가능한 상품만")
     q = django_filters.CharFilter(method="filter_search", label="검색어 (이름·설명, 부분 일치)")
 
     class Meta:

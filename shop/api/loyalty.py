@@ -13,6 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.ratelimit import client_ip
+from config.schema import ApiErrorSerializer
 from shop.models import IssuedCoupon, PointEntry, Product, Subscription
 from shop.selectors.coupons import coupon_wallet
 from shop.selectors.points import point_history, point_summary
@@ -29,7 +31,7 @@ class IssuedCouponSerializer(serializers.ModelSerializer):
     max_discount = serializers.IntegerField(source="rule.max_discount", allow_null=True)
     scope = serializers.CharField(source="rule.scope")
     stackable = serializers.BooleanField(source="rule.is_stackable")
-    order_number = serializers.CharField(source="order.number", default=None)
+    order_number = serializers.CharField(source="order.number", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = IssuedCoupon
@@ -68,17 +70,17 @@ class CouponWalletView(APIView):
     def get(self, request: Request) -> Response:
         return Response(WalletSerializer(coupon_wallet(user=request.user)).data)
 
-    @extend_schema(request=CouponClaimSerializer, responses={201: IssuedCouponSerializer})
+    @extend_schema(request=CouponClaimSerializer, responses={201: IssuedCouponSerializer, 429: ApiErrorSerializer})
     def post(self, request: Request) -> Response:
         payload = CouponClaimSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        coupon = coupon_claim_by_code(code=payload.validated_data["code"], user=request.user)
+        coupon = coupon_claim_by_code(code=payload.validated_data["code"], user=request.user, ip=client_ip(request))
         return Response(IssuedCouponSerializer(coupon).data, status=status.HTTP_201_CREATED)
 
 
 class PointEntrySerializer(serializers.ModelSerializer):
     kind = serializers.CharField(help_text="earn, spend, refund, expire or adjust")
-    order_number = serializers.CharField(source="order.number", default=None)
+    order_number = serializers.CharField(source="order.number", default=None, allow_null=True, read_only=True)
     note = serializers.CharField(source="note_text", help_text="In the language of the request (Accept-Language)")
 
     class Meta:

@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from config.fields import JsonBooleanField, JsonCharField
 from shop.models import Order, OrderLine, OrderStatusEvent, Payment, PaymentMethod
 from shop.selectors.cart import CheckoutInfo
 
@@ -67,7 +68,7 @@ class CartAddSerializer(serializers.Serializer):
 
 class CartLineUpdateSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(min_value=1, max_value=99, required=False)
-    is_selected = serializers.BooleanField(required=False)
+    is_selected = JsonBooleanField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs:
@@ -77,12 +78,12 @@ class CartLineUpdateSerializer(serializers.Serializer):
 
 # --- checkout ----------------------------------------------------------------------------------------------------
 class ShippingAddressSerializer(serializers.Serializer):
-    recipient_name = serializers.CharField(max_length=30)
+    recipient_name = JsonCharField(max_length=30)
     phone = serializers.RegexField(r"^01[016789]-?\d{3,4}-?\d{4}$", max_length=20)
     postal_code = serializers.RegexField(r"^\d{5}$")
-    address1 = serializers.CharField(max_length=200)
-    address2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    memo = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    address1 = JsonCharField(max_length=200)
+    address2 = JsonCharField(max_length=200, required=False, allow_blank=True, default="")
+    memo = JsonCharField(max_length=100, required=False, allow_blank=True, default="")
 
 
 class SeenLineSerializer(serializers.Serializer):
@@ -97,7 +98,7 @@ class CheckoutRequestSerializer(serializers.Serializer):
     )
     address_id = serializers.IntegerField(required=False, help_text="저장된 배송지 (address 대신)")
     address = ShippingAddressSerializer(required=False)
-    save_address = serializers.BooleanField(default=False)
+    save_address = JsonBooleanField(default=False)
     payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
     demo_outcome = serializers.ChoiceField(
         choices=[("approve", "승인"), ("decline", "거절")],

@@ -51,8 +51,8 @@ class NotificationLog(models.Model):
         blank=True,
     )
     due_date = models.DateField(_("정기배송 배송일"), null=True, blank=True)
-    event = models.CharField(_("알림 종류"), max_length=30, choices=NotificationEvent.choices)
-    channel = models.CharField(_("채널"), max_length=20, choices=NotificationChannel.choices)
+    event = models.CharField(_("알림 종류"), max_length=30, choices=NotificationEvent)
+    channel = models.CharField(_("채널"), max_length=20, choices=NotificationChannel)
     status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.SENDING)
     recipient = models.CharField(_("받는 곳"), max_length=254, blank=True)
     provider_ref = models.CharField(_("발송 대행 요청 번호"), max_length=100, blank=True)

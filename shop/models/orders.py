@@ -64,9 +64,7 @@ class Order(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("주문한 분"), related_name="orders", on_delete=models.PROTECT
     )
-    status = models.CharField(
-        _("주문 상태"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT
-    )
+    status = models.CharField(_("주문 상태"), max_length=20, choices=OrderStatus, default=OrderStatus.PENDING_PAYMENT)
     idempotency_key = models.UUIDField(_("중복 주문 방지 키"), default=uuid.uuid4, editable=False)
 
     recipient_name = models.CharField(_("받는 분"), max_length=30)
@@ -82,7 +80,7 @@ class Order(models.Model):
     points_used = models.PositiveIntegerField(_("사용한 포인트"), default=0)
     total = models.PositiveIntegerField(_("결제 금액(원)"))
 
-    carrier = models.CharField(_("택배사"), max_length=20, choices=Carrier.choices, blank=True)
+    carrier = models.CharField(_("택배사"), max_length=20, choices=Carrier, blank=True)
     tracking_number = models.CharField(_("운송장 번호"), max_length=30, blank=True)
     shipped_at = models.DateTimeField(_("발송한 때"), null=True, blank=True)
 
@@ -170,8 +168,8 @@ class OrderStatusEvent(models.Model):
     """One step of an order's history: from which status to which, when, and who did it."""
 
     order = models.ForeignKey(Order, verbose_name=_("주문"), related_name="events", on_delete=models.CASCADE)
-    previous = models.CharField(_("이전 상태"), max_length=20, choices=OrderStatus.choices, blank=True)
-    current = models.CharField(_("바뀐 상태"), max_length=20, choices=OrderStatus.choices)
+    previous = models.CharField(_("이전 상태"), max_length=20, choices=OrderStatus, blank=True)
+    current = models.CharField(_("바뀐 상태"), max_length=20, choices=OrderStatus)
     note = models.CharField(_("메모"), max_length=200, blank=True)
     # A known note is a code (+ params) rendered in the reader's language (shop.history_notes); `note` is free text.
     note_code = models.CharField(_("메모 코드"), max_length=40, blank=True)

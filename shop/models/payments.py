@@ -51,11 +51,9 @@ class Payment(models.Model):
 
     order = models.OneToOneField("shop.Order", verbose_name=_("주문"), related_name="payment", on_delete=models.CASCADE)
     provider = models.CharField(_("결제 대행"), max_length=30)
-    method = models.CharField(_("결제 수단"), max_length=20, choices=PaymentMethod.choices)
+    method = models.CharField(_("결제 수단"), max_length=20, choices=PaymentMethod)
     amount = models.PositiveIntegerField(_("금액(원)"))
-    status = models.CharField(
-        _("결제 상태"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.REQUESTED
-    )
+    status = models.CharField(_("결제 상태"), max_length=20, choices=PaymentStatus, default=PaymentStatus.REQUESTED)
     # Toss's paymentKey is up to 200 characters.
     provider_ref = models.CharField(_("결제 대행 거래 번호"), max_length=200, blank=True)
     # The value Toss puts in a virtual account's deposit callback; a callback without it is not from Toss.

@@ -131,6 +131,11 @@ class PaymentProvider(Protocol):
 
     def lookup(self, *, provider_ref: str = "", order_number: str = "") -> ChargeResult: ...
 
+    # 자동결제 (정기배송): only widget providers register cards; callers check `uses_widget` first.
+    def billing_key_issue(self, *, auth_key: str, customer_key: str) -> BillingKeyIssued: ...
+
+    def billing_charge(self, request: BillingChargeRequest) -> ChargeResult: ...
+
 
 def payment_provider_path() -> str:
     configured = getattr(settings, "SHOP_PAYMENT_PROVIDER", DEFAULT_PROVIDER) or DEFAULT_PROVIDER

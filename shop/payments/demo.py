@@ -9,7 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shop.models import PaymentMethod
-from shop.payments import ChargeOutcome, ChargeRequest, ChargeResult, RefundAccount, RefundResult
+from shop.payments import (
+    BillingChargeRequest,
+    BillingKeyIssued,
+    ChargeOutcome,
+    ChargeRequest,
+    ChargeResult,
+    RefundAccount,
+    RefundResult,
+)
 
 DEMO_DECLINE = "decline"
 DEMO_BANK_NAME = "동네은행"
@@ -54,3 +62,10 @@ class DemoPaymentProvider:
 
     def lookup(self, *, provider_ref: str = "", order_number: str = "") -> ChargeResult:
         return ChargeResult(outcome=ChargeOutcome.APPROVED, provider_ref=provider_ref)
+
+    # The demo charges a subscription's delivery at checkout like any order: it registers no card to charge later.
+    def billing_key_issue(self, *, auth_key: str, customer_key: str) -> BillingKeyIssued:
+        raise NotImplementedError("the demo payment provider registers no cards (uses_widget is False)")
+
+    def billing_charge(self, request: BillingChargeRequest) -> ChargeResult:
+        raise NotImplementedError("the demo payment provider charges no registered cards (uses_widget is False)")

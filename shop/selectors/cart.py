@@ -221,7 +221,7 @@ def cart_lines_fetch(*, cart: Cart | None) -> list[PricedLine]:
             seen_price=line.seen_price,
             line_id=line.pk,
             is_selected=line.is_selected,
-            image_path=line.image_path or "",
+            image_path=line.image_path or "",  # type: ignore[attr-defined]
         )
         for line in cart_lines_queryset(cart_id=cart.pk)
     ]

@@ -124,7 +124,7 @@ def categories_by_ids(*, ids: list[int]) -> dict[int, Category]:
 def category_get(*, slug: str) -> Category:
     """The category with its parent and its active children (`kids`); raises Category.DoesNotExist."""
     category = Category.objects.select_related("parent").get(slug=slug, is_active=True)
-    category.kids = list(category.children.filter(is_active=True).order_by("sort_order", "name"))
+    category.kids = list(category.children.filter(is_active=True).order_by("sort_order", "name"))  # type: ignore[attr-defined]
     return category
 
 
@@ -174,7 +174,7 @@ def home_sections() -> HomeSections:
 def store_get(*, slug: str) -> Store:
     """A shop with its team and the team's members (user loaded) in display order; raises Store.DoesNotExist."""
     store = _stores_with_team().get(slug=slug)
-    store.md_lead = next((m for m in store.team.members.all() if m.role == MD_LEAD_ROLE), None)
+    store.md_lead = next((m for m in store.team.members.all() if m.role == MD_LEAD_ROLE), None)  # type: ignore[attr-defined]
     return store
 
 
@@ -195,7 +195,7 @@ def product_get(*, pk: int) -> Product:
         .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("sort_order", "pk")), members)
         .get(pk=pk)
     )
-    product.md_lead = product.store.team.leads[0] if product.store.team.leads else None
+    product.md_lead = product.store.team.leads[0] if product.store.team.leads else None  # type: ignore[attr-defined]
     return product
 
 

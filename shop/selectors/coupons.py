@@ -42,12 +42,12 @@ def coupon_wallet(*, user: User, now: datetime | None = None) -> Wallet:
         elif coupon.is_expired_at(now):
             wallet.expired.append(coupon)
         else:
-            coupon.days_left = (
+            coupon.days_left = (  # type: ignore[attr-defined]
                 (timezone.localdate(coupon.expires_at) - timezone.localdate(now)).days if coupon.expires_at else None
             )
             wallet.usable.append(coupon)
-    wallet.used.sort(key=lambda coupon: coupon.used_at, reverse=True)
-    wallet.expired.sort(key=lambda coupon: coupon.expires_at, reverse=True)
+    wallet.used.sort(key=lambda coupon: coupon.used_at, reverse=True)  # type: ignore[arg-type, return-value]
+    wallet.expired.sort(key=lambda coupon: coupon.expires_at, reverse=True)  # type: ignore[arg-type, return-value]
     return wallet
 
 

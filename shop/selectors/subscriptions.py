@@ -37,8 +37,8 @@ def subscriptions_for_user(*, user: User) -> list[Subscription]:
         .order_by("status_rank", "next_due_date", "pk")
     )
     for subscription in subscriptions:
-        subscription.product.primary_image = subscription.product_image
-    return subscriptions
+        subscription.product.primary_image = subscription.product_image  # type: ignore[attr-defined]
+    return subscriptions  # type: ignore[return-value]
 
 
 def subscription_for_user(*, user: User, pk: int) -> Subscription | None:

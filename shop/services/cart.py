@@ -73,7 +73,7 @@ def cart_get_or_create(*, user: User | None, cart_id: int | None = None) -> Cart
         cart, _created = Cart.objects.get_or_create(user=user)
         return cart
     if cart_id is not None:
-        cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first()
+        cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first()  # type: ignore[assignment]
         if cart is not None:
             return cart
     return Cart.objects.create()

@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 
 from config import local_memo
 
@@ -54,3 +55,49 @@ def connect_catalog_cache_signals() -> None:
             signal.connect(
                 catalog_version_bump, sender=model, dispatch_uid=f"catalog_version_{signal}_{model.__name__}"
             )
+
+
+# The product page body a visitor without an account sees is cached (shop.views.catalog.product) under the catalog
+# version, the product's live price/stock/rating and this per-product review stamp, which every saved or deleted
+# review, photo, reply or helpful vote renews: a new review or reply shows on the next request.
+PRODUCT_REVIEWS_KEY = "catalog:product-reviews:{pk}"
+
+
+def product_reviews_stamp_get(*, product_id: int) -> str:
+    try:
+        return str(cache.get(PRODUCT_REVIEWS_KEY.format(pk=product_id)) or "0")
+    except Exception:  # the shared cache is down: the page renders without its cached body anyway
+        logger.warning("product review stamp unavailable", exc_info=True)
+        return "unavailable"
+
+
+def product_reviews_stamp_renew(*, product_id: int) -> None:
+    cache.set(PRODUCT_REVIEWS_KEY.format(pk=product_id), time.time_ns(), timeout=None)
+
+
+def _review_row_changed(sender: Any, instance: Any, **_: Any) -> None:
+    from shop.models import Review
+
+    product_id = getattr(instance, "product_id", None)
+    if product_id is None:
+        product_id = Review.objects.filter(pk=instance.review_id).values_list("product_id", flat=True).first()
+    if product_id is not None:
+        transaction.on_commit(lambda: _renew_softly(product_id))  # after the counts the service updates alongside
+
+
+def _renew_softly(product_id: int) -> None:
+    try:
+        product_reviews_stamp_renew(product_id=product_id)
+    except Exception:
+        logger.warning("could not renew the review stamp of product %s", product_id, exc_info=True)
+
+
+def connect_product_page_signals() -> None:
+    """Called from ShopConfig.ready(): review rows renew their product's cached page."""
+    from django.db.models.signals import post_delete, post_save
+
+    from shop.models import Review, ReviewHelpfulVote, ReviewPhoto, ReviewReply
+
+    for model in (Review, ReviewPhoto, ReviewReply, ReviewHelpfulVote):
+        for signal in (post_save, post_delete):
+            signal.connect(_review_row_changed, sender=model, dispatch_uid=f"product_page_{signal}_{model.__name__}")

@@ -234,7 +234,7 @@ def address_save(*, user: User, address: ShippingAddress, make_default: bool = F
     ).first()
     make_default = make_default or not Address.objects.filter(user=user).exists()
     if make_default:
-        Address.objects.filter(user=user, is_default=True).exclude(pk=getattr(existing, "pk", None)).update(
+        Address.objects.filter(user=user, is_default=True).exclude(pk=getattr(existing, "pk", None)).update(  # type: ignore[misc]
             is_default=False
         )
     if existing is not None:

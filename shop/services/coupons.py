@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from config.errors import DomainError
 from config.money import format_won
+from config.ratelimit import Limit, failure_record, failures_check
 from shop.models import Category, CouponRule, IssuedCoupon, Order
 from shop.selectors.cart import CheckoutInfo, Discount, PricedLine
 
@@ -79,13 +80,23 @@ def coupon_issue(*, rule: CouponRule, user: User, source: str, source_ref: str =
     return coupon
 
 
-def coupon_claim_by_code(*, code: str, user: User) -> IssuedCoupon:
+# Codes must not be guessable at full speed: after 10 unknown codes for one shopper (or 30 from one address) in
+# 15 minutes every claim is refused (RateLimited, 429) until the window ends. A shopper typing a real code is
+# never counted.
+CLAIM_FAILURES_PER_USER = Limit("coupon-claim-user", limit=10, window_seconds=15 * 60)
+CLAIM_FAILURES_PER_IP = Limit("coupon-claim-ip", limit=30, window_seconds=15 * 60)
+
+
+def coupon_claim_by_code(*, code: str, user: User, ip: str | None = None) -> IssuedCoupon:
     """A customer typed a code on the wallet page: issue that rule's coupon (source "code")."""
     normalized = (code or "").strip().upper()
     if not normalized:
         raise DomainError(_(COUPON_CODE_EMPTY), code="coupon_code_empty")
+    guards = [(CLAIM_FAILURES_PER_USER, str(user.pk))] + ([(CLAIM_FAILURES_PER_IP, ip)] if ip else [])
+    failures_check(*guards)
     rule = CouponRule.objects.filter(code=normalized).first()
     if rule is None:
+        failure_record(*guards)
         raise DomainError(_(COUPON_CODE_UNKNOWN), code="coupon_code_unknown", http_status=404)
     with transaction.atomic(durable=True):
         return coupon_issue(rule=rule, user=user, source=IssuedCoupon.Source.CODE, source_ref=normalized)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -42,7 +43,7 @@ from shop.notifications import Notice, NotifierError, NotifierUnavailable, notif
 logger = logging.getLogger(__name__)
 
 # Order status reached -> the notice it sends (placed is sent from order_placed, for bank transfers only).
-STATUS_EVENTS = {
+STATUS_EVENTS: dict[str, str] = {
     OrderStatus.PAID: NotificationEvent.ORDER_PAID,
     OrderStatus.SHIPPED: NotificationEvent.ORDER_SHIPPED,
     OrderStatus.DELIVERED: NotificationEvent.ORDER_DELIVERED,
@@ -52,7 +53,7 @@ STATUS_EVENTS = {
 
 def notification_channels_for(*, user: User) -> list[str]:
     """The channels this customer gets notices on: the ones they kept on, among the ones configured."""
-    wanted = {
+    wanted: dict[str, bool] = {
         NotificationChannel.EMAIL: user.notify_by_email,
         NotificationChannel.ALIMTALK: user.notify_by_alimtalk,
     }
@@ -149,7 +150,7 @@ def notice_for_subscription(
         "due_date": formats.date_format(due_date, "n월 j일 (D)"),
         "link": link,
     }
-    phone = subscription.address.phone if subscription.address_id else user.phone
+    phone = subscription.address.phone if subscription.address_id else user.phone  # type: ignore[union-attr]
     return Notice(
         event=event,
         nickname=user.display_name,
@@ -162,7 +163,7 @@ def notice_for_subscription(
 
 def _claim(*, user: User, event: str, channel: str, order_id: int | None, subscription_id: int | None, due_date):
     """Create the log row, or take back a failed one. Returns (row, claimed)."""
-    keys = {"event": event, "channel": channel}
+    keys: dict[str, Any] = {"event": event, "channel": channel}
     if order_id is not None:
         keys["order_id"] = order_id
     else:
@@ -207,13 +208,15 @@ def notification_send(
         if order is None:
             return None
         user = order.user
+        notice_make = partial(notice_for_order, order=order, event=event)
     else:
         subscription = (
-            Subscription.objects.select_related("user", "product", "address").filter(pk=subscription_id).first()
+            Subscription.objects.select_related("user", "product", "address").filter(pk=subscription_id).first()  # type: ignore[misc]
         )
         if subscription is None or due_date is None:
             return None
         user = subscription.user
+        notice_make = partial(notice_for_subscription, subscription=subscription, due_date=due_date, event=event)
     if channel not in notification_channels_for(user=user):
         return None  # turned off since the task was queued, or the channel's keys were removed
     notifier = notifiers()[channel]
@@ -223,11 +226,7 @@ def notification_send(
     )
     if not claimed:
         return row
-    notice = (
-        notice_for_order(order=order, event=event)
-        if order_id is not None
-        else notice_for_subscription(subscription=subscription, due_date=due_date, event=event)
-    )
+    notice = notice_make()
     recipient = notifier.recipient(notice)
     if not recipient:
         return _finish(row, status=NotificationLog.Status.SKIPPED, error=_("받을 주소가 없어요."))

@@ -245,7 +245,7 @@ HISTORY_PATHS: dict[str, tuple[str, ...]] = {
     ),
 }
 # How long after the previous step each step happened, in hours (paid minutes later, delivery days later).
-_STEP_HOURS = {
+_STEP_HOURS: dict[str, float] = {
     OrderStatus.PAID: 0.05,
     OrderStatus.PREPARING: 14,
     OrderStatus.SHIPPED: 20,
@@ -253,12 +253,12 @@ _STEP_HOURS = {
     OrderStatus.CANCELLED: 3,
     OrderStatus.REFUNDED: 96,
 }
-_PAYMENT_STATUS_FOR = {
+_PAYMENT_STATUS_FOR: dict[str, str] = {
     OrderStatus.PENDING_PAYMENT: PaymentStatus.AWAITING_DEPOSIT,
     OrderStatus.CANCELLED: PaymentStatus.REFUNDED,
     OrderStatus.REFUNDED: PaymentStatus.REFUNDED,
 }
-_STEP_NOTES = {
+_STEP_NOTES: dict[str, str] = {
     OrderStatus.PENDING_PAYMENT: "placed",
     OrderStatus.CANCELLED: "cancelled_by_customer",
     OrderStatus.REFUNDED: "returned_refunded",
@@ -319,7 +319,7 @@ def orders_import_historical(*, orders: Sequence[HistoricalOrder], provider: str
         infos.append(info)
         times = _step_times(entry.placed_at, path)
         rows.append(
-            Order(
+            Order(  # type: ignore[misc]
                 number=number,
                 user=entry.user,
                 status=entry.final_status,

@@ -207,7 +207,11 @@ def payment_refund_retry(*, order: Order) -> Payment:
     )
     if not moved:
         raise DomainError(REFUND_NOT_FAILED, code="refund_not_failed", http_status=409)
-    return payment_refund(order=order)
+    refunded = payment_refund(order=order)
+    if refunded is None:
+        # The reconcile job refunded it between the UPDATE and here: it is settled all the same.
+        return Payment.objects.get(order_id=order.pk)
+    return refunded
 
 
 def refund_account_number_normalize(value: str) -> str:

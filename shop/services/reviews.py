@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from config.errors import DomainError
 from shop.models import Order, OrderLine, Product, Review, ReviewHelpfulVote, ReviewPhoto, ReviewReply
+from shop.services.catalog import product_reviews_stamp_renew
 from uploads.images import ImageUndecodable, image_check, image_discard, image_stash, image_variants_make
 
 logger = logging.getLogger(__name__)
@@ -61,11 +62,14 @@ def review_photo_process(*, photo_id: int) -> ReviewPhoto | None:
     photo = ReviewPhoto.objects.filter(pk=photo_id).first()
     if photo is None or photo.is_ready:
         return photo
+    source = photo.image.name
+    if not source:
+        raise FileNotFoundError(f"review photo {photo_id} has no stored upload")
     try:
-        variants = image_variants_make(source=photo.image.name)
+        variants = image_variants_make(source=source)
     except ImageUndecodable:
         logger.warning("review photo %s could not be decoded; removed", photo_id)
-        image_discard(source=photo.image.name)
+        image_discard(source=source)
         photo.delete()
         return None
     fields = {
@@ -78,6 +82,10 @@ def review_photo_process(*, photo_id: int) -> ReviewPhoto | None:
     ReviewPhoto.objects.filter(pk=photo.pk).update(**fields)
     for name, value in fields.items():
         setattr(photo, name, value)
+    # An UPDATE sends no post_save: renew the product's cached page so it shows the finished photo.
+    product_id = Review.objects.filter(pk=photo.review_id).values_list("product_id", flat=True).first()
+    if product_id is not None:
+        transaction.on_commit(partial(product_reviews_stamp_renew, product_id=product_id))
     return photo
 
 

@@ -14,6 +14,7 @@ from django.core.cache import cache, caches
 from django.core.files.storage import default_storage
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -26,11 +27,13 @@ from shop.hooks import home_sections, product_panels
 from shop.images import VARIANTS, category_placeholder_ensure
 from shop.models import Category, Product, Store
 from shop.selectors import catalog as selectors
-from shop.services.catalog import GRID_CACHE_SECONDS, catalog_version_get
+from shop.services.catalog import GRID_CACHE_SECONDS, catalog_version_get, product_reviews_stamp_get
 from shop.views.reviews import review_section_context
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 24
+PANELS_MARK = mark_safe("<!--product-panels-->")
+CSRF_MARK = "csrf-token-of-this-visitor"
 NEAR_CACHE_SECONDS = 30  # a grid in process memory may lag the shared copy by this much (stock badges)
 SORT_LABELS = {
     selectors.SORT_POPULAR: _("인기순"),
@@ -160,9 +163,33 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def product(request: HttpRequest, pk: int) -> HttpResponse:
     obj = _product_for_page(pk)
-    context = {"product": obj, "panels": product_panels(request, obj)}
-    context.update(review_section_context(request=request, product=obj))  # the #reviews section (shop.views.reviews)
-    return render(request, "shop/product.html", context)
+    panels = product_panels(request, obj)
+    if request.user.is_authenticated:  # their votes and reply boxes are their own: rendered for them
+        context = {"product": obj, "panels": panels}
+        context.update(review_section_context(request=request, product=obj))  # the #reviews section
+        return render(request, "shop/product.html", context)
+    return render(request, "shop/product.html", {"product": obj, "product_body": _visitor_body(request, obj, panels)})
+
+
+def _visitor_body(request: HttpRequest, obj: Product, panels: list[str]) -> SafeString:
+    """The product page body without an account: the same for every such visitor, so it is rendered once and
+    cached under everything it shows that can change (catalog version, live price/stock/rating, review stamp).
+    The other apps' panels (live social proof, Q&A) and this visitor's CSRF token are put in per request."""
+    live = [getattr(obj, field) for field in selectors.PRODUCT_LIVE_FIELDS]
+    stamp = product_reviews_stamp_get(product_id=obj.pk)
+    raw = "|".join(str(part) for part in (catalog_version_get(), get_language(), "product", obj.pk, *live, stamp))
+
+    def render_body() -> str:
+        context = {"product": obj, "panels": [PANELS_MARK], "csrf_token": CSRF_MARK}
+        context.update(review_section_context(request=request, product=obj))  # nothing of the visitor in it
+        return render_to_string("shop/product.html#product-body", context)
+
+    html = _near_or_shared("catalog:product-body:" + hashlib.sha256(raw.encode()).hexdigest(), render_body)
+    if panels:
+        html = html.replace(PANELS_MARK, "".join(panels))
+    else:
+        html = html.replace(f'<div class="product-panels">{PANELS_MARK}</div>', "")
+    return mark_safe(html.replace(CSRF_MARK, get_token(request)))  # noqa: S308 (our own auto-escaped output)
 
 
 def _product_for_page(pk: int) -> Product:

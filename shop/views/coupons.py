@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from config.errors import DomainError
+from config.ratelimit import RateLimited, client_ip
 from shop.models import Cart
 from shop.selectors.cart import CheckoutInfo
 from shop.selectors.coupons import coupon_options_for_checkout, coupon_wallet
@@ -58,10 +59,13 @@ def wallet(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render(request, form=form, status=400)
     try:
-        coupon = coupon_claim_by_code(code=form.cleaned_data["code"], user=request.user)
+        coupon = coupon_claim_by_code(code=form.cleaned_data["code"], user=request.user, ip=client_ip(request))
     except DomainError as exc:
         form.add_error("code", exc.message)
-        return _render(request, form=form, status=exc.http_status)
+        response = _render(request, form=form, status=exc.http_status)
+        if isinstance(exc, RateLimited):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     notice = _("'%(name)s' 쿠폰을 쿠폰함에 넣어 드렸어요.") % {"name": coupon.rule.name}
     if request.htmx:
         return _render(request, form=CouponCodeForm(), notice=notice)

@@ -83,9 +83,10 @@ def test_token_obtain_then_me_with_token(api):
     assert api.get(ME).json()["username"] == "tokenuser"
 
 
-def test_token_obtain_with_wrong_password_is_400_json(api):
+def test_token_obtain_with_wrong_password_is_401_json_with_www_authenticate(api):
     UserFactory(username="tokenuser")
     response = api.post(TOKEN, {"username": "tokenuser", "password": "nope"}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
     assert "detail" in response.json()
     assert not Token.objects.filter(user__username="tokenuser").exists()
