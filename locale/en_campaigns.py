@@ -69,7 +69,7 @@ TRANSLATIONS: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "고른 세그먼트의 고객 피드에 메시지를 보내요. 대조군은 무작위로 골라 보내지 않고 효과를 비교해요.": "Sends a message to the feed of the segment's customers. A random control group is held out to measure the effect.",
     "언제": "When",
     "광고성 메시지에 붙는 표시": "Marks on promotional messages",
-    "정보통신망법 제50조에 따라 제목 앞에 (광고), 보내는 곳과 연락처, 한 번에 누르는 수신거부 링크가 자동으로 붙어요.": 'As the Information and Communications Network Act (Art. 50) requires, the advertisement mark before the title, the sender and contact, and a one-tap opt-out link are added automatically.',
+    "정보통신망법 제50조에 따라 제목 앞에 (광고), 보내는 곳과 연락처, 한 번에 누르는 수신거부 링크가 자동으로 붙어요.": "As the Information and Communications Network Act (Art. 50) requires, the advertisement mark before the title, the sender and contact, and a one-tap opt-out link are added automatically.",
     "수신거부": "Unsubscribe",
     "캠페인 보내기": "Send campaign",
     "보내기 진행": "Sending progress",
