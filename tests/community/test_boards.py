@@ -19,6 +19,7 @@ from tests.community.factories import (
     NeighbourhoodFactory,
     ResidencyFactory,
 )
+from tests.conftest_helpers import returning_visitor
 
 pytestmark = pytest.mark.django_db
 
@@ -386,6 +387,7 @@ def test_local_store_create_page_by_resident(client, resident, mangwon):
 
 
 def test_local_store_list_keeps_constant_queries(client, mangwon, assert_constant_queries):
+    returning_visitor(client)
     LocalStoreFactory.create_batch(3, neighbourhood=mangwon)
     url = reverse("community:local_stores", args=["mangwon"])
     assert_constant_queries(lambda: client.get(url), lambda: LocalStoreFactory.create_batch(20, neighbourhood=mangwon))

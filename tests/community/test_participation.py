@@ -19,6 +19,7 @@ from feed.models import FeedItem
 from tests.accounts.factories import UserFactory
 from tests.community.factories import NoticeFactory, TrialGroupFactory, jpeg_bytes
 from tests.concurrency.runner import run_concurrently
+from tests.conftest_helpers import returning_visitor
 from tests.crm.factories import TeamMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -235,12 +236,14 @@ def test_notices_list_and_detail(client):
 
 
 def test_notice_list_keeps_constant_queries(client, assert_constant_queries):
+    returning_visitor(client)
     NoticeFactory.create_batch(3)
     url = reverse("community:notices")
     assert_constant_queries(lambda: client.get(url), lambda: NoticeFactory.create_batch(15))
 
 
 def test_trial_groups_list_keeps_constant_queries(client, assert_constant_queries):
+    returning_visitor(client)
     TrialGroupFactory.create_batch(2)
     url = reverse("community:trials")
     assert_constant_queries(lambda: client.get(url), lambda: TrialGroupFactory.create_batch(8))

@@ -13,6 +13,7 @@ from tests.community.factories import (
     TourPhotoFactory,
     TourPinFactory,
 )
+from tests.conftest_helpers import returning_visitor
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,7 @@ def test_listing_keeps_constant_queries(client, assert_constant_queries):
 
 
 def test_listing_for_visitors_keeps_constant_queries(client, assert_constant_queries):
+    returning_visitor(client)
     _grow_tours(3)
     assert_constant_queries(lambda: client.get(reverse("community:tour_list")), lambda: _grow_tours(27))
 

@@ -24,6 +24,7 @@ from tests.community.factories import (
     TourPinFactory,
     jpeg_bytes,
 )
+from tests.conftest_helpers import returning_visitor
 from tests.shop.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -181,6 +182,7 @@ def test_members_reuse_the_photos_and_products_but_get_their_own_state(
 
 def test_visitor_tour_page_keeps_constant_queries(client, assert_constant_queries):
     """The copy's first rendering (caches empty): tour, photos, pins, products and comments are a fixed set."""
+    returning_visitor(client)
     tour = TourFactory()
 
     def grow(n: int) -> None:
