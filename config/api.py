@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from django.views import defaults
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -94,3 +95,16 @@ def _first_message(data: Any) -> str:
     if isinstance(data, list) and data:
         return _first_message(data[0])
     return str(data)
+
+
+class StrictPageNumberPagination(PageNumberPagination):
+    """DRF reads `?page=` as the first page and keeps the last of `?page=1&page=2`; like the filters, an empty or
+    repeated page number is refused with 400 rather than guessed."""
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: APIView | None = None) -> list[Any] | None:
+        values = request.query_params.getlist(self.page_query_param)
+        if len(values) > 1:
+            raise exceptions.ValidationError({self.page_query_param: [_(FILTER_REPEATED)]})
+        if values == [""]:
+            raise exceptions.ValidationError({self.page_query_param: [_(FILTER_EMPTY)]})
+        return super().paginate_queryset(queryset, request, view)

@@ -340,7 +340,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["config.api.StrictFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.api.StrictPageNumberPagination",
     "PAGE_SIZE": 24,
     "EXCEPTION_HANDLER": "config.api.exception_handler",
 }

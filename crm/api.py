@@ -19,12 +19,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import StrictPageNumberPagination
 from crm.models import Team
 from crm.selectors.access import Seat, seat_for
 from crm.selectors.customer_360 import customer_360, customer_for_seat
@@ -58,7 +58,7 @@ ACCESS_ERRORS = {
 }
 
 
-class CustomerPagination(PageNumberPagination):
+class CustomerPagination(StrictPageNumberPagination):
     page_size = PAGE_SIZE
 
 

@@ -75,3 +75,12 @@ def test_a_json_number_is_not_read_as_a_boolean_or_as_text():
 
     assert as_boolean.status_code == 400
     assert as_text.status_code == 400
+
+
+@pytest.mark.parametrize("query", ["?page=", "?page=1&page=2"])
+def test_an_empty_or_repeated_page_number_is_refused_with_json(client, query):
+    answer = client.get("/api/community/tours/" + query)
+
+    assert answer.status_code == 400
+    assert "page" in answer.json()["errors"]
+    assert answer.json()["detail"].startswith("page: ")
