@@ -7,7 +7,8 @@ team (admins too); anyone else is closed with 4404, anonymous visitors with 4401
   {"type": "typing"} / {"type": "read", "seq"}
 The consumer remembers the last seq it delivered: a push it already sent is dropped, and a push that skips ahead
 (the channel layer dropped one) makes it fetch the gap from the database first, so each connection delivers every
-message exactly once, in order.
+message exactly once, in order. Both sides join the conversation's one group; an event addressed `to` one side
+(typing, read receipts) is dropped by the other, and the customer's side takes `customer_payload` when there is one.
 
 `InboxConsumer` (ws/crm/inbox/<slug>/) forwards a team's inbox row updates to its members.
 """
@@ -24,15 +25,8 @@ from config.errors import DomainError
 from crm.models import Team
 from crm.selectors.access import seat_for
 from crm.selectors.chat import ChatAccess, conversation_access, message_payload, messages_after
-from crm.services.chat import (
-    chat_presence_change,
-    chat_typing_payload,
-    conversation_mark_read,
-    group_customer,
-    group_staff,
-    group_team,
-    message_post,
-)
+from crm.services.chat import chat_presence_change, chat_typing_event, conversation_mark_read, message_post
+from crm.services.chat_push import chat_push_all, chat_pushes_collected, group_conversation, group_team
 
 
 def db(func):
@@ -58,18 +52,20 @@ def _history(access: ChatAccess, after_seq: int) -> list[dict[str, Any]]:
     ]
 
 
-def _post(access: ChatAccess, content: dict[str, Any]) -> dict[str, Any]:
+def _post(access: ChatAccess, content: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]:
+    """Post the message; return the reply for this socket and the pushes (due now: the post is committed)."""
     key = str(content.get("key") or "")
-    try:
-        posted = message_post(
-            access=access,
-            body=str(content.get("body") or ""),
-            key=key,
-            is_internal=bool(content.get("internal")),
-        )
-    except DomainError as error:
-        return {"type": "chat.error", "key": key, "code": error.code, "detail": error.message}
-    return {"type": "chat.ack", "key": key, "seq": posted.message.seq, "created": posted.created}
+    with chat_pushes_collected() as pushes:
+        try:
+            posted = message_post(
+                access=access,
+                body=str(content.get("body") or ""),
+                key=key,
+                is_internal=bool(content.get("internal")),
+            )
+        except DomainError as error:
+            return {"type": "chat.error", "key": key, "code": error.code, "detail": error.message}, []
+    return {"type": "chat.ack", "key": key, "seq": posted.message.seq, "created": posted.created}, pushes
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
@@ -87,7 +83,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if self.access is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        group = group_staff(pk) if self.access.is_staff else group_customer(pk)
+        group = group_conversation(pk)
         # Join first, fetch second (the register-then-fetch order): nothing falls between the two.
         await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
@@ -97,9 +93,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self.access is None:
             return
-        pk = self.access.conversation.pk
-        group = group_staff(pk) if self.access.is_staff else group_customer(pk)
-        await self.channel_layer.group_discard(group, self.channel_name)
+        await self.channel_layer.group_discard(group_conversation(self.access.conversation.pk), self.channel_name)
         if not self.access.is_staff:
             await db(chat_presence_change)(user_id=self.access.user.pk, delta=-1)
 
@@ -113,10 +107,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             self.ready = True
             await self.send_json({"type": "chat.ready", "seq": self.last_sent})
         elif kind == "message":
-            await self.send_json(await db(_post)(self.access, content))
+            reply, pushes = await db(_post)(self.access, content)
+            await chat_push_all(self.channel_layer, pushes)
+            await self.send_json(reply)
         elif kind == "typing":
-            group, payload = chat_typing_payload(access=self.access)
-            await self.channel_layer.group_send(group, {"type": "chat.push", "payload": payload})
+            await self.channel_layer.group_send(*chat_typing_event(access=self.access))
         elif kind == "read":
             await db(conversation_mark_read)(access=self.access, seq=_as_int(content.get("seq")))
         elif kind == "ping":
@@ -129,7 +124,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             self.last_sent = payload["seq"]
 
     async def chat_push(self, event: dict[str, Any]) -> None:
-        payload = event["payload"]
+        if event.get("to", self.access.side) != self.access.side:
+            return
+        payload = event["payload"] if self.access.is_staff else event.get("customer_payload", event["payload"])
         seq = payload.get("seq") if payload.get("type") in {"chat.message", "chat.skip"} else None
         if seq is None:
             await self.send_json(payload)

@@ -10,14 +10,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -28,6 +26,7 @@ from community.ratelimit import ratelimit_hit
 from config.errors import DomainError
 from crm.models import Conversation, Message, SavedReply, Team, TeamMember
 from crm.selectors.chat import CUSTOMER, STAFF, ChatAccess, conversation_url, message_payload
+from crm.services.chat_push import group_conversation, group_team, push_event, send_on_commit
 from crm.services.chat_routing import (
     chat_assignee_pick,
     chat_context_resolve,
@@ -66,45 +65,6 @@ class MessagePosted:
 
 
 # --- the live push --------------------------------------------------------------------------------------------------
-def group_customer(conversation_id: int) -> str:
-    return f"chat.conv.{conversation_id}.customer"
-
-
-def group_staff(conversation_id: int) -> str:
-    return f"chat.conv.{conversation_id}.staff"
-
-
-def group_team(team_id: int) -> str:
-    return f"chat.team.{team_id}"
-
-
-def chat_send(*, sends: list[tuple[str, dict[str, Any]]]) -> None:
-    """Send payloads to groups, all at once; call from transaction.on_commit. A failure is logged: the row is the
-    record, and a client that missed a push catches up by seq."""
-    from channels.layers import get_channel_layer
-
-    layer = get_channel_layer()
-    if layer is None or not sends:
-        return
-
-    async def send_all() -> None:
-        # One after another: concurrent group_send calls on channels_redis lost pushes under load in bench.chat.
-        for group, payload in sends:
-            try:
-                await layer.group_send(group, {"type": "chat.push", "payload": payload})
-            except Exception:
-                logger.warning("chat push to %s failed", group, exc_info=True)
-
-    try:
-        async_to_sync(send_all)()
-    except Exception:
-        logger.warning("chat push failed", exc_info=True)
-
-
-def _send_on_commit(*sends: tuple[str, dict[str, Any]]) -> None:
-    transaction.on_commit(partial(chat_send, sends=list(sends)))
-
-
 def inbox_payload(conversation: Conversation) -> dict[str, Any]:
     customer = conversation.customer
     return {
@@ -125,11 +85,10 @@ def inbox_payload(conversation: Conversation) -> dict[str, Any]:
 def _notify_message(conversation: Conversation, message: Message) -> None:
     payload = message_payload(message)
     # An internal note reaches the customer's socket only as a "skip", so it never waits for that seq to arrive.
-    customer_payload = {"type": "chat.skip", "seq": message.seq} if message.is_internal else payload
-    _send_on_commit(
-        (group_staff(conversation.pk), payload),
-        (group_customer(conversation.pk), customer_payload),
-        (group_team(conversation.team_id), inbox_payload(conversation)),
+    customer_payload = {"type": "chat.skip", "seq": message.seq} if message.is_internal else None
+    send_on_commit(
+        (group_conversation(conversation.pk), push_event(payload, customer_payload=customer_payload)),
+        (group_team(conversation.team_id), push_event(inbox_payload(conversation))),
     )
 
 
@@ -164,6 +123,35 @@ def _excerpt(message: Message) -> str:
     return (message.body or (_("(사진)") if message.image_id else ""))[:120]
 
 
+def _next_seq(
+    conversation: Conversation, *, sender_kind: str, is_internal: bool, excerpt: str, now: Any
+) -> Conversation:
+    """Take the conversation's next seq and update its inbox row in ONE statement (UPDATE ... RETURNING): the row
+    stays locked until commit, so seqs are handed out one at a time with no gaps (a rolled-back message returns its
+    seq). Returns the row as it now is, with the related objects the caller already holds."""
+    sets = ["last_seq = last_seq + 1"]
+    params: list[Any] = []
+    # The inbox row keeps showing the customer's words, not the team's automatic reply or an internal note.
+    if not is_internal and sender_kind != Message.Sender.SYSTEM:
+        sets += ["last_message_at = %s", "last_message_excerpt = %s"]
+        params += [now, excerpt]
+    if sender_kind == STAFF and not is_internal:
+        sets.append("first_response_at = COALESCE(first_response_at, %s)")
+        params.append(now)
+    if sender_kind == CUSTOMER:  # a customer's message reopens a pending or resolved conversation
+        sets += ["status = %s", "resolved_at = NULL"]
+        params.append(Conversation.Status.OPEN)
+    table = connection.ops.quote_name(Conversation._meta.db_table)
+    pk = connection.ops.quote_name(Conversation._meta.pk.column)
+    sql = f"UPDATE {table} SET {', '.join(sets)} WHERE {pk} = %s RETURNING *"  # noqa: S608 (fixed column names)
+    (updated,) = Conversation.objects.raw(sql, [*params, conversation.pk])
+    for relation in ("team", "customer", "assignee", "store"):
+        field = Conversation._meta.get_field(relation)
+        if field.is_cached(conversation) and getattr(updated, field.attname) == getattr(conversation, field.attname):
+            field.set_cached_value(updated, field.get_cached_value(conversation))
+    return updated
+
+
 def _append(
     conversation: Conversation,
     *,
@@ -173,13 +161,11 @@ def _append(
     key: str = "",
     image: CommunityImage | None = None,
     is_internal: bool = False,
-) -> Message:
-    """Store the next message of a conversation whose row the caller holds locked, and queue its push."""
+) -> tuple[Conversation, Message]:
+    """Store the next message of `conversation` (two statements: the seq, the row) and queue its push; returns the
+    conversation as updated and the message."""
     now = timezone.now()
-    conversation.last_seq += 1
     message = Message(
-        conversation=conversation,
-        seq=conversation.last_seq,
         sender_kind=sender_kind,
         sender=sender,
         body=body,
@@ -188,23 +174,14 @@ def _append(
         client_key=key,
         created_at=now,
     )
-    message.save()
-    fields = ["last_seq"]
-    # The inbox row keeps showing the customer's words, not the team's automatic reply or an internal note.
-    if not is_internal and sender_kind != Message.Sender.SYSTEM:
-        conversation.last_message_at = now
-        conversation.last_message_excerpt = _excerpt(message)
-        fields += ["last_message_at", "last_message_excerpt"]
-    if sender_kind == STAFF and not is_internal and conversation.first_response_at is None:
-        conversation.first_response_at = now
-        fields.append("first_response_at")
-    if sender_kind == CUSTOMER and conversation.status != Conversation.Status.OPEN:
-        conversation.status = Conversation.Status.OPEN
-        conversation.resolved_at = None
-        fields += ["status", "resolved_at"]
-    conversation.save(update_fields=fields)
+    conversation = _next_seq(
+        conversation, sender_kind=sender_kind, is_internal=is_internal, excerpt=_excerpt(message), now=now
+    )
+    message.conversation = conversation
+    message.seq = conversation.last_seq
+    message.save(force_insert=True)
     _notify_message(conversation, message)
-    return message
+    return conversation, message
 
 
 def _auto_reply_if_closed(conversation: Conversation) -> None:
@@ -218,7 +195,7 @@ def _auto_reply_if_closed(conversation: Conversation) -> None:
     if opens is None:
         return
     body = _(AUTO_REPLY) % {"when": opening_text(opens, now=now)}
-    _append(conversation, sender_kind=Message.Sender.SYSTEM, sender=None, body=body)
+    conversation, _reply = _append(conversation, sender_kind=Message.Sender.SYSTEM, sender=None, body=body)
     conversation.auto_replied_at = now
     conversation.save(update_fields=["auto_replied_at"])
 
@@ -244,50 +221,53 @@ def message_post(
     """Post one message as `access.user` on their side of the conversation and return it with its seq.
 
     Check: the body (or an image), internal notes only from staff, the per-user rate limit
-    (CRM_CHAT_MESSAGES_PER_MINUTE; DomainError 429). Do: lock the conversation row (SELECT ... FOR UPDATE), and if
-    this user already stored `key` in it return that message (created=False) — a resend after a timeout posts
-    nothing twice; else store it with seq = last_seq + 1, update the conversation, and after a customer's message
-    outside business hours add the team's automatic reply. Notify after commit: the message to both sides'
-    groups (an internal note reaches the customer's only as a "skip"), the inbox row to the team's group, and a
+    (CRM_CHAT_MESSAGES_PER_MINUTE; DomainError 429). Do, in one transaction of two statements: take seq =
+    last_seq + 1 while updating the conversation (UPDATE ... RETURNING, which locks the row), and insert the
+    message. If this user already stored `key` in the conversation, the insert hits the unique key, the transaction
+    (seq included) rolls back and that message is returned (created=False): a resend after a timeout posts nothing
+    twice, and is answered even when the rate limit would refuse a new message. After a customer's message outside
+    business hours add the team's automatic reply. Notify after commit: the message to the conversation's group
+    (an internal note reaches the customer only as a "skip"), the inbox row to the team's group, and a
     "답변이 도착했어요" feed item when a staff reply finds the shopper without an open chat socket.
     """
     key = (key or "")[:64]
-    already = _existing(access.conversation.pk, access.user, key)
-    if already is not None:
-        return MessagePosted(message=already, created=False)
     body = _clean_body(body, image=image)
     if is_internal and not access.is_staff:
         raise DomainError(_(NOTE_ONLY_STAFF), code="forbidden", http_status=403)
-    limit = settings.CRM_CHAT_MESSAGES_PER_MINUTE
-    ratelimit_hit(key=f"chat:user:{access.user.pk}", limit=limit, window_seconds=60)
-    with transaction.atomic():
-        conversation = (
-            Conversation.objects.select_for_update(of=("self",))
-            .select_related("team", "customer")
-            .get(pk=access.conversation.pk)
-        )
-        already = _existing(conversation.pk, access.user, key)
-        if already is not None:
-            return MessagePosted(message=already, created=False)
-        message = _append(
-            conversation,
-            sender_kind=access.side,
-            sender=access.user,
-            body=body,
-            key=key,
-            image=image,
-            is_internal=is_internal and access.is_staff,
-        )
-        if access.side == CUSTOMER:
-            _auto_reply_if_closed(conversation)
-        elif not message.is_internal and not chat_is_online(user_id=conversation.customer_id):
-            feed_item_create(
-                kind=FeedItem.Kind.MD_MESSAGE,
-                title=_(REPLY_ARRIVED),
-                body=f"{conversation.team.name}: {message.body}"[:400],
-                link=conversation_url(conversation, side=CUSTOMER),
-                user=conversation.customer,
+    try:
+        limit = settings.CRM_CHAT_MESSAGES_PER_MINUTE
+        ratelimit_hit(key=f"chat:user:{access.user.pk}", limit=limit, window_seconds=60)
+    except DomainError:
+        already = _existing(access.conversation.pk, access.user, key)
+        if already is None:
+            raise
+        return MessagePosted(message=already, created=False)
+    try:
+        with transaction.atomic():
+            conversation, message = _append(
+                access.conversation,
+                sender_kind=access.side,
+                sender=access.user,
+                body=body,
+                key=key,
+                image=image,
+                is_internal=is_internal and access.is_staff,
             )
+            if access.side == CUSTOMER:
+                _auto_reply_if_closed(conversation)
+            elif not message.is_internal and not chat_is_online(user_id=conversation.customer_id):
+                feed_item_create(
+                    kind=FeedItem.Kind.MD_MESSAGE,
+                    title=_(REPLY_ARRIVED),
+                    body=f"{conversation.team.name}: {message.body}"[:400],
+                    link=conversation_url(conversation, side=CUSTOMER),
+                    user=conversation.customer,
+                )
+    except IntegrityError:
+        already = _existing(access.conversation.pk, access.user, key)
+        if already is None:
+            raise
+        return MessagePosted(message=already, created=False)
     return MessagePosted(message=message, created=True)
 
 
@@ -339,14 +319,16 @@ def conversation_mark_read(*, access: ChatAccess, seq: int) -> int:
         setattr(conversation, field, seq)
         conversation.save(update_fields=[field])
         payload = {"type": "chat.read", "side": access.side, "seq": seq}
-        _send_on_commit((group_customer(conversation_id) if access.is_staff else group_staff(conversation_id), payload))
+        other = CUSTOMER if access.is_staff else STAFF
+        send_on_commit((group_conversation(conversation_id), push_event(payload, to=other)))
     return seq
 
 
-def chat_typing_payload(*, access: ChatAccess) -> tuple[str, dict[str, Any]]:
-    """Where a typing signal goes and what it says (nothing is stored: it is gone in seconds)."""
-    other = group_customer if access.is_staff else group_staff
-    return other(access.conversation.pk), {"type": "chat.typing", "side": access.side}
+def chat_typing_event(*, access: ChatAccess) -> tuple[str, dict[str, Any]]:
+    """Where a typing signal goes and the event (nothing is stored: it is gone in seconds)."""
+    other = CUSTOMER if access.is_staff else STAFF
+    payload = {"type": "chat.typing", "side": access.side}
+    return group_conversation(access.conversation.pk), push_event(payload, to=other)
 
 
 def conversation_status_set(*, access: ChatAccess, status: str) -> Conversation:
@@ -363,10 +345,9 @@ def conversation_status_set(*, access: ChatAccess, status: str) -> Conversation:
         conversation.resolved_at = timezone.now() if status == Conversation.Status.RESOLVED else None
         conversation.save(update_fields=["status", "resolved_at"])
         status_payload = {"type": "chat.status", "status": status}
-        _send_on_commit(
-            (group_customer(conversation.pk), status_payload),
-            (group_staff(conversation.pk), status_payload),
-            (group_team(conversation.team_id), inbox_payload(conversation)),
+        send_on_commit(
+            (group_conversation(conversation.pk), push_event(status_payload)),
+            (group_team(conversation.team_id), push_event(inbox_payload(conversation))),
         )
     return conversation
 
@@ -384,7 +365,7 @@ def conversation_assign(*, access: ChatAccess, assignee_id: int | None) -> Conve
     with transaction.atomic():
         Conversation.objects.filter(pk=conversation.pk).update(assignee_id=assignee_id)
         conversation = Conversation.objects.select_related("customer").get(pk=conversation.pk)
-        _send_on_commit((group_team(conversation.team_id), inbox_payload(conversation)))
+        send_on_commit((group_team(conversation.team_id), push_event(inbox_payload(conversation))))
     return conversation
 
 

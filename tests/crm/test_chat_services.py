@@ -4,7 +4,8 @@ from datetime import UTC, datetime, time
 
 import pytest
 import time_machine
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 
 from config.errors import DomainError
 from crm.models import ChatDuty, Conversation, Message, TeamMember
@@ -102,6 +103,33 @@ def test_a_resend_with_the_same_key_is_stored_once_and_returns_the_same_seq():
     assert not again.created
     assert again.message.pk == first.message.pk
     assert conversation.messages.filter(client_key="abc").count() == 1
+
+
+def test_a_message_costs_two_statements_its_seq_and_its_row():
+    world = chat_world()
+    conversation = ask_about_order(world)
+    shopper = access_of(world.shopper, conversation)
+    with CaptureQueriesContext(connection) as captured:
+        posted = message_post(access=shopper, body="하나 더 물어볼게요", key="more")
+    statements = [q["sql"].split()[0] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert statements == ["UPDATE", "INSERT"]
+    assert posted.message.seq == 2
+    conversation.refresh_from_db()
+    assert (conversation.last_seq, conversation.last_message_excerpt) == (2, "하나 더 물어볼게요")
+
+
+def test_a_resend_past_the_rate_limit_still_returns_the_stored_message(settings):
+    world = chat_world()
+    conversation = ask_about_order(world)
+    shopper = access_of(world.shopper, conversation)
+    first = message_post(access=shopper, body="둘", key="2")
+    settings.CRM_CHAT_MESSAGES_PER_MINUTE = 1
+    again = message_post(access=shopper, body="둘", key="2")
+    assert (again.created, again.message.pk) == (False, first.message.pk)
+    with pytest.raises(DomainError):
+        message_post(access=shopper, body="셋", key="3")
+    conversation.refresh_from_db()
+    assert conversation.last_seq == 2
 
 
 def test_the_database_refuses_a_second_row_with_the_same_key():
