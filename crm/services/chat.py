@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import ForeignKey
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -142,11 +143,12 @@ def _next_seq(
         sets += ["status = %s", "resolved_at = NULL"]
         params.append(Conversation.Status.OPEN)
     table = connection.ops.quote_name(Conversation._meta.db_table)
-    pk = connection.ops.quote_name(Conversation._meta.pk.column)
+    pk = connection.ops.quote_name(cast(str, Conversation._meta.pk.column))  # a concrete field always has a column
     sql = f"UPDATE {table} SET {', '.join(sets)} WHERE {pk} = %s RETURNING *"  # noqa: S608 (fixed column names)
     (updated,) = Conversation.objects.raw(sql, [*params, conversation.pk])
     for relation in ("team", "customer", "assignee", "store"):
         field = Conversation._meta.get_field(relation)
+        assert isinstance(field, ForeignKey)  # noqa: S101 (narrows the type; the four are foreign keys)
         if field.is_cached(conversation) and getattr(updated, field.attname) == getattr(conversation, field.attname):
             field.set_cached_value(updated, field.get_cached_value(conversation))
     return updated
