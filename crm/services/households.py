@@ -46,7 +46,7 @@ def _essentials_insert(
     one sort of it gives each day's gap to the previous one (`gaps`). Only the gaps, about a third of the rows
     (a category bought on one day has none), go through the ranking windows for the median and the count of
     steady gaps (`rhythm`); the plain facts per household and category are one hash aggregate of `bought`
-    (`facts`). `since`, the household's first day here, is one aggregate over its staged orders (not their
+    (`facts`), which alone joins the category (a narrower DISTINCT in `bought`). `since`, the household's first day here, is one aggregate over its staged orders (not their
     lines). The three are joined as hash joins of aggregates: each window runs once.
     """
     sql = HouseholdSql()
@@ -66,11 +66,9 @@ INSERT INTO {essentials} (
     median_interval_days, cycle_days, is_regular, due_on, status, reminded_on, recent_purchase_days, coverage
 )
 WITH bought AS (
-    SELECT DISTINCT {stage_hkey} AS hkey, s.category_id, c.replenishment_days AS category_cycle,
-           CASE WHEN c.is_active THEN 1 ELSE 0 END AS category_active, s.day AS bought_day
+    SELECT DISTINCT {stage_hkey} AS hkey, s.category_id, s.day AS bought_day
     FROM {stage.lines} s
-    JOIN {categories} c ON c.id = s.category_id
-    WHERE s.day <= {today_n} AND c.kind = {essential}{scope}
+    WHERE s.day <= {today_n} AND s.category_id IN (SELECT c.id FROM {categories} c WHERE c.kind = {essential}){scope}
 ),
 since AS (
     SELECT {stage_hkey} AS hkey, MIN(s.first_day) AS since_day
@@ -103,15 +101,16 @@ rhythm AS (
     GROUP BY hkey, category_id
 ),
 facts AS (
-    SELECT hkey, category_id,
+    SELECT b.hkey, b.category_id,
            COUNT(*) AS purchase_days,
-           MIN(bought_day) AS first_day,
-           MAX(bought_day) AS last_day,
-           MAX(category_cycle) AS category_cycle,
-           MAX(category_active) AS category_active,
-           SUM(CASE WHEN bought_day > {today_n} - {lookback} THEN 1 ELSE 0 END) AS recent_days
-    FROM bought
-    GROUP BY hkey, category_id
+           MIN(b.bought_day) AS first_day,
+           MAX(b.bought_day) AS last_day,
+           MAX(c.replenishment_days) AS category_cycle,
+           MAX(CASE WHEN c.is_active THEN 1 ELSE 0 END) AS category_active,
+           SUM(CASE WHEN b.bought_day > {today_n} - {lookback} THEN 1 ELSE 0 END) AS recent_days
+    FROM bought b
+    JOIN {categories} c ON c.id = b.category_id
+    GROUP BY b.hkey, b.category_id
 ),
 calc AS (
     SELECT f.hkey, f.category_id, f.purchase_days, f.first_day, f.last_day, f.recent_days, r.median_gap,
