@@ -36,7 +36,9 @@ USER_IDS_BATCH = 1000  # customers per pass of an incremental recompute (bounded
 Status = HouseholdEssential.Status
 
 
-def _essentials_insert(*, run: SegmentationRun, today: date, user_ids: list[int] | None, stage: Stage) -> int:
+def _essentials_insert(
+    *, run: SegmentationRun, today: date, user_ids: list[int] | None, stage: Stage, into: str
+) -> int:
     """One INSERT ... SELECT over the run's staged purchases (crm.services.staging, analysed when written, so the
     planner knows their size: with stale estimates PostgreSQL once re-ran windows in a nested loop for minutes).
 
@@ -44,11 +46,11 @@ def _essentials_insert(*, run: SegmentationRun, today: date, user_ids: list[int]
     one sort of it gives each day's gap to the previous one (`gaps`). Only the gaps, about a third of the rows
     (a category bought on one day has none), go through the ranking windows for the median and the count of
     steady gaps (`rhythm`); the plain facts per household and category are one hash aggregate of `bought`
-    (`facts`). `since`, the household's first day here, is one aggregate over its staged orders (not their
+    (`facts`), which alone joins the category (a narrower DISTINCT in `bought`). `since`, the household's first day here, is one aggregate over its staged orders (not their
     lines). The three are joined as hash joins of aggregates: each window runs once.
     """
     sql = HouseholdSql()
-    categories, essentials = table_name(Category), table_name(HouseholdEssential)
+    categories, essentials = table_name(Category), into
     today_n = sql.param(day_number(today))
     lookback = sql.param(SHARE_LOOKBACK_DAYS)
     low, high = sql.param(1 - REGULAR_TOLERANCE), sql.param(1 + REGULAR_TOLERANCE)
@@ -64,11 +66,9 @@ INSERT INTO {essentials} (
     median_interval_days, cycle_days, is_regular, due_on, status, reminded_on, recent_purchase_days, coverage
 )
 WITH bought AS (
-    SELECT DISTINCT {stage_hkey} AS hkey, s.category_id, c.replenishment_days AS category_cycle,
-           CASE WHEN c.is_active THEN 1 ELSE 0 END AS category_active, s.day AS bought_day
+    SELECT DISTINCT {stage_hkey} AS hkey, s.category_id, s.day AS bought_day
     FROM {stage.lines} s
-    JOIN {categories} c ON c.id = s.category_id
-    WHERE s.day <= {today_n} AND c.kind = {essential}{scope}
+    WHERE s.day <= {today_n} AND s.category_id IN (SELECT c.id FROM {categories} c WHERE c.kind = {essential}){scope}
 ),
 since AS (
     SELECT {stage_hkey} AS hkey, MIN(s.first_day) AS since_day
@@ -101,15 +101,16 @@ rhythm AS (
     GROUP BY hkey, category_id
 ),
 facts AS (
-    SELECT hkey, category_id,
+    SELECT b.hkey, b.category_id,
            COUNT(*) AS purchase_days,
-           MIN(bought_day) AS first_day,
-           MAX(bought_day) AS last_day,
-           MAX(category_cycle) AS category_cycle,
-           MAX(category_active) AS category_active,
-           SUM(CASE WHEN bought_day > {today_n} - {lookback} THEN 1 ELSE 0 END) AS recent_days
-    FROM bought
-    GROUP BY hkey, category_id
+           MIN(b.bought_day) AS first_day,
+           MAX(b.bought_day) AS last_day,
+           MAX(c.replenishment_days) AS category_cycle,
+           MAX(CASE WHEN c.is_active THEN 1 ELSE 0 END) AS category_active,
+           SUM(CASE WHEN b.bought_day > {today_n} - {lookback} THEN 1 ELSE 0 END) AS recent_days
+    FROM bought b
+    JOIN {categories} c ON c.id = b.category_id
+    GROUP BY b.hkey, b.category_id
 ),
 calc AS (
     SELECT f.hkey, f.category_id, f.purchase_days, f.first_day, f.last_day, f.recent_days, r.median_gap,
@@ -227,12 +228,12 @@ WHERE {profiles}.run_id = {run_param} AND {profiles}.user_id = s.user_id
         cursor.execute(statement, fill.params)
 
 
-def _reminders_carry_forward(*, run: SegmentationRun, user_ids: list[int] | None) -> None:
+def _reminders_carry_forward(*, run: SegmentationRun, user_ids: list[int] | None, into: str) -> None:
     """A due date already reminded in any other run stays reminded in this one: one UPDATE joining the run's
     unreminded due rows to the reminded rows of other runs with the same owner, category and due date (read
     through the partial index of reminded rows, few: one per reminder sent)."""
     sql = HouseholdSql()
-    essentials, users = table_name(HouseholdEssential), table_name(User)
+    essentials, users = into, table_name(User)
     statuses = sql.in_list(f"{essentials}.status", [Status.DUE.value, Status.OVERDUE.value])
     run_param = sql.param(run.pk)
 
@@ -251,7 +252,7 @@ def _reminders_carry_forward(*, run: SegmentationRun, user_ids: list[int] | None
             UPDATE {essentials} SET reminded_on = t.reminded_on
             FROM (
                 SELECT p.category_id, p.due_on, {owner("p")} AS owner, MAX(p.reminded_on) AS reminded_on
-                FROM {essentials} p
+                FROM {table_name(HouseholdEssential)} p
                 WHERE p.reminded_on IS NOT NULL AND p.run_id <> {run_param}
                 GROUP BY p.category_id, p.due_on, {owner("p")}
             ) t
@@ -275,6 +276,7 @@ def household_essentials_compute(
     user_ids: list[int] | None = None,
     fill_profiles: bool = True,
     stage: Stage | None = None,
+    into: str | None = None,
 ) -> int:
     """Write `run`'s HouseholdEssential rows and fill its profiles' essentials columns. Returns the rows written.
 
@@ -313,15 +315,19 @@ def household_essentials_compute(
     With `fill_profiles` (the default) the run's existing profiles get their essentials columns updated here. A full
     run computes the essentials before its profiles instead and passes `fill_profiles=False`: each range's profile
     INSERT then reads the figures from these rows (`profile_essentials_sql`), so no profile row is written twice.
+    A full run also passes `into`, the table it loads the run's rows into (crm.services.run_tables).
     """
     if stage is None:
         with staged(run_id=run.pk, today=today, user_ids=user_ids) as scoped:
             return household_essentials_compute(
-                run=run, today=today, user_ids=user_ids, fill_profiles=fill_profiles, stage=scoped
+                run=run, today=today, user_ids=user_ids, fill_profiles=fill_profiles, stage=scoped, into=into
             )
+    into = into or table_name(HouseholdEssential)
     with transaction.atomic():
         if user_ids is None:
-            return _essentials_recompute(run=run, today=today, user_ids=None, fill_profiles=fill_profiles, stage=stage)
+            return _essentials_recompute(
+                run=run, today=today, user_ids=None, fill_profiles=fill_profiles, stage=stage, into=into
+            )
         ids = sorted({int(pk) for pk in user_ids})
         return sum(
             _essentials_recompute(
@@ -330,6 +336,7 @@ def household_essentials_compute(
                 user_ids=ids[start : start + USER_IDS_BATCH],
                 fill_profiles=fill_profiles,
                 stage=stage,
+                into=into,
             )
             for start in range(0, len(ids), USER_IDS_BATCH)
         )
@@ -342,10 +349,10 @@ def essential_share_categories() -> int:
     ).count()
 
 
-def essentials_summary_build(*, run: SegmentationRun, stage: Stage) -> None:
+def essentials_summary_build(*, run: SegmentationRun, stage: Stage, essentials: str | None = None) -> None:
     """Stage the run's essentials figures per household (`stage.households`: hkey, bought, due, overdue, covered;
     indexed, analysed) for a full run's range tasks: each range joins the figures of its customers' households
-    instead of aggregating the run's essentials rows again."""
+    instead of aggregating the run's essentials rows again. `essentials`: the table holding them (the model's)."""
     sql = HouseholdSql()
     due, overdue = sql.param(Status.DUE.value), sql.param(Status.OVERDUE.value)
     owner = "CASE WHEN household_id IS NULL THEN -user_id ELSE household_id END"
@@ -356,7 +363,7 @@ def essentials_summary_build(*, run: SegmentationRun, stage: Stage) -> None:
             f"CREATE {stage.unlogged}TABLE {stage.households} AS "
             f"SELECT {owner} AS hkey, COUNT(*) AS bought, SUM(CASE WHEN status = {due} THEN 1 ELSE 0 END) AS due, "
             f"SUM(CASE WHEN status = {overdue} THEN 1 ELSE 0 END) AS overdue, SUM(coverage) AS covered "
-            f"FROM {table_name(HouseholdEssential)} WHERE run_id = {sql.param(run.pk)} GROUP BY {owner}",
+            f"FROM {essentials or table_name(HouseholdEssential)} WHERE run_id = {sql.param(run.pk)} GROUP BY {owner}",
             sql.params,
         )
         cursor.execute(f"CREATE INDEX {index_name} ON {stage.households} (hkey)")
@@ -394,7 +401,7 @@ def profile_essentials_sql(*, stage: Stage) -> tuple[str, str, dict[str, Any]]:
 
 
 def _essentials_recompute(
-    *, run: SegmentationRun, today: date, user_ids: list[int] | None, fill_profiles: bool, stage: Stage
+    *, run: SegmentationRun, today: date, user_ids: list[int] | None, fill_profiles: bool, stage: Stage, into: str
 ) -> int:
     rows = HouseholdEssential.objects.filter(run=run)
     if user_ids is not None:
@@ -407,10 +414,10 @@ def _essentials_recompute(
         )
     )
     rows.delete()
-    written = _essentials_insert(run=run, today=today, user_ids=user_ids, stage=stage)
+    written = _essentials_insert(run=run, today=today, user_ids=user_ids, stage=stage, into=into)
     if kept_reminders:
         _reminders_restore(run=run, kept=kept_reminders)  # type: ignore[arg-type]
-    _reminders_carry_forward(run=run, user_ids=user_ids)
+    _reminders_carry_forward(run=run, user_ids=user_ids, into=into)
     if fill_profiles:
         _profiles_fill(run=run, user_ids=user_ids)
     return written

@@ -89,6 +89,7 @@ def profiles_insert(
     user_ids: list[int] | None = None,
     with_essentials: bool = False,
     stage: Stage | None = None,
+    into: str | None = None,
 ) -> int:
     """INSERT one profile row per customer in the id range (or list) for `run_id`; returns the rows written.
 
@@ -99,7 +100,8 @@ def profiles_insert(
     full run, whose household essentials are computed before its profiles) the essentials columns come from the
     run's HouseholdEssential rows in the same statement; otherwise they start at their defaults and
     crm.services.households fills them afterwards. The caller deletes the scope's
-    old rows of the run first (idempotent retries) and holds the transaction.
+    old rows of the run first (idempotent retries) and holds the transaction. `into`: the table a full run loads
+    its rows into (crm.services.run_tables), else the model's.
     """
     if stage is None:
         with staged(run_id=run_id, today=today, user_ids=user_ids) as scoped:
@@ -113,12 +115,13 @@ def profiles_insert(
                 user_ids=user_ids,
                 with_essentials=with_essentials,
                 stage=scoped,
+                into=into,
             )
     from accounts.models import Household, User
     from crm.services.households import profile_essentials_sql
     from shop.selectors.household import BOUGHT_STATUSES
 
-    profile, user, household = sql.table(CustomerProfile), sql.table(User), sql.table(Household)
+    profile, user, household = into or sql.table(CustomerProfile), sql.table(User), sql.table(Household)
     essentials_join, essentials_columns = "", "0, 0, 0, NULL"
     essentials_values: dict[str, Any] = {}
     if with_essentials:
@@ -191,8 +194,16 @@ def profiles_insert(
     return sql.execute(template, values, fragments)
 
 
-def profiles_delete(*, run_id: int, id_range: tuple[int, int] | None = None, user_ids: list[int] | None = None) -> int:
-    """Delete a run's profile rows in a scope (before re-inserting them)."""
+def profiles_delete(
+    *, run_id: int, id_range: tuple[int, int] | None = None, user_ids: list[int] | None = None, into: str | None = None
+) -> int:
+    """Delete a run's profile rows in a scope (before re-inserting them); `into` as for `profiles_insert`."""
+    if into is not None:
+        scope = customer_scope("user_id", id_range=id_range, user_ids=user_ids)
+        values: dict[str, Any] = {"run_id": run_id, "user_ids": user_ids or []}
+        if id_range is not None:
+            values["lo"], values["hi"] = id_range
+        return sql.execute(f"DELETE FROM {into} WHERE run_id = :run_id AND {scope}", values)  # noqa: S608
     profiles = CustomerProfile.objects.filter(run_id=run_id)
     if user_ids is not None:
         profiles = profiles.filter(user_id__in=user_ids)

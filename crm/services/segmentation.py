@@ -32,7 +32,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -53,6 +52,7 @@ from crm.services import sql
 from crm.services.conditions import segment_members_queryset
 from crm.services.households import essentials_summary_build
 from crm.services.profiles import customer_id_ranges, profiles_delete, profiles_insert
+from crm.services.run_tables import load_table, load_table_create, load_table_publish, runs_rows_drop
 from crm.services.runs import run_claim, run_fail, run_progress, run_succeed, runs_obsolete_ids
 from crm.services.scoring import rfm_breakpoints_compute
 from crm.services.staging import Stage, stage_build, stage_buyers, stage_check, stage_drop, stages_drop
@@ -112,8 +112,11 @@ def segmentation_run_execute(*, run_id: int) -> None:
             breakpoints = rfm_breakpoints_compute(stage=stage)
         with transaction.atomic():
             sql.tune_transaction()
-            essentials_compute(run=run, today=today, fill_profiles=False, stage=stage)
-            essentials_summary_build(run=run, stage=stage)
+            essentials = load_table_create(HouseholdEssential, run_id)
+            essentials_compute(run=run, today=today, fill_profiles=False, stage=stage, into=essentials)
+            essentials_summary_build(run=run, stage=stage, essentials=essentials)
+            load_table_publish(HouseholdEssential, run_id)
+            load_table_create(CustomerProfile, run_id)
         run_progress(
             run_id=run_id,
             customers_total=total,
@@ -158,7 +161,8 @@ def segmentation_chunk_compute(*, run_id: int, lo: int, hi: int) -> int:
         with transaction.atomic():
             sql.tune_transaction()
             stage_check(Stage(run_id), buyers=(run.rfm_breakpoints or {}).get("staged_buyers", 0))
-            profiles_delete(run_id=run_id, id_range=(lo, hi))
+            into = load_table(CustomerProfile, run_id)
+            profiles_delete(run_id=run_id, id_range=(lo, hi), into=into)
             written = profiles_insert(
                 run_id=run_id,
                 today=today,
@@ -168,6 +172,7 @@ def segmentation_chunk_compute(*, run_id: int, lo: int, hi: int) -> int:
                 id_range=(lo, hi),
                 with_essentials=True,
                 stage=Stage(run_id),
+                into=into,
             )
     except Exception as exc:
         _fail_on_error(run_id, f"range {lo}-{hi}", exc)
@@ -189,9 +194,11 @@ def segmentation_finalize(*, run_id: int) -> bool:
         stage_drop(Stage(run_id))  # every range has read it
         with transaction.atomic():
             sql.tune_transaction()
-            sql.analyze(CustomerProfile)  # the range tasks' fresh rows, before the joins over them
+            load_table_publish(CustomerProfile, run_id)  # analysed too, before the joins over the fresh rows
             orphans_delete(run_id=run_id)
-            notes = memberships_build(run_id=run_id, now=moment)
+            memberships = load_table_create(SegmentMembership, run_id)
+            notes = memberships_build(run_id=run_id, now=moment, into=memberships)
+            load_table_publish(SegmentMembership, run_id)
         run_progress(run_id=run_id)
         step = "snapshots"
         with transaction.atomic():
@@ -209,7 +216,13 @@ def segmentation_finalize(*, run_id: int) -> bool:
 
 
 def essentials_compute(
-    *, run: SegmentationRun, today: date, stage: Stage, user_ids: list[int] | None = None, fill_profiles: bool = True
+    *,
+    run: SegmentationRun,
+    today: date,
+    stage: Stage,
+    user_ids: list[int] | None = None,
+    fill_profiles: bool = True,
+    into: str | None = None,
 ) -> int:
     """Household essentials of the run (crm.services.households) from the staged purchases. A full run computes
     them before its profiles (`fill_profiles=False`: each range's profile INSERT reads them); an incremental run
@@ -217,7 +230,7 @@ def essentials_compute(
     from crm.services.households import household_essentials_compute
 
     return household_essentials_compute(
-        run=run, today=today, user_ids=user_ids, fill_profiles=fill_profiles, stage=stage
+        run=run, today=today, user_ids=user_ids, fill_profiles=fill_profiles, stage=stage, into=into
     )
 
 
@@ -237,21 +250,26 @@ def _active_segments() -> list[Segment]:
     return list(Segment.objects.filter(is_active=True).order_by("pk"))
 
 
-def memberships_insert(*, run_id: int, segment: Segment, now: datetime, user_ids: list[int] | None = None) -> int:
-    """INSERT ... SELECT the segment's members of the run (optionally only among `user_ids`). One statement.
-    Raises DomainError when the segment's conditions no longer validate."""
+def memberships_insert(
+    *, run_id: int, segment: Segment, now: datetime, user_ids: list[int] | None = None, into: str | None = None
+) -> int:
+    """INSERT ... SELECT the segment's members of the run (optionally only among `user_ids`) into `into` (a full
+    run's load table, crm.services.run_tables) or the model's table. One statement. Raises DomainError when the
+    segment's conditions no longer validate."""
     members = segment_members_queryset(definition=segment.definition, run_id=run_id, now=now)
     if user_ids is not None:
         members = members.filter(user_id__in=user_ids)
     return sql.execute(
-        f"INSERT INTO {sql.table(SegmentMembership)} (run_id, segment_id, user_id)"  # noqa: S608 (model table)
+        f"INSERT INTO {into or sql.table(SegmentMembership)} (run_id, segment_id, user_id)"  # noqa: S608 (model table)
         " SELECT :run_id, :segment_id, m.user_id FROM ({members}) m",
         {"run_id": run_id, "segment_id": segment.pk},
         {"members": members.values("user_id").query.sql_with_params()},
     )
 
 
-def memberships_build(*, run_id: int, now: datetime, user_ids: list[int] | None = None) -> list[str]:
+def memberships_build(
+    *, run_id: int, now: datetime, user_ids: list[int] | None = None, into: str | None = None
+) -> list[str]:
     """Memberships of every active segment for the run; returns notes for segments skipped because their
     conditions no longer validate (e.g. a deleted category): the run goes on without them."""
     notes = []
@@ -259,7 +277,7 @@ def memberships_build(*, run_id: int, now: datetime, user_ids: list[int] | None 
         try:
             with transaction.atomic():
                 for batch in _batches(user_ids):
-                    memberships_insert(run_id=run_id, segment=segment, now=now, user_ids=batch)
+                    memberships_insert(run_id=run_id, segment=segment, now=now, user_ids=batch, into=into)
         except DomainError as exc:
             notes.append(_(SEGMENT_SKIPPED).format(pk=segment.pk, name=segment.name, error=exc.message))
     return notes
@@ -316,15 +334,12 @@ def runs_rows_delete(*, run_ids: list[int]) -> int:
     """Delete the profiles, household essentials and memberships of obsolete runs (the run rows and their
     snapshots stay: they are the segments' history), and any such rows whose run no longer exists (the bulk tables
     have no foreign-key constraints; Django's cascade removes them when a run is deleted through the ORM, this
-    catches a deletion behind its back), and the staging tables of runs that died before finalizing. Best effort: a failure is logged, the next run retries."""
+    catches a deletion behind its back), and the staging tables of runs that died before finalizing
+    (crm.services.run_tables: on PostgreSQL whole partitions go). Best effort: a failure is logged, the next run
+    retries."""
     try:
         stages_drop(keep=list(SegmentationRun.objects.filter(lock=True).values_list("pk", flat=True)))
-        deleted = 0
-        for model in (SegmentMembership, HouseholdEssential, CustomerProfile):
-            gone = Q(run_id__in=run_ids) if run_ids else Q(pk__in=[])
-            gone |= ~Q(run_id__in=SegmentationRun.objects.values("pk"))
-            deleted += model.objects.filter(gone).delete()[0]
-        return deleted
+        return runs_rows_drop(run_ids=run_ids)
     except Exception:
         logger.exception("could not delete rows of obsolete segmentation runs %s", run_ids)
         return 0
