@@ -47,8 +47,9 @@ def _log(message: str) -> None:
     print(f"[bench.pages] {message}", flush=True)
 
 
-def bench_database_url() -> str:
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+def bench_database_url(variable: str = "BENCH_DATABASE_URL", default: str = DEFAULT_DB) -> str:
+    """The benchmark's own database (never the app's DATABASE_URL), created on first use."""
+    url = os.environ.get(variable, default)
     if not url.startswith("postgres"):
         return url
     try:

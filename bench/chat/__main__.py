@@ -3,8 +3,8 @@
 
     python -m bench.chat            (make bench-chat; BENCH_CONVERSATIONS=500 -> 1,000 sockets)
 
-Uses DATABASE_URL (PostgreSQL, default the chat helper's donggeu_h3) and REDIS_URL (the Redis channel layer and
-cache, default db 10). It seeds N conversations (bench.chat.seed), starts ONE daphne process (DJANGO_DEBUG=0), and
+Uses BENCH_CHAT_DATABASE_URL (PostgreSQL, default donggeu_bench_chat, created on first use) and BENCH_CHAT_REDIS_URL
+(the Redis channel layer and cache, default db 10). It seeds N conversations (bench.chat.seed), starts ONE daphne process (DJANGO_DEBUG=0), and
 opens 2 sockets per conversation: the shopper's and the CS member's, each saying hello. Then shoppers send
 BENCH_MESSAGES messages at BENCH_RATE per second spread over the conversations, and each is timed from the send to
 the moment the staff socket of that conversation receives it (stored with its seq, committed, pushed through
@@ -25,6 +25,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench.pages import bench_database_url
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "results" / "chat.json"
 SEED_FILE = Path("/tmp/bench-chat-seed.json")
@@ -35,8 +37,11 @@ DAPHNE = "bench.chat.profiled_daphne" if PROFILE else "daphne"
 
 def _env() -> dict[str, str]:
     env = dict(os.environ)
-    env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/donggeu_h3")
-    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/10")
+    # Its own database and Redis db, never the app's: the bench seeds hundreds of conversations.
+    env["DATABASE_URL"] = bench_database_url(
+        "BENCH_CHAT_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/donggeu_bench_chat"
+    )
+    env["REDIS_URL"] = os.environ.get("BENCH_CHAT_REDIS_URL", "redis://127.0.0.1:6379/10")
     if not env["DATABASE_URL"].startswith("postgres"):
         sys.exit("bench.chat needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), as in production.")
     env.update(
