@@ -539,7 +539,7 @@ def main() -> None:
         first = row["first_render"]
         print(f"  {page:<10}{first['urls']:>6} URLs  p50 {first['p50_ms']:.1f} ms  p99 {first['p99_ms']:.1f} ms")
     print(f"load average (1/5/15 min) before {load_before}, after {os.getloadavg()}: other work on the machine")
-    print(f"written to {RESULTS.relative_to(BASE_DIR)}")
+    print(f"written to {RESULTS}")
 
 
 if __name__ == "__main__":
