@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.mall",
+                "shop.context_processors.shared_copy",
             ],
             "builtins": ["config.templatetags.won"],
         },

@@ -138,7 +138,7 @@ def social_proof_panel(request: HttpRequest, product: Any) -> str:
     proof = selectors.social_proof_for(product_id=product.pk, now=timezone.now())
     if not proof.viewers and proof.ordered_minutes_ago is None:
         return ""
-    return render_to_string("feed/partials/_social_proof.html", {"proof": proof}, request=request)
+    return render_to_string("feed/partials/_social_proof.html", {"proof": proof})  # nothing of the shell in it
 
 
 def connect_shop() -> None:

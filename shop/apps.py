@@ -21,12 +21,14 @@ class ShopConfig(AppConfig):
         connect_product_page_signals()
         user_logged_in.connect(cart_merge_on_login, dispatch_uid="shop_cart_merge_on_login")
 
-        # Loyalty's product-page panels: the 찜 heart and the 정기배송 sign-up.
+        # Loyalty's product-page panels: the 찜 heart and the 정기배송 sign-up. What a visitor without an account
+        # sees of them changes only with the product, so they share the product page's own stamp.
         from shop.hooks import register_product_panel
+        from shop.services.catalog import product_page_stamp_key
         from shop.views.panels import subscribe_panel, wishlist_panel
 
-        register_product_panel(wishlist_panel)
-        register_product_panel(subscribe_panel)
+        register_product_panel(wishlist_panel, visitor_stamp_key=product_page_stamp_key)
+        register_product_panel(subscribe_panel, visitor_stamp_key=product_page_stamp_key)
 
         # Order and shipping notices (e-mail, 카카오 알림톡): queued after commit from shop's own signals.
         from shop import signals

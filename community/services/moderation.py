@@ -19,10 +19,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from community.models import CommunityBan, Moderated, Report, Tour, TourComment
+from community.models import CommunityBan, Moderated, ProductQuestion, Report, Tour, TourComment, TrialReport
 from community.ratelimit import ratelimit_hit
 from community.selectors.moderation import content_author_id
-from community.services.page_versions import tour_changed
+from community.services.page_versions import product_panels_changed, tour_changed
 from config.errors import DomainError
 
 BANNED = gettext_noop("커뮤니티 이용이 제한된 계정이에요. {until} 글을 쓸 수 없어요.")
@@ -135,11 +135,13 @@ def report_create(*, reporter, target: Moderated, reason: str, detail: str = "")
 
 
 def _shown_changed(target: Moderated) -> None:
-    """Content appeared or disappeared: the copies of tour pages visitors share must follow (page_versions)."""
+    """Content appeared or disappeared: the copies of pages visitors share must follow (page_versions)."""
     if isinstance(target, Tour):
         tour_changed(tour_id=target.pk, listing=True)
     elif isinstance(target, TourComment):
         tour_changed(tour_id=target.tour_id)
+    elif isinstance(target, ProductQuestion | TrialReport):
+        product_panels_changed(product_id=target.product_id)
 
 
 def write_check_for_reports(*, user) -> None:

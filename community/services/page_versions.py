@@ -10,6 +10,10 @@ not shown again: at once by the process that made the change, within config.loca
   published tour, deleting, hiding and restoring. Likes and scraps move a card's counts and the popular order
   within the listing's short cache lifetime instead, so a busy tour does not re-render every listing.
 
+- a product's panels stamp covers what visitors see of the product page's 상품 Q&A and 체험단 후기 panels
+  (shop.hooks shares one rendered copy of them between visitors): replaced when a question or report is saved or
+  deleted, answered, hidden or restored, and when a report picture's display sizes are ready.
+
 Deleted tours and comments replace their stamps through post_delete receivers (connect_page_version_signals), so
 a deletion by cascade, such as an account's, is covered as well as one through the services.
 
@@ -25,9 +29,9 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 
-from community.models import Tour, TourComment, TourPhoto
+from community.models import ProductQuestion, Tour, TourComment, TourPhoto, TrialReport, TrialReportPhoto
 from config import local_memo
 
 logger = logging.getLogger(__name__)
@@ -38,6 +42,10 @@ STAMP_SECONDS = 24 * 3600  # outlives every copy it validates; a lost stamp is m
 
 def tour_stamp_key(tour_id: int) -> str:
     return f"community:stamp:tour:{tour_id}"
+
+
+def product_panels_stamp_key(product_id: int) -> str:
+    return f"community:stamp:product-panels:{product_id}"
 
 
 def _replace(key: str) -> None:
@@ -56,12 +64,20 @@ def tour_changed(*, tour_id: int, listing: bool = False) -> None:
         transaction.on_commit(lambda: _replace(LISTING_KEY))
 
 
+def product_panels_changed(*, product_id: int) -> None:
+    """What visitors see of the product page's community panels changed: a new stamp after commit."""
+    transaction.on_commit(lambda: _replace(product_panels_stamp_key(product_id)))
+
+
 def image_renditions_ready(*, image_id: int) -> None:
-    """A picture's display sizes were made (its srcset changed): the tours showing it as cover or photo changed."""
+    """A picture's display sizes were made (its srcset changed): the tours and trial reports showing it changed."""
     tour_ids = set(Tour.objects.filter(cover_id=image_id).values_list("pk", flat=True))
     tour_ids.update(TourPhoto.objects.filter(image_id=image_id).values_list("tour_id", flat=True))
     for tour_id in tour_ids:
         tour_changed(tour_id=tour_id, listing=True)
+    product_ids = TrialReportPhoto.objects.filter(image_id=image_id).values_list("report__product_id", flat=True)
+    for product_id in set(product_ids):
+        product_panels_changed(product_id=product_id)
 
 
 def stamp_current(key: str, found: str | None) -> str:
@@ -81,7 +97,23 @@ def _deleted(sender: type, instance: Any, **_: Any) -> None:
         tour_changed(tour_id=instance.pk, listing=True)
 
 
+def _product_panel_row_changed(sender: type, instance: Any, **_: Any) -> None:
+    product_panels_changed(product_id=instance.product_id)
+
+
+def _report_photo_changed(sender: type, instance: Any, **_: Any) -> None:
+    product_id = TrialReport.objects.filter(pk=instance.report_id).values_list("product_id", flat=True).first()
+    if product_id is not None:
+        product_panels_changed(product_id=product_id)
+
+
 def connect_page_version_signals() -> None:
-    """Called from CommunityConfig.ready()."""
+    """Called from CommunityConfig.ready(). Saved or deleted questions and reports (their photos too) renew their
+    product's panels stamp; updates that send no signal (answers, moderation) call product_panels_changed."""
     for model in (Tour, TourComment):
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"community_page_version_{model.__name__}")
+    for model in (ProductQuestion, TrialReport):
+        for signal in (post_save, post_delete):
+            signal.connect(_product_panel_row_changed, sender=model, dispatch_uid=f"product_panels_{signal}_{model}")
+    for signal in (post_save, post_delete):
+        signal.connect(_report_photo_changed, sender=TrialReportPhoto, dispatch_uid=f"product_panels_{signal}_photo")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_noop
 from community.models import ProductQuestion
 from community.selectors.qna import qna_can_answer
 from community.services.moderation import rate_check, text_clean, write_check
+from community.services.page_versions import product_panels_changed
 from config.errors import DomainError
 from feed.models import FeedItem
 from feed.services import feed_item_create
@@ -58,6 +59,7 @@ def question_answer(*, question: ProductQuestion, user, body: str, now: datetime
     )
     if not first:
         ProductQuestion.objects.filter(pk=question.pk).update(answer=text, answered_by=user)
+    product_panels_changed(product_id=question.product_id)
     question.refresh_from_db(fields=["answer", "answered_by", "answered_at"])
     if first:
         product = question.product

@@ -10,6 +10,8 @@ sold-out badge. The product page and the cart always read live rows.
 
 import logging
 import time
+from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.core.cache import cache
@@ -57,22 +59,43 @@ def connect_catalog_cache_signals() -> None:
             )
 
 
-# The product page body a visitor without an account sees is cached (shop.views.catalog.product) under the catalog
-# version, the product's live price/stock/rating and this per-product review stamp, which every saved or deleted
-# review, photo, reply or helpful vote renews: a new review or reply shows on the next request.
-PRODUCT_REVIEWS_KEY = "catalog:product-reviews:{pk}"
+# What a visitor without an account sees of a product page is one shared copy (shop.views.catalog.product), kept
+# under the catalog version and this per-product page stamp, plus the stamps of other apps' panels (shop.hooks).
+# The stamp is renewed after commit by everything that changes the page without a catalog edit: stock taken by
+# checkout or given back by a cancellation, and every saved or deleted review, photo, reply or helpful vote (with
+# the rating they move). So a sale, a restock or a review shows on the next request.
+PRODUCT_PAGE_KEY = "catalog:product-page:{pk}"
 
 
-def product_reviews_stamp_get(*, product_id: int) -> str:
+def product_page_stamp_key(product_id: int) -> str:
+    return PRODUCT_PAGE_KEY.format(pk=product_id)
+
+
+def product_page_stamps_get(*, product_id: int, extra_keys: list[str]) -> str | None:
+    """The product page stamp and the panels' stamps (one cache round trip) joined in one string; None when the
+    shared cache is down, so nothing may be cached. A missing stamp (never set, or evicted) is made anew, so an
+    old copy can never come back under it."""
+    keys = list(dict.fromkeys([product_page_stamp_key(product_id), *extra_keys]))
     try:
-        return str(cache.get(PRODUCT_REVIEWS_KEY.format(pk=product_id)) or "0")
-    except Exception:  # the shared cache is down: the page renders without its cached body anyway
-        logger.warning("product review stamp unavailable", exc_info=True)
-        return "unavailable"
+        found = cache.get_many(keys)
+        for key in keys:
+            if key not in found:
+                fresh = time.time_ns()
+                found[key] = fresh if cache.add(key, fresh, timeout=None) else cache.get(key, fresh)
+    except Exception:
+        logger.warning("product page stamps unavailable", exc_info=True)
+        return None
+    return ".".join(str(found[key]) for key in keys)
 
 
-def product_reviews_stamp_renew(*, product_id: int) -> None:
-    cache.set(PRODUCT_REVIEWS_KEY.format(pk=product_id), time.time_ns(), timeout=None)
+def product_page_stamp_renew(*, product_id: int) -> None:
+    cache.set(product_page_stamp_key(product_id), time.time_ns(), timeout=None)
+
+
+def product_page_changed(*, product_ids: Iterable[int]) -> None:
+    """Renew the product pages' stamps once the current transaction commits (at once outside one)."""
+    for product_id in set(product_ids):
+        transaction.on_commit(partial(_renew_softly, product_id))
 
 
 def _review_row_changed(sender: Any, instance: Any, **_: Any) -> None:
@@ -82,14 +105,14 @@ def _review_row_changed(sender: Any, instance: Any, **_: Any) -> None:
     if product_id is None:
         product_id = Review.objects.filter(pk=instance.review_id).values_list("product_id", flat=True).first()
     if product_id is not None:
-        transaction.on_commit(lambda: _renew_softly(product_id))  # after the counts the service updates alongside
+        product_page_changed(product_ids=[product_id])  # after the counts the service updates alongside
 
 
 def _renew_softly(product_id: int) -> None:
     try:
-        product_reviews_stamp_renew(product_id=product_id)
+        product_page_stamp_renew(product_id=product_id)
     except Exception:
-        logger.warning("could not renew the review stamp of product %s", product_id, exc_info=True)
+        logger.warning("could not renew the page stamp of product %s", product_id, exc_info=True)
 
 
 def connect_product_page_signals() -> None:

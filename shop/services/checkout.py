@@ -44,6 +44,7 @@ from shop.models import (
 from shop.payments import payment_provider
 from shop.selectors.cart import CheckoutInfo, Discount, PricedLine, cart_lines_fetch, checkout_info_build
 from shop.services.cart import cart_lines_remove_products
+from shop.services.catalog import product_page_changed
 from shop.services.coupons import coupon_discounts_compute, coupon_redeem_for_order
 from shop.services.orders import order_number_new
 from shop.services.payments import payment_charge
@@ -220,6 +221,7 @@ def _stock_reserve(quantities: dict[int, int]) -> None:
         )
         if updated != 1:
             raise DomainError(OUT_OF_STOCK, code="out_of_stock", http_status=409)
+    product_page_changed(product_ids=quantities)
 
 
 def address_save(*, user: User, address: ShippingAddress, make_default: bool = False, label: str = "") -> Address:

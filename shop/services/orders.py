@@ -33,6 +33,7 @@ from shop.models import (
     PaymentStatus,
     Product,
 )
+from shop.services.catalog import product_page_changed
 from shop.services.points import loyalty_release_for_order, point_earn_for_order
 
 TRANSITION_NOT_ALLOWED = _("지금 상태({current})에서는 '{target}'(으)로 바꿀 수 없어요.")
@@ -80,6 +81,7 @@ def _stock_release(order: Order) -> None:
     for product_id in sorted(quantities):
         quantity = quantities[product_id]
         Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity, sold_count=F("sold_count") - quantity)
+    product_page_changed(product_ids=quantities)
     order.stock_released = True
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from config.errors import DomainError
 from shop.models import Order, OrderLine, Product, Review, ReviewHelpfulVote, ReviewPhoto, ReviewReply
-from shop.services.catalog import product_reviews_stamp_renew
+from shop.services.catalog import product_page_changed
 from uploads.images import ImageUndecodable, image_check, image_discard, image_stash, image_variants_make
 
 logger = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ def review_photo_process(*, photo_id: int) -> ReviewPhoto | None:
     # An UPDATE sends no post_save: renew the product's cached page so it shows the finished photo.
     product_id = Review.objects.filter(pk=photo.review_id).values_list("product_id", flat=True).first()
     if product_id is not None:
-        transaction.on_commit(partial(product_reviews_stamp_renew, product_id=product_id))
+        product_page_changed(product_ids=[product_id])
     return photo
 
 

@@ -18,21 +18,23 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from shop.hooks import home_sections, product_panels
+from config.templatetags.won import won
+from shop.hooks import home_sections, live_visitor_panels, product_panels, visitor_panel_stamp_keys, visitor_panels
 from shop.images import VARIANTS, category_placeholder_ensure
 from shop.models import Category, Product, Store
 from shop.selectors import catalog as selectors
-from shop.services.catalog import GRID_CACHE_SECONDS, catalog_version_get, product_reviews_stamp_get
+from shop.services.catalog import GRID_CACHE_SECONDS, catalog_version_get, product_page_stamps_get
 from shop.views.reviews import review_section_context
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 24
-PANELS_MARK = mark_safe("<!--product-panels-->")
 CSRF_MARK = "csrf-token-of-this-visitor"
 NEAR_CACHE_SECONDS = 30  # a grid in process memory may lag the shared copy by this much (stock badges)
 SORT_LABELS = {
@@ -162,34 +164,71 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def product(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _visitor_product_page(request, pk)
     obj = _product_for_page(pk)
-    panels = product_panels(request, obj)
-    if request.user.is_authenticated:  # their votes and reply boxes are their own: rendered for them
-        context = {"product": obj, "panels": panels}
-        context.update(review_section_context(request=request, product=obj))  # the #reviews section
-        return render(request, "shop/product.html", context)
-    return render(request, "shop/product.html", {"product": obj, "product_body": _visitor_body(request, obj, panels)})
+    context = {"product": obj, "panels": product_panels(request, obj), "share": _share_card(obj)}
+    context.update(review_section_context(request=request, product=obj))  # their votes and reply boxes: their own
+    return render(request, "shop/product.html", context)
 
 
-def _visitor_body(request: HttpRequest, obj: Product, panels: list[str]) -> SafeString:
-    """The product page body without an account: the same for every such visitor, so it is rendered once and
-    cached under everything it shows that can change (catalog version, live price/stock/rating, review stamp).
-    The other apps' panels (live social proof, Q&A) and this visitor's CSRF token are put in per request."""
-    live = [getattr(obj, field) for field in selectors.PRODUCT_LIVE_FIELDS]
-    stamp = product_reviews_stamp_get(product_id=obj.pk)
-    raw = "|".join(str(part) for part in (catalog_version_get(), get_language(), "product", obj.pk, *live, stamp))
-
-    def render_body() -> str:
-        context = {"product": obj, "panels": [PANELS_MARK], "csrf_token": CSRF_MARK}
-        context.update(review_section_context(request=request, product=obj))  # nothing of the visitor in it
-        return render_to_string("shop/product.html#product-body", context)
-
-    html = _near_or_shared("catalog:product-body:" + hashlib.sha256(raw.encode()).hexdigest(), render_body)
-    if panels:
-        html = html.replace(PANELS_MARK, "".join(panels))
+def _visitor_product_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The product page without an account: one copy shared by every such visitor, rendered once per change of
+    anything it shows (catalog version, the product page stamp that stock and reviews renew, the panels' stamps).
+    Reading the stamps is one cache round trip and no query; the live panels (social proof) and this visitor's
+    CSRF token are put in per request. With the shared cache down, the page is rendered for the request."""
+    stamps = product_page_stamps_get(product_id=pk, extra_keys=visitor_panel_stamp_keys(pk))
+    if stamps is None:
+        copy = _visitor_copy_render(request, pk)
     else:
-        html = html.replace(f'<div class="product-panels">{PANELS_MARK}</div>', "")
-    return mark_safe(html.replace(CSRF_MARK, get_token(request)))  # noqa: S308 (our own auto-escaped output)
+        raw = "|".join((catalog_version_get(), get_language(), "product", str(pk), stamps))
+        cache_key = "catalog:product-copy:" + hashlib.sha256(raw.encode()).hexdigest()
+        copy = _near_or_shared(cache_key, lambda: _visitor_copy_render(request, pk))
+    body = copy["body"]
+    for n, html in enumerate(live_visitor_panels(request, copy["product"])):
+        body = body.replace(_live_panel_mark(n), html)
+    body = body.replace('<div class="product-panels"></div>', "").replace(CSRF_MARK, get_token(request))
+    context = {"share": copy["share"], "product_body": mark_safe(body)}  # noqa: S308 (our own auto-escaped output)
+    return render(request, "shop/product.html", context)
+
+
+def _live_panel_mark(n: int) -> SafeString:
+    return mark_safe(f"<!--live-product-panel-{n}-->")  # noqa: S308 (a constant comment)
+
+
+def _visitor_copy_render(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """What every visitor without an account sees of the product: the page body (with a mark for each live panel
+    and for the CSRF token), its share card, and the bare product that live panels are given."""
+    try:
+        obj = selectors.product_get(pk=pk)
+    except Product.DoesNotExist:
+        raise Http404 from None
+    request.csrf_token_placeholder = CSRF_MARK  # type: ignore[attr-defined]  (shop.context_processors)
+    try:
+        panels = visitor_panels(request, obj, live_mark=_live_panel_mark)
+    finally:
+        del request.csrf_token_placeholder  # type: ignore[attr-defined]
+    context = {"product": obj, "panels": panels, "csrf_token": CSRF_MARK}
+    context.update(review_section_context(request=request, product=obj))  # nothing of the visitor in it
+    return {
+        "body": render_to_string("shop/product.html#product-body", context),
+        "share": _share_card(obj),
+        "product": Product(pk=obj.pk, store_id=obj.store_id, category_id=obj.category_id, name=obj.name),
+    }
+
+
+def _share_card(obj: Product) -> dict[str, Any]:
+    """The product's share card (title, description, picture, price, path) as plain values."""
+    first = next(iter(obj.gallery), None)
+    about = Truncator(strip_tags(obj.description)).chars(100)
+    return {
+        "title": obj.name,
+        "description": _("%(store)s · %(price)s · %(about)s")
+        % {"store": obj.store.name, "price": won(obj.price), "about": about},
+        "image": first.image.url if first is not None else obj.category.share_picture_url,
+        "price": obj.price,
+        "url": obj.get_absolute_url(),
+    }
 
 
 def _product_for_page(pk: int) -> Product:

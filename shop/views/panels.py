@@ -16,7 +16,7 @@ def wishlist_panel(request: HttpRequest, product: Product) -> SafeString | str:
     is_wishlisted = product.pk in wishlisted_ids(user=request.user, product_ids=[product.pk])
     return render_to_string(
         "shop/partials/_wishlist_panel.html",
-        {"product_id": product.pk, "is_wishlisted": is_wishlisted},
+        {"product_id": product.pk, "is_wishlisted": is_wishlisted, "next_url": product.get_absolute_url()},
         request=request,
     )
 

@@ -6,8 +6,9 @@ from django.test import override_settings
 
 from feed.models import FeedItem
 from feed.services import feed_item_create
-from shop.models import Product
+from shop.services.orders import order_cancel
 from tests.config.helpers import DEAD_REDIS_CACHES
+from tests.shop.checkout_factories import order_via_checkout
 from tests.shop.factories import CategoryFactory, ProductFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,19 +64,26 @@ def test_with_redis_down_category_pages_still_render(client, shelf):
             caches._settings = None
 
 
-def test_the_product_page_reads_stock_and_rating_fresh_although_the_product_is_cached(client, shelf):
-    product = ProductFactory(category=shelf, name="무향 세탁세제", stock=50)
+def test_a_sale_and_its_cancellation_show_on_the_cached_product_page_at_once(
+    client, shelf, django_capture_on_commit_callbacks
+):
+    product = ProductFactory(category=shelf, name="무향 세탁세제", stock=12)
     assert "넉넉해요" in client.get(f"/p/{product.pk}/").content.decode()
 
-    Product.objects.filter(pk=product.pk).update(stock=3)  # what a checkout does: no save(), no catalog version bump
+    with django_capture_on_commit_callbacks(execute=True):  # checkout takes stock with an UPDATE: no catalog edit
+        order = order_via_checkout(items=[(product, 3)])
+    assert "9개 남았어요" in client.get(f"/p/{product.pk}/").content.decode()
 
-    assert "3개 남았어요" in client.get(f"/p/{product.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        order_cancel(order=order)
+    assert "넉넉해요" in client.get(f"/p/{product.pk}/").content.decode()
 
 
 def test_a_product_switched_off_is_gone_from_its_page_at_once(client, shelf):
     product = ProductFactory(category=shelf)
     assert client.get(f"/p/{product.pk}/").status_code == 200
 
-    Product.objects.filter(pk=product.pk).update(is_active=False)
+    product.is_active = False
+    product.save(update_fields=["is_active"])
 
     assert client.get(f"/p/{product.pk}/").status_code == 404

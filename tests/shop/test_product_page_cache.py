@@ -4,11 +4,16 @@ replies still show on the next request; a first-time visitor without cookies cos
 import re
 
 import pytest
-from django.test import Client
+from django.core.cache import caches
+from django.test import Client, override_settings
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from shop.models import Product, ReviewReply
+from shop import hooks
+from shop.models import ReviewReply
 from shop.services.reviews import review_create
 from tests.accounts.factories import StaffUserFactory, UserFactory
+from tests.config.helpers import DEAD_REDIS_CACHES
 from tests.shop.factories import CategoryFactory, PlacedOrderFactory, PlacedOrderLineFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,10 +30,11 @@ def _page(client, product) -> str:
     return response.content.decode()
 
 
-def test_a_price_change_without_a_catalog_edit_shows_on_the_next_view(client, product):
+def test_a_price_edit_shows_on_the_next_view(client, product):
     assert "12,900" in _page(client, product)
 
-    Product.objects.filter(pk=product.pk).update(price=9900)
+    product.price = 9900
+    product.save(update_fields=["price"])  # the admin's and the back office's edits save the row
 
     page = _page(client, product)
     assert "9,900" in page
@@ -38,8 +44,11 @@ def test_a_price_change_without_a_catalog_edit_shows_on_the_next_view(client, pr
 def test_a_new_review_and_its_reply_show_on_the_next_view(client, product, django_capture_on_commit_callbacks):
     line = PlacedOrderLineFactory(order=PlacedOrderFactory(user=UserFactory(), status="delivered"), product=product)
     assert "향이 은은해서 좋아요" not in _page(client, product)
-    review = review_create(user=line.order.user, order_line=line, rating=5, body="향이 은은해서 좋아요. 또 살게요.")
-    assert "향이 은은해서 좋아요" in _page(client, product)
+    with django_capture_on_commit_callbacks(execute=True):  # the stamps are renewed once the review is committed
+        review = review_create(user=line.order.user, order_line=line, rating=5, body="향이 은은해서 좋아요. 또 살게요.")
+    page = _page(client, product)
+    assert "향이 은은해서 좋아요" in page
+    assert "리뷰 1개" in page
 
     with django_capture_on_commit_callbacks(execute=True):  # the shop team's answer (review_reply saves this row)
         ReviewReply.objects.create(review=review, author=StaffUserFactory(), body="고맙습니다! 다음에도 찾아 주세요.")
@@ -77,3 +86,49 @@ def test_a_first_time_visitor_costs_no_feed_query(count_queries, product):
     without_cookies = count_queries(lambda: Client().get(f"/p/{product.pk}/"))
 
     assert without_cookies <= with_cookies
+
+
+def test_a_visitor_page_view_from_the_shared_copy_costs_no_query(count_queries, product):
+    Client().get(f"/p/{product.pk}/")  # the first visitor renders the copy
+    returning = Client()
+    returning.get(f"/p/{product.pk}/")
+
+    assert count_queries(lambda: returning.get(f"/p/{product.pk}/")) == 0
+    assert count_queries(lambda: Client().get(f"/p/{product.pk}/")) == 0
+
+
+def test_stamped_panels_render_once_for_all_visitors_and_live_ones_on_every_request(product):
+    calls = {"shared": 0, "live": 0}
+
+    def shared_panel(request, product):
+        calls["shared"] += 1
+        return mark_safe('<p class="shared-panel">이 상품을 고른 MD의 한마디</p>')
+
+    def live_panel(request, product):
+        calls["live"] += 1
+        return format_html('<p class="live-panel">지금 {}번째로 보고 있어요</p>', calls["live"])
+
+    hooks.register_product_panel(shared_panel, visitor_stamp_key=lambda product_id: f"test:panel:{product_id}")
+    hooks.register_product_panel(live_panel)
+    try:
+        pages = [_page(Client(), product) for _ in range(3)]
+    finally:
+        hooks.unregister_product_panel(shared_panel)
+        hooks.unregister_product_panel(live_panel)
+
+    assert calls == {"shared": 1, "live": 3}
+    assert all("이 상품을 고른 MD의 한마디" in page for page in pages)
+    assert [page.count("번째로 보고 있어요") for page in pages] == [1, 1, 1]
+    assert "지금 3번째로 보고 있어요" in pages[2]
+    assert pages[0].index("shared-panel") < pages[0].index("live-panel")  # registration order
+
+
+def test_with_the_shared_cache_down_the_product_page_still_renders(client, product):
+    with override_settings(CACHES=DEAD_REDIS_CACHES):
+        caches._settings = None
+        try:
+            page = _page(client, product)
+        finally:
+            caches._settings = None
+    assert "무향 세탁세제" in page
+    assert "csrf-token-of-this-visitor" not in page
