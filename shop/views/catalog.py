@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = 24
 CSRF_MARK = "csrf-token-of-this-visitor"
 NEAR_CACHE_SECONDS = 30  # a grid in process memory may lag the shared copy by this much (stock badges)
+# A product page copy can never be stale (its key holds every stamp that its content follows), so it is kept as long
+# as a product's long tail goes unvisited in a day; the shared cache evicts the least used ones first when full.
+PRODUCT_COPY_SECONDS = 24 * 3600
 SORT_LABELS = {
     selectors.SORT_POPULAR: _("인기순"),
     selectors.SORT_NEW: _("신상품순"),
@@ -50,8 +53,9 @@ def _page(request: HttpRequest, qs) -> Page:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _near_or_shared(cache_key: str, render: Callable[[], Any]) -> Any:
-    """This process's copy (NEAR_CACHE_SECONDS), else the copy shared by all processes, else render and share."""
+def _near_or_shared(cache_key: str, render: Callable[[], Any], *, seconds: int = GRID_CACHE_SECONDS) -> Any:
+    """This process's copy (NEAR_CACHE_SECONDS), else the copy shared by all processes (kept `seconds`), else
+    render and share."""
     near = caches["local"]
     value = near.get(cache_key)
     if value is not None:
@@ -64,7 +68,7 @@ def _near_or_shared(cache_key: str, render: Callable[[], Any]) -> Any:
     if value is None:
         value = render()
         try:
-            cache.set(cache_key, value, GRID_CACHE_SECONDS)
+            cache.set(cache_key, value, seconds)
         except Exception:
             logger.warning("shared cache unavailable for %s", cache_key, exc_info=True)
     near.set(cache_key, value, NEAR_CACHE_SECONDS)
@@ -183,7 +187,7 @@ def _visitor_product_page(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         raw = "|".join((catalog_version_get(), get_language(), "product", str(pk), stamps))
         cache_key = "catalog:product-copy:" + hashlib.sha256(raw.encode()).hexdigest()
-        copy = _near_or_shared(cache_key, lambda: _visitor_copy_render(request, pk))
+        copy = _near_or_shared(cache_key, lambda: _visitor_copy_render(request, pk), seconds=PRODUCT_COPY_SECONDS)
     body = copy["body"]
     for n, html in enumerate(live_visitor_panels(request, copy["product"])):
         body = body.replace(_live_panel_mark(n), html)
