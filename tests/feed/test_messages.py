@@ -11,7 +11,7 @@ from feed import messages
 from feed.messages import SUBSCRIPTION_SOON, FeedMessage
 from feed.models import FeedItem
 from feed.services import feed_item_create
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import StaffUserFactory, UserFactory
 from tests.feed.factories import FeedItemFactory
 from tests.feed.helpers import new_visitor
 
@@ -109,6 +109,16 @@ def test_feed_page_in_english_with_coded_items_does_not_grow_its_query_count(cli
 
     add(3)
     assert_constant_queries(lambda: client.get("/feed/", HTTP_ACCEPT_LANGUAGE="en"), lambda: add(27))
+
+
+def test_admin_lists_a_coded_item_in_the_admins_language_and_keeps_its_code_read_only(client):
+    item = _reminder(user=UserFactory())
+    client.force_login(StaffUserFactory(is_superuser=True))
+    listing = client.get("/admin/feed/feeditem/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert EN_TITLE in listing
+    change = client.get(f"/admin/feed/feeditem/{item.pk}/change/").content.decode()
+    assert 'name="message_code"' not in change
+    assert SUBSCRIPTION_SOON in change
 
 
 # -------------------------------------------------------------------------------------------------- live push
