@@ -27,3 +27,9 @@ class CommunityConfig(AppConfig):
         from community.services.page_versions import connect_page_version_signals
 
         connect_page_version_signals()
+
+        # Notices in the feed are message codes, rendered in each reader's language.
+        from community.feed_messages import COMMUNITY_FEED_MESSAGES
+        from feed import messages
+
+        messages.register(COMMUNITY_FEED_MESSAGES)

@@ -27,3 +27,9 @@ class CrmConfig(AppConfig):
         from feed import item_extras
 
         item_extras.register("crm_survey", survey_extras)
+
+        # Reminders, notices and survey invitations are message codes, rendered in each reader's language.
+        from crm.feed_messages import CRM_FEED_MESSAGES
+        from feed import messages
+
+        messages.register(CRM_FEED_MESSAGES)

@@ -101,7 +101,9 @@ class OrderSummarySerializer(serializers.Serializer):
 class FeedItemSummarySerializer(serializers.Serializer):
     kind = serializers.CharField(source="item.kind")
     kind_label = serializers.CharField(source="item.get_kind_display")
-    title = serializers.CharField(source="item.title")
+    title = serializers.CharField(
+        source="item.title_text", help_text="In the language of the request (Accept-Language)"
+    )
     created_at = serializers.DateTimeField(source="item.created_at")
     is_promotional = serializers.BooleanField(source="item.is_promotional")
     is_read = serializers.BooleanField()

@@ -192,11 +192,17 @@ class NudgeRuleAdmin(MeasuredAdmin):
 
 @admin.register(FeedItem)
 class FeedItemAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "user", "visitor_id", "is_promotional", "read_at", "created_at"]
+    list_display = ["shown_title", "kind", "user", "visitor_id", "is_promotional", "read_at", "created_at"]
     list_filter = ["kind", "is_promotional"]
     list_select_related = ["user"]
     raw_id_fields = ["user", "coupon", "claimable_rule", "exposure"]
+    # A coded item is rendered from its code in each reader's language; its stored title and body are the fallback.
+    readonly_fields = ["message_code", "message_params"]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("제목"), ordering="title")
+    def shown_title(self, item: FeedItem) -> str:
+        return item.title_text
 
 
 @admin.register(Exposure)

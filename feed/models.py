@@ -304,6 +304,10 @@ class FeedItem(models.Model):
     kind = models.CharField(_("종류"), max_length=30, choices=Kind.choices)
     title = models.CharField(_("제목"), max_length=80)
     body = models.CharField(_("내용"), max_length=400, blank=True)
+    # A message the system composed is a code (+ params) rendered in the reader's language (feed.messages); title
+    # and body then hold its text in the default language. Without a code they are people's words, shown as is.
+    message_code = models.CharField(_("메시지 코드"), max_length=40, blank=True)
+    message_params = models.JSONField(_("메시지 값"), default=dict, blank=True)
     link = models.CharField(_("링크"), max_length=300, blank=True)
     coupon = models.ForeignKey(
         "shop.IssuedCoupon",
@@ -350,6 +354,20 @@ class FeedItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def title_text(self) -> str:
+        """The title in the active language (a coded message), else the stored text."""
+        from feed.messages import message_text
+
+        return message_text(code=self.message_code, params=self.message_params, part="title", fallback=self.title)
+
+    @property
+    def body_text(self) -> str:
+        """The body in the active language (a coded message), else the stored text."""
+        from feed.messages import message_text
+
+        return message_text(code=self.message_code, params=self.message_params, part="body", fallback=self.body)
 
 
 class Exposure(models.Model):

@@ -9,10 +9,9 @@ from django.db.models.signals import post_save
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from config import local_memo
-from feed import selectors, services
+from feed import messages, selectors, services
 
 logger = logging.getLogger(__name__)
 DISMISS_COOKIE = "dg_greet_off"
@@ -125,10 +124,8 @@ def subscription_reminder_received(sender: Any, subscription: Any = None, **kwar
     services.feed_item_create(
         kind=FeedItem.Kind.SUBSCRIPTION_REMINDER,
         user=subscription.user,
-        title=_("곧 정기배송이 출발해요"),
-        body=_("%(name)s 정기배송이 곧 준비돼요. 바꿀 게 있으면 미리 알려 주세요.") % {"name": name}
-        if name
-        else _("정기배송이 곧 준비돼요."),
+        message_code=messages.SUBSCRIPTION_SOON if name else messages.SUBSCRIPTION_SOON_UNNAMED,
+        message_params={"name": name} if name else {},
         link="/my/subscriptions/",
         toast=True,
     )

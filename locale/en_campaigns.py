@@ -17,6 +17,8 @@ TRANSLATIONS: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "수신 동의 확인 안내": "Consent reminders",
     "안내": "Notice",
     "보낸 곳": "Source",
+    "메시지 코드": "Message code",
+    "메시지 값": "Message values",
     "처음 보여 준 때": "First shown at",
     "처음 누른 때": "First clicked at",
     # services
@@ -26,7 +28,7 @@ TRANSLATIONS: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "캠페인 내용을 다시 확인해 주세요: {detail}": "Please check the campaign again: {detail}",
     "예약된 캠페인만 취소할 수 있어요.": "Only scheduled campaigns can be cancelled.",
     "마케팅 정보 수신 동의 내역을 알려 드려요": "Here is what you agreed to receive",
-    "{nickname}님은 %(date)s에 {shop}의 할인·이벤트 소식(광고) 받기에 동의하셨어요. 밤 시간(21시~다음 날 8시) 알림: %(night)s. 그대로 두시면 계속 받아요. 바꾸고 싶으면 수신 설정에서 언제든 바꿀 수 있어요.": "{nickname}, on %(date)s you agreed to get {shop}'s deals and events (advertising). Night-time messages (9 pm to 8 am): %(night)s. If you leave it as it is, you keep receiving them; you can change it in your settings at any time.",
+    "%(nickname)s님은 %(date)s에 %(shop)s의 할인·이벤트 소식(광고) 받기에 동의하셨어요. 밤 시간(21시~다음 날 8시) 알림: %(night)s. 그대로 두시면 계속 받아요. 바꾸고 싶으면 수신 설정에서 언제든 바꿀 수 있어요.": "%(nickname)s, on %(date)s you agreed to get %(shop)s's deals and events (advertising). Night-time messages (9 pm to 8 am): %(night)s. If you leave it as it is, you keep receiving them; you can change it in your settings at any time.",
     "동의함": "Agreed",
     "수신거부 링크가 올바르지 않아요. 마이페이지에서 수신 설정을 바꿀 수 있어요.": "This opt-out link is not valid. You can change your settings on My page.",
     # views and forms

@@ -119,7 +119,7 @@ TRANSLATIONS: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "메시지는 300자까지 쓸 수 있어요.": "Messages can be up to 300 characters.",
     "광고성 메시지 수신에 동의하지 않은 고객이에요. 광고가 아닌 안부로 보내 주세요.": "This customer hasn't agreed to promotional messages. Send a personal note without an offer instead.",
     "21시부터 다음 날 8시까지는 야간 수신에 동의한 고객에게만 광고성 메시지를 보낼 수 있어요.": "Between 9 pm and 8 am, promotional messages may only go to customers who agreed to night-time messages.",
-    "— %(team)s %(name)s 드림": "— %(name)s, %(team)s",
+    "%(message)s\n— %(team)s %(name)s 드림": "%(message)s\n— %(name)s, %(team)s",
     "%(name)s님이 안부를 전해요": "A note from %(name)s",
     "피드로 메시지를 보냈어요.": "Message sent to their feed.",
     "메모를 남겼어요.": "Note saved.",

@@ -191,12 +191,17 @@ TRANSLATIONS: dict[str | tuple[str, str], str | tuple[str, str]] = {
 }
 
 
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
 def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def _unquote(text: str) -> str:
-    return text[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    """The text of a quoted PO string, also one split over several lines (makemessages splits at each newline)."""
+    joined = "".join(line.strip()[1:-1] for line in text.split("\n"))
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), joined)
 
 
 def load_translations() -> dict[str | tuple[str, str], str | tuple[str, str]]:
@@ -215,7 +220,7 @@ def fill(po_text: str, translations: dict | None = None) -> tuple[str, int]:
     blocks = po_text.split("\n\n")
     filled = 0
     for index, block in enumerate(blocks):
-        match = re.search(r'^msgid (".*")$', block, re.MULTILINE)
+        match = re.search(r'^msgid (".*"(?:\n".*")*)$', block, re.MULTILINE)
         if not match:
             continue
         msgid = _unquote(match.group(1))

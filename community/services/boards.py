@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from community.feed_messages import BOARD_COMMENT, BOARD_LIKE
 from community.models import BoardComment, BoardPost, BoardPostLike, LocalStore, Neighbourhood
 from community.services.moderation import is_moderator, rate_check, text_clean, write_check
 from community.services.neighbourhoods import resident_check
@@ -103,10 +104,11 @@ def post_delete(*, post: BoardPost, user) -> None:
     post.delete()
 
 
-def _notify(*, recipient, actor, title: str, body: str, link: str) -> None:
+def _notify(*, recipient, actor, code: str, params: dict[str, str], link: str) -> None:
+    """Tell the post's author (a feed.messages code), unless they did it themselves."""
     if recipient is None or actor is None or recipient.pk == actor.pk:
         return
-    feed_item_create(kind=FeedItem.Kind.COMMUNITY, user=recipient, title=title, body=body, link=link)
+    feed_item_create(kind=FeedItem.Kind.COMMUNITY, user=recipient, message_code=code, message_params=params, link=link)
 
 
 @transaction.atomic
@@ -125,8 +127,8 @@ def comment_create(*, post: BoardPost, author, body: str) -> BoardComment:
     _notify(
         recipient=post.author,
         actor=author,
-        title=_("내 글에 댓글이 달렸어요"),
-        body=_("%(name)s님: %(text)s") % {"name": author.display_name, "text": comment.body[:80]},
+        code=BOARD_COMMENT,
+        params={"name": author.display_name, "text": comment.body[:80]},
         link=comment.get_absolute_url(),
     )
     return comment
@@ -164,9 +166,8 @@ def post_like_toggle(*, post: BoardPost, user) -> tuple[bool, int]:
             _notify(
                 recipient=post.author,
                 actor=user,
-                title=_("내 글에 공감을 받았어요"),
-                body=_("%(name)s님이 '%(title)s'에 공감했어요.")
-                % {"name": user.display_name, "title": post.title[:40]},
+                code=BOARD_LIKE,
+                params={"name": user.display_name, "title": post.title[:40]},
                 link=post.get_absolute_url(),
             )
     count = BoardPost.objects.values_list("like_count", flat=True).get(pk=post.pk)

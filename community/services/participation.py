@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from community.feed_messages import TRIAL_DECLINED, TRIAL_SELECTED
 from community.images import image_store
 from community.models import TrialApplication, TrialGroup, TrialReport, TrialReportPhoto
 from community.selectors.qna import qna_can_answer
@@ -147,9 +148,8 @@ def trial_select(*, application: TrialApplication, staff, now: datetime | None =
     feed_item_create(
         kind=FeedItem.Kind.COMMUNITY,
         user=locked.user,
-        title=_("체험단에 선정됐어요"),
-        body=_("'%(title)s' 체험단으로 함께해 주세요. 써 보시고 후기를 남겨 주시면 돼요.")
-        % {"title": locked.group.title},
+        message_code=TRIAL_SELECTED,
+        message_params={"title": locked.group.title},
         link=locked.group.get_absolute_url(),
         toast=True,
     )
@@ -174,9 +174,8 @@ def trial_decline(*, application: TrialApplication, staff, now: datetime | None 
     feed_item_create(
         kind=FeedItem.Kind.COMMUNITY,
         user=locked.user,
-        title=_("체험단 결과를 알려 드려요"),
-        body=_("'%(title)s' 체험단에는 아쉽게 함께하지 못하게 됐어요. 다음 모집에서 꼭 만나요.")
-        % {"title": locked.group.title},
+        message_code=TRIAL_DECLINED,
+        message_params={"title": locked.group.title},
         link=locked.group.get_absolute_url(),
     )
     application.status, application.decided_at = locked.status, locked.decided_at

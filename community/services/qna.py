@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from community.feed_messages import QUESTION_ANSWERED
 from community.models import ProductQuestion
 from community.selectors.qna import qna_can_answer
 from community.services.moderation import rate_check, text_clean, write_check
@@ -66,8 +67,8 @@ def question_answer(*, question: ProductQuestion, user, body: str, now: datetime
         feed_item_create(
             kind=FeedItem.Kind.COMMUNITY,
             user=question.asker,
-            title=_("문의에 답변이 달렸어요"),
-            body=_("%(product)s: %(answer)s") % {"product": product.name[:40], "answer": text[:120]},
+            message_code=QUESTION_ANSWERED,
+            message_params={"product": product.name[:40], "answer": text[:120]},
             link=product.get_absolute_url() + f"#question-{question.pk}",
             toast=True,
         )

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
+from community.feed_messages import FOLLOW, TOUR_COMMENT, TOUR_LIKE, TOUR_REPLY
 from community.models import Follow, Tour, TourComment, TourLike, TourScrap, TourView
 from community.models.tours import COMMENT_MAX
 from community.ratelimit import ratelimit_hit
@@ -53,12 +54,6 @@ COMMENT_NOT_FOUND = gettext_noop("댓글을 찾을 수 없어요. 새로고침�
 COMMENT_NOT_YOURS = gettext_noop("내가 쓴 댓글만 지울 수 있어요.")
 FOLLOW_SELF = gettext_noop("나 자신은 팔로우할 수 없어요.")
 USER_NOT_FOUND = gettext_noop("찾는 회원이 없어요.")
-
-NOTIFY_COMMENT = gettext_noop("{name}님이 내 집들이에 댓글을 남겼어요")
-NOTIFY_REPLY = gettext_noop("{name}님이 내 댓글에 답글을 남겼어요")
-NOTIFY_LIKE = gettext_noop("{name}님이 내 집들이를 좋아해요")
-NOTIFY_FOLLOW = gettext_noop("{name}님이 나를 팔로우하기 시작했어요")
-NOTIFY_FOLLOW_BODY = gettext_noop("{name}님의 집들이도 구경해 보세요.")
 
 
 # ------------------------------------------------------------------------------------------------- popularity
@@ -114,11 +109,18 @@ def _readable(tour_id: int) -> Tour:
     return tour
 
 
-def _notify(*, recipient_id: int, actor: User, title: str, body: str = "", link: str = "") -> None:
+def _notify(*, recipient_id: int, actor: User, code: str, body: str = "", link: str = "") -> None:
+    """Tell the recipient what `actor` did (a feed.messages code naming the actor), unless they did it themselves."""
     if recipient_id == actor.pk:
         return
     feed_item_create(
-        kind=FeedItem.Kind.COMMUNITY, user=User(pk=recipient_id), title=title, body=body, link=link, toast=True
+        kind=FeedItem.Kind.COMMUNITY,
+        user=User(pk=recipient_id),
+        message_code=code,
+        message_params={"name": actor.display_name},
+        body=body,
+        link=link,
+        toast=True,
     )
 
 
@@ -153,7 +155,7 @@ def tour_like_set(*, tour_id: int, user: User, liked: bool) -> bool:
         _notify(
             recipient_id=tour.author_id,
             actor=user,
-            title=_(NOTIFY_LIKE).format(name=user.display_name),
+            code=TOUR_LIKE,
             body=tour.title,
             link=tour.get_absolute_url(),
         )
@@ -227,7 +229,7 @@ def tour_comment_create(*, tour_id: int, author: User, body: str, parent_id: int
     _notify(
         recipient_id=tour.author_id,
         actor=author,
-        title=_(NOTIFY_COMMENT).format(name=author.display_name),
+        code=TOUR_COMMENT,
         body=excerpt,
         link=link,
     )
@@ -235,7 +237,7 @@ def tour_comment_create(*, tour_id: int, author: User, body: str, parent_id: int
         _notify(
             recipient_id=parent.author_id,
             actor=author,
-            title=_(NOTIFY_REPLY).format(name=author.display_name),
+            code=TOUR_REPLY,
             body=excerpt,
             link=link,
         )
@@ -282,8 +284,7 @@ def follow_set(*, follower: User, followee_id: int, following: bool) -> bool:
         _notify(
             recipient_id=followee.pk,
             actor=follower,
-            title=_(NOTIFY_FOLLOW).format(name=follower.display_name),
-            body=_(NOTIFY_FOLLOW_BODY).format(name=follower.display_name),
+            code=FOLLOW,
             link=reverse("community:member", args=[follower.pk]),
         )
     return True

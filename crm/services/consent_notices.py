@@ -17,8 +17,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from crm.feed_messages import CONSENT_AGREED, CONSENT_NOT_AGREED, CONSENT_NOTICE
 from crm.models import ConsentNotice
 from feed.models import FeedItem
 from feed.services.bulk import BulkMessage, feed_items_create_bulk
@@ -49,16 +49,13 @@ def consent_notice_due_ids(*, now: datetime, limit: int = NOTICE_BATCH) -> list[
 
 
 def _notice(*, consented_on: date, night: bool) -> BulkMessage:
-    night_text = _("동의함") if night else _("동의 안 함")
     return BulkMessage(
         kind=FeedItem.Kind.NOTICE,
-        title=_("마케팅 정보 수신 동의 내역을 알려 드려요"),
-        body=_(
-            "{nickname}님은 %(date)s에 {shop}의 할인·이벤트 소식(광고) 받기에 동의하셨어요. "
-            "밤 시간(21시~다음 날 8시) 알림: %(night)s. 그대로 두시면 계속 받아요. "
-            "바꾸고 싶으면 수신 설정에서 언제든 바꿀 수 있어요."
-        )
-        % {"date": consented_on.strftime("%Y.%m.%d"), "night": night_text},
+        message_code=CONSENT_NOTICE,
+        message_params={
+            "date": consented_on.strftime("%Y.%m.%d"),
+            "night": CONSENT_AGREED if night else CONSENT_NOT_AGREED,
+        },
         link=reverse("accounts:profile"),
         is_promotional=False,
         source="consent-notice",

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from accounts.models import User
+from crm.feed_messages import ESSENTIAL_DUE, ESSENTIAL_OVERDUE
 from crm.models import HouseholdEssential, SegmentationRun
 from feed.models import FeedItem
 from feed.services import feed_item_create
@@ -23,17 +23,10 @@ REMIND_BATCH = 500  # due rows per reminder transaction
 REMIND_HOURS = (8, 21)  # Seoul hours in which the reminder task sends (quiet at night even though not an ad)
 
 
-def _reminder_text(row: HouseholdEssential) -> tuple[str, str]:
-    name = row.category.name
-    title = _("%(category)s 떨어질 때 됐죠?") % {"category": name}
-    last = row.last_bought_on.strftime("%Y.%m.%d")
-    if row.status == Status.OVERDUE:
-        body = _("%(date)s에 마지막으로 샀어요. 다 썼다면 지난번 그 상품을 한 번에 다시 담을 수 있어요.") % {
-            "date": last
-        }
-    else:
-        body = _("%(date)s에 마지막으로 샀어요. 곧 떨어질 것 같아서 미리 알려 드려요.") % {"date": last}
-    return title, body
+def _reminder_message(row: HouseholdEssential) -> tuple[str, dict[str, str]]:
+    """The reminder's message code and params (rendered in each reader's language by feed)."""
+    code = ESSENTIAL_OVERDUE if row.status == Status.OVERDUE else ESSENTIAL_DUE
+    return code, {"category": row.category.name, "date": row.last_bought_on.strftime("%Y.%m.%d")}
 
 
 def essentials_remind_due(*, run: SegmentationRun, today: date) -> int:
@@ -98,11 +91,16 @@ def _remind_batch(*, run: SegmentationRun, today: date) -> tuple[int, int]:
                 recipients = by_household.get(row.household_id, [])
             else:
                 recipients = [by_user[row.user_id]] if row.user_id in by_user else []
-            title, body = _reminder_text(row)
+            code, params = _reminder_message(row)
             link = reverse("shop:category_reorder", kwargs={"category_id": row.category_id})
             for member in recipients:
                 feed_item_create(
-                    kind=FeedItem.Kind.MD_MESSAGE, user=member, title=title, body=body, link=link, toast=True
+                    kind=FeedItem.Kind.MD_MESSAGE,
+                    user=member,
+                    message_code=code,
+                    message_params=params,
+                    link=link,
+                    toast=True,
                 )
                 sent += 1
         HouseholdEssential.objects.filter(pk__in=[row.pk for row in rows]).update(reminded_on=today)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from community.selectors.qna import questions_unanswered_by
 from config.errors import DomainError
+from crm.feed_messages import ROUND_MESSAGE
 from crm.models import (
     CustomerProfile,
     HouseholdEssential,
@@ -262,11 +263,10 @@ def round_entry_message(*, seat: Seat, entry_id: int, body: str, promotional: bo
             refusal = promotional_allowed(customer=entry.customer, now=now)
             if refusal:
                 raise DomainError(refusal, code="not_allowed")
-        signature = _("— %(team)s %(name)s 드림") % {"team": seat.team.name, "name": member_name}
         entry.feed_item = feed_item_create(
             kind=FeedItem.Kind.MD_MESSAGE,
-            title=_("%(name)s님이 안부를 전해요") % {"name": member_name},
-            body=f"{body}\n{signature}",
+            message_code=ROUND_MESSAGE,
+            message_params={"message": body, "team": seat.team.name, "name": member_name},
             user=entry.customer,
             is_promotional=promotional,
             toast=True,

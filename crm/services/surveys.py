@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from config.errors import DomainError
+from crm.feed_messages import SURVEY_INVITATION
 from crm.models import (
     CustomerProfile,
     HouseholdEssential,
@@ -241,7 +242,6 @@ def survey_deliver_batch(*, survey_id: int, now: datetime, limit: int = DELIVERY
     if survey is None:
         return 0
     link = reverse("surveys:answer", kwargs={"pk": survey.pk})
-    body = survey.intro or _("잠깐 답해 주시면 더 잘 챙길게요.")
     delivered = 0
     with transaction.atomic():
         invitations = list(
@@ -254,7 +254,8 @@ def survey_deliver_batch(*, survey_id: int, now: datetime, limit: int = DELIVERY
             item = feed_item_create(
                 kind=FeedItem.Kind.MD_MESSAGE,
                 title=survey.title,
-                body=body,
+                body=survey.intro,
+                message_code="" if survey.intro else SURVEY_INVITATION,
                 link=link,
                 user=invitation.customer,
                 expires_at=now + timedelta(days=SURVEY_FEED_DAYS),

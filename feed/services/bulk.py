@@ -14,11 +14,13 @@ for that day (nudge_fire serializes on the visitor row, which a batch does not l
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -27,6 +29,7 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from feed.messages import message_compose
 from feed.models import FeedItem
 from feed.services.items import MALL_NAME, render_placeholders, unread_cache_key
 from feed.services.nudges import daily_cap, in_quiet_hours
@@ -41,11 +44,15 @@ BLOCK_REASONS = (NO_CONSENT, NIGHT, DAILY_CAP)
 
 @dataclass(frozen=True)
 class BulkMessage:
-    """What every recipient of one bulk send gets; `{nickname}` and `{shop}` are filled per customer."""
+    """What every recipient of one bulk send gets. People's words (a campaign's copy) come as `title`/`body`, with
+    `{nickname}` and `{shop}` filled per customer; a message the system composes comes as `message_code` +
+    `message_params` (feed.messages), and each item's params get the customer's `nickname` too."""
 
     kind: str
-    title: str
+    title: str = ""
     body: str = ""
+    message_code: str = ""
+    message_params: dict[str, Any] = field(default_factory=dict)
     link: str = ""
     claimable_rule_id: int | None = None
     is_promotional: bool = False
@@ -103,19 +110,28 @@ def feed_items_create_bulk(*, user_ids: list[int], message: BulkMessage, now: da
     users = user_model._meta.db_table
     items = FeedItem._meta.db_table
     name_expr = "COALESCE(NULLIF(u.nickname, ''), u.username)"
-    title = render_placeholders(message.title, {"nickname": "{nickname}", "shop": MALL_NAME})
-    body = render_placeholders(message.body, {"nickname": "{nickname}", "shop": MALL_NAME})
+    if message.message_code:
+        title, body = message_compose(
+            code=message.message_code,
+            params={**message.message_params, "nickname": "{nickname}"},
+            title=message.title,
+            body=message.body,
+        )
+    else:
+        title = render_placeholders(message.title, {"nickname": "{nickname}", "shop": MALL_NAME})
+        body = render_placeholders(message.body, {"nickname": "{nickname}", "shop": MALL_NAME})
     consent = ""
     if message.is_promotional:
         consent = " AND u.marketing_consented_at IS NOT NULL"
         if in_quiet_hours(now):
             consent += " AND u.night_marketing_consented_at IS NOT NULL"
     placeholders = ", ".join(["%s"] * len(user_ids))
+    params_expr = _params_sql(nickname_expr=name_expr if message.message_code else None)
     sql = (
-        f"INSERT INTO {items} (user_id, kind, title, body, link, claimable_rule_id, is_promotional, source, "  # noqa: S608 - table names from _meta, values bound
-        "expires_at, created_at) "
+        f"INSERT INTO {items} (user_id, kind, title, body, message_code, message_params, link, claimable_rule_id, "  # noqa: S608 - table names from _meta, values bound
+        "is_promotional, source, expires_at, created_at) "
         f"SELECT u.id, %s, SUBSTR(REPLACE(%s, '{{nickname}}', {name_expr}), 1, 80), "
-        f"SUBSTR(REPLACE(%s, '{{nickname}}', {name_expr}), 1, 400), %s, %s, %s, %s, %s, %s "
+        f"SUBSTR(REPLACE(%s, '{{nickname}}', {name_expr}), 1, 400), %s, {params_expr}, %s, %s, %s, %s, %s, %s "
         f"FROM {users} u WHERE u.id IN ({placeholders}){consent} "
         "RETURNING id, user_id"
     )
@@ -123,6 +139,8 @@ def feed_items_create_bulk(*, user_ids: list[int], message: BulkMessage, now: da
         message.kind,
         title,
         body,
+        message.message_code,
+        json.dumps(message.message_params),
         message.link,
         message.claimable_rule_id,
         message.is_promotional,
@@ -136,6 +154,15 @@ def feed_items_create_bulk(*, user_ids: list[int], message: BulkMessage, now: da
         made = {user_id: item_id for item_id, user_id in cursor.fetchall()}
     _unread_counts_forget(user_ids=list(made))
     return made
+
+
+def _params_sql(*, nickname_expr: str | None) -> str:
+    """The SQL for one item's message params, bound from a JSON text: with the customer's nickname added when
+    `nickname_expr` is given (PostgreSQL jsonb, SQLite JSON1)."""
+    if connection.vendor == "postgresql":
+        params = "CAST(%s AS jsonb)"
+        return f"({params} || jsonb_build_object('nickname', {nickname_expr}))" if nickname_expr else params
+    return f"json_set(%s, '$.nickname', {nickname_expr})" if nickname_expr else "%s"
 
 
 def _unread_counts_forget(*, user_ids: list[int]) -> None:

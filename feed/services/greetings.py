@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from config import local_memo
 from config.errors import DomainError
+from feed.messages import GREETING_BENEFIT, message_compose
 from feed.models import Exposure, FeedItem, Greeting
 
 logger = logging.getLogger(__name__)
@@ -91,12 +92,16 @@ def greeting_benefit_claim(*, greeting_id: int, user: Any, visitor_id: UUID, now
         except IntegrityError:
             exposure = Exposure.objects.get(greeting_id=greeting_id, visitor_id=visitor_id, bucket=_day_bucket(now))
         Exposure.objects.filter(pk=exposure.pk).update(claimed_at=now, clicked_at=now, user=user)
+        params = {"name": greeting.benefit.name}  # type: ignore[union-attr]
+        title, body = message_compose(code=GREETING_BENEFIT, params=params)
         item = FeedItem(
             user=user,
             visitor_id=visitor_id,
             kind=FeedItem.Kind.BENEFIT,
-            title=_("인사말 혜택을 받았어요"),
-            body=_("%(name)s 쿠폰이 쿠폰함에 들어갔어요.") % {"name": greeting.benefit.name},  # type: ignore[union-attr]
+            title=title,
+            body=body,
+            message_code=GREETING_BENEFIT,
+            message_params=params,
             link="/my/coupons/",
             coupon=issued,
             exposure=exposure,

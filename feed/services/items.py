@@ -16,6 +16,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from config.errors import DomainError
+from feed.messages import message_compose, message_text
 from feed.models import Exposure, FeedItem
 
 logger = logging.getLogger(__name__)
@@ -92,37 +93,53 @@ def group_for(*, user_id: int | None, visitor_id: UUID | str | None) -> str | No
 
 
 def item_payload(item: FeedItem) -> dict[str, Any]:
-    """A JSON-safe description of a feed item for the live socket."""
+    """A JSON-safe description of a feed item for the live socket, its texts in the active language. It carries the
+    message code and params too, so that each socket re-renders the texts in its own reader's language
+    (payload_localize) whatever language the request that made the item spoke."""
     coupon_label = ""
     if item.coupon_id is not None and item.coupon is not None:
         coupon_label = item.coupon.rule.discount_label
     elif item.claimable_rule_id is not None and item.claimable_rule is not None:
         coupon_label = item.claimable_rule.discount_label
-    coupon_text = ""
-    if coupon_label:
-        coupon_text = (
-            _("%(label)s 쿠폰을 쿠폰함에 넣어 드렸어요")
-            if item.coupon_id is not None
-            else _("%(label)s 쿠폰을 받을 수 있어요")
-        ) % {"label": coupon_label}
-    return {
+    payload = {
         "type": "feed.item",
         "id": item.pk,
         "kind": item.kind,
         "title": item.title,
         "body": item.body,
+        "message_code": item.message_code,
+        "message_params": item.message_params,
         "link": item.link,
         "coupon": coupon_label,
         "coupon_issued": item.coupon_id is not None,
-        "coupon_text": coupon_text,
         "promotional": item.is_promotional,
-        "ad_label": _("(광고)") if item.is_promotional else "",
-        # 정보통신망법 제50조: who sends it and how to reach them; the one-tap opt-out is on the feed the toast opens.
-        "ad_sender": _("%(mall)s · 고객센터 %(phone)s") % {"mall": MALL_NAME, "phone": MALL_PHONE}
-        if item.is_promotional
-        else "",
         "created_at": item.created_at.isoformat(),
     }
+    return payload_localize(payload)
+
+
+def payload_localize(payload: dict[str, Any]) -> dict[str, Any]:
+    """A copy of an item payload with its texts (title, body, coupon line, ad lines) in the active language. The
+    title and body of a payload without a known message code stay as they are (people's words). No query."""
+    code, params = payload.get("message_code", ""), payload.get("message_params") or {}
+    localized = dict(payload)
+    localized["title"] = message_text(code=code, params=params, part="title", fallback=payload["title"])
+    localized["body"] = message_text(code=code, params=params, part="body", fallback=payload["body"])
+    coupon_text = ""
+    if payload["coupon"]:
+        coupon_text = (
+            _("%(label)s 쿠폰을 쿠폰함에 넣어 드렸어요")
+            if payload["coupon_issued"]
+            else _("%(label)s 쿠폰을 받을 수 있어요")
+        ) % {"label": payload["coupon"]}
+    localized["coupon_text"] = coupon_text
+    promotional = payload["promotional"]
+    localized["ad_label"] = _("(광고)") if promotional else ""
+    # 정보통신망법 제50조: who sends it and how to reach them; the one-tap opt-out is on the feed the toast opens.
+    localized["ad_sender"] = (
+        _("%(mall)s · 고객센터 %(phone)s") % {"mall": MALL_NAME, "phone": MALL_PHONE} if promotional else ""
+    )
+    return localized
 
 
 def channel_send(*, group: str, payload: dict[str, Any]) -> None:
@@ -170,8 +187,10 @@ def feed_push_item(*, item_id: int, toast: bool = False) -> None:
 def feed_item_create(
     *,
     kind: str,
-    title: str,
+    title: str = "",
     body: str = "",
+    message_code: str = "",
+    message_params: dict[str, Any] | None = None,
     link: str = "",
     user: Any = None,
     visitor_id: UUID | None = None,
@@ -181,7 +200,15 @@ def feed_item_create(
     expires_at: datetime | None = None,
     toast: bool = False,
 ) -> FeedItem:
-    """Create one feed item for one recipient and push it after commit (crm campaigns, reminders, MD notes)."""
+    """Create one feed item for one recipient and push it after commit (crm campaigns, reminders, MD notes).
+
+    Text the system composes comes as `message_code` + `message_params` (feed.messages), rendered in each reader's
+    language; `title`/`body` are people's words (shown as written), or the parts a coded message leaves to them.
+    Raises ValueError for an unregistered code and KeyError for a param its texts need.
+    """
+    params = dict(message_params or {})
+    if message_code:
+        title, body = message_compose(code=message_code, params=params, title=title, body=body)
     with transaction.atomic():
         item = FeedItem(
             user=user,
@@ -189,6 +216,8 @@ def feed_item_create(
             kind=kind,
             title=title[:80],
             body=body[:400],
+            message_code=message_code,
+            message_params=params,
             link=link,
             coupon=coupon,
             claimable_rule=claimable_rule,

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 
 from community.models import Tour, TourComment, TourPhoto, TourPin
@@ -385,3 +386,15 @@ def test_home_page_shows_the_popular_tours_strip_and_the_community_tab(client):
 def test_community_tab_is_active_on_community_pages(client):
     html = client.get(reverse("community:tour_list")).content.decode()
     assert f'href="{reverse("community:home")}" class="tabbar__item is-active"' in html
+
+
+def test_follow_notice_made_in_korean_reads_in_english_for_an_english_followee(client):
+    reader, host = UserFactory(nickname="민지"), UserFactory()
+    with translation.override("ko"):
+        social.follow_set(follower=reader, followee_id=host.pk, following=True)
+    client.force_login(host)
+    english = client.get(reverse("feed:feed"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    korean = client.get(reverse("feed:feed"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert '<p class="feed-item__title">민지 started following you</p>' in english
+    assert "Take a look at 민지&#x27;s house tours too." in english
+    assert '<p class="feed-item__title">민지님이 나를 팔로우하기 시작했어요</p>' in korean

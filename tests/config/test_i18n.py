@@ -40,6 +40,16 @@ def test_every_foundation_string_has_its_english_translation_compiled():
     assert missing == [], "run `make messages` and commit locale/: " + ", ".join(missing[:5])
 
 
+def test_fill_translates_a_msgid_that_makemessages_split_at_its_newline():
+    po = (
+        '#: crm/feed_messages.py:1\n#, fuzzy, python-format\n#| msgid "old"\nmsgid ""\n"%(a)s\\n"\n"끝"\nmsgstr "old"\n'
+    )
+    text, filled = _fill_module().fill(po, {"%(a)s\n끝": "%(a)s\nend"})
+    assert filled == 1
+    assert 'msgstr "%(a)s\\nend"' in text
+    assert "fuzzy" not in text
+
+
 def test_header_is_korean_by_default(client):
     body = client.get(reverse("accounts:login")).content.decode()
     assert 'lang="ko"' in body

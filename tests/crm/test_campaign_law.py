@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
 from accounts.services import marketing_opt_out_token
@@ -97,6 +98,23 @@ def test_consent_notice_is_sent_once_per_customer_per_two_years():
     assert not FeedItem.objects.filter(user=newcomer).exists()
     assert ConsentNotice.objects.get(customer=customer).sent_at == datetime(2028, 3, 2, 10, 30, tzinfo=SEOUL)
     assert User.objects.filter(marketing_consented_at__isnull=True).count() == 1
+
+
+def test_consent_notice_reads_in_the_readers_language_with_the_customers_nickname():
+    consented = datetime(2024, 3, 1, 10, 0, tzinfo=SEOUL)
+    customer = UserFactory(nickname="민지", marketing_consented_at=consented, night_marketing_consented_at=None)
+    with time_machine.travel(datetime(2026, 3, 1, 10, 30, tzinfo=SEOUL), tick=False), translation.override("ko"):
+        assert consent_notices_send() == 1
+
+    notice = FeedItem.objects.get(user=customer, kind=FeedItem.Kind.NOTICE)
+    assert notice.message_params == {"date": "2024.03.01", "night": "동의 안 함", "nickname": "민지"}
+    assert notice.body.startswith("민지님은 2024.03.01에 동네가게의 할인·이벤트 소식(광고) 받기에 동의하셨어요.")
+    with translation.override("en"):
+        assert notice.title_text == "Here is what you agreed to receive"
+        assert notice.body_text.startswith(
+            "민지, on 2024.03.01 you agreed to get Donggeu's deals and events (advertising). "
+            "Night-time messages (9 pm to 8 am): Not agreed."
+        )
 
 
 def test_live_toast_of_a_promotional_item_names_the_mall_and_its_contact_after_the_ad_mark(

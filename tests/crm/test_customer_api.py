@@ -8,9 +8,13 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 
+from crm.feed_messages import ESSENTIAL_DUE
 from crm.models import AuditLog, Lifecycle, SegmentSnapshot, TeamMember
+from feed.models import FeedItem
+from feed.services import feed_item_create
 from tests.accounts.factories import StaffUserFactory, UserFactory
 from tests.crm.factories import (
     SegmentationRunFactory,
@@ -169,6 +173,24 @@ def test_customer_detail_api_answers_the_360_summary(client, world):
     assert data["contact"] == {"phone": "010-****-5678", "email": "sh***@example.com", "address": "", "masked": True}
     assert data["profile"]["rfm_label"] == "충성 고객"
     assert data["segments"] == [{"id": world.segment_a.pk, "name": "단골"}]
+
+
+def test_customer_detail_api_gives_a_reminder_made_in_korean_in_the_readers_language(client, world):
+    with translation.override("ko"):
+        feed_item_create(
+            kind=FeedItem.Kind.MD_MESSAGE,
+            user=world.alice,
+            message_code=ESSENTIAL_DUE,
+            message_params={"category": "쌀", "date": "2026.11.01"},
+        )
+    client.force_login(world.members[Role.CS])
+
+    def title(language):
+        response = client.get(detail_url(world.team_a, world.alice.pk), HTTP_ACCEPT_LANGUAGE=language)
+        return response.json()["feed_items"][0]["title"]
+
+    assert title("en") == "Running low on 쌀?"
+    assert title("ko") == "쌀 떨어질 때 됐죠?"
 
 
 def test_customer_detail_api_shows_cs_the_full_phone(client, world):

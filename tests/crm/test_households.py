@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from crm.models import CustomerProfile, HouseholdEssential, Lifecycle, SegmentationRun
 from crm.selectors.households import household_essentials_view
@@ -529,6 +529,22 @@ def test_reminder_goes_to_every_member_once_even_when_called_twice(detergent):
     assert item.link == reverse("shop:category_reorder", kwargs={"category_id": detergent.pk})
     assert item.is_promotional is False
     assert _row(run, detergent, household_id=household.pk).reminded_on == TODAY
+
+
+def test_reminder_made_while_korean_is_active_reads_in_english_for_an_english_member(detergent, client):
+    _household, members = _overdue_household(detergent)
+    run = _run()
+    _compute(run)
+    with translation.override("ko"):
+        _remind(run)
+
+    client.force_login(members[1])
+    with time_machine.travel(NOW, tick=False):
+        english = client.get(reverse("feed:feed"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        korean = client.get(reverse("feed:feed"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert '<p class="feed-item__title">Running low on 세탁세제?</p>' in english
+    assert "You last bought it on 2026.10.14. If you&#x27;ve run out" in english
+    assert '<p class="feed-item__title">세탁세제 떨어질 때 됐죠?</p>' in korean
 
 
 def test_reminder_is_not_resent_after_an_incremental_recompute_or_a_new_run(detergent):

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from crm.models import CustomerNote, HouseholdEssential, Lifecycle, RoundEntry, TeamMember
 from crm.selectors.rounds import round_rows
@@ -172,6 +173,9 @@ def test_round_message_sends_a_signed_feed_message_and_records_it(world, client,
     assert not item.is_promotional
     entry.refresh_from_db()
     assert (entry.action, entry.acted_at, entry.feed_item) == (RoundEntry.Action.MESSAGE, MORNING, item)
+    with translation.override("en"):  # the member's words stay as written; the heading and signature are ours
+        assert item.title_text == "A note from 김하늘"
+        assert item.body_text == f"민지님, 세제 떨어질 때 됐죠?\n— 김하늘, {world.team.name}"
 
 
 def test_round_promotional_message_without_consent_is_refused_and_keeps_the_text(world, client):

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from config.errors import DomainError
 from crm.models import HouseholdEssential, Survey, SurveyInvitation, SurveyQuestion, SurveyResponse, TeamMember
@@ -117,6 +117,26 @@ def test_survey_delivery_retried_sends_nobody_twice(world, django_capture_on_com
 
     assert survey_deliver_batch(survey_id=survey.pk, now=timezone.now()) == 0
     assert FeedItem.objects.filter(user__in=world.asked).count() == 3
+
+
+def test_survey_without_an_intro_keeps_the_teams_title_and_invites_in_the_readers_language(
+    world, django_capture_on_commit_callbacks
+):
+    survey = survey_create(
+        seat=world.seat,
+        segment_id=world.segment.pk,
+        title="배송 만족도",
+        intro="",
+        questions=[QuestionSpec(kind=SurveyQuestion.Kind.SCALE, prompt="배송에 얼마나 만족하세요?")],
+    )
+    with translation.override("ko"), django_capture_on_commit_callbacks(execute=True):
+        survey_send(seat=world.seat, survey=survey, now=timezone.now())
+
+    item = FeedItem.objects.filter(user=world.asked[0]).get()
+    with translation.override("en"):
+        assert (item.title_text, item.body_text) == ("배송 만족도", "A quick answer helps us look after you better.")
+    with translation.override("ko"):
+        assert (item.title_text, item.body_text) == ("배송 만족도", "잠깐 답해 주시면 더 잘 챙길게요.")
 
 
 def test_survey_sent_twice_is_refused(world, django_capture_on_commit_callbacks):
