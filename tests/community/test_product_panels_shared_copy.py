@@ -1,12 +1,14 @@
-"""The product page's 상품 Q&A panel is part of the copy that visitors without an account share: every change a
+"""The product page's 상품 Q&A and 체험단 후기 panels are part of the copy that visitors without an account share: every change a
 visitor would see (a question, an answer, hiding and restoring) shows on their next view."""
 
 import pytest
 from django.test import Client
 
 from community.services.moderation import moderation_decide
+from community.services.participation import trial_apply, trial_report_submit, trial_select
 from community.services.qna import question_answer, question_ask
 from tests.accounts.factories import StaffUserFactory, UserFactory
+from tests.community.factories import TrialGroupFactory
 from tests.crm.factories import TeamMemberFactory
 from tests.shop.factories import ProductFactory
 
@@ -66,3 +68,20 @@ def test_a_deleted_question_leaves_the_visitors_copy(product, django_capture_on_
         question.asker.delete()  # an account closed: its questions go by cascade
 
     assert "리필도 있나요?" not in _visitor_page(product)
+
+
+def test_a_trial_report_shows_to_visitors_and_leaves_when_a_moderator_hides_it(django_capture_on_commit_callbacks):
+    group = TrialGroupFactory(slots=1)
+    application = trial_apply(group=group, user=UserFactory(), answers={"피부 타입": "건성"})
+    trial_select(application=application, staff=TeamMemberFactory(team=group.product.store.team).user)
+    assert "체험단 후기" not in _visitor_page(group.product)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = trial_report_submit(
+            application=application, user=application.user, ratings={"보습력": 5, "향": 4}, overall=5, body="촉촉해요"
+        )
+    assert "촉촉해요" in _visitor_page(group.product)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation_decide(moderator=StaffUserFactory(), target=report, action="hide")
+    assert "촉촉해요" not in _visitor_page(group.product)
