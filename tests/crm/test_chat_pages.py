@@ -236,3 +236,20 @@ def test_after_resolution_the_shopper_rates_the_chat_from_its_page(client):
     client.post(reverse("chat:rate", kwargs={"pk": conversation.pk}), {"rating": "5", "comment": "빨리 답해 주셨어요"})
     conversation.refresh_from_db()
     assert (conversation.rating, conversation.rating_comment) == (5, "빨리 답해 주셨어요")
+
+
+def test_the_embedded_list_of_a_shopper_without_conversations_offers_to_start_one(client):
+    client.force_login(UserFactory())
+    response = client.get(reverse("chat:list") + "?embed=1")
+    page = response.content.decode()
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "아직 남긴 문의가 없어요." in page
+    assert f'href="{reverse("chat:new")}?embed=1" data-testid="inquiry-new"' in page
+
+
+def test_the_embedded_list_links_each_conversation_inside_the_sheet(client):
+    world = chat_world()
+    conversation = ask_about_order(world)
+    client.force_login(world.shopper)
+    page = client.get(reverse("chat:list") + "?embed=1").content.decode()
+    assert f'href="{reverse("chat:conversation", kwargs={"pk": conversation.pk})}?embed=1"' in page
