@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy
 
 from config.errors import DomainError
 from shop.cart_session import request_cart
+from shop.checkout_discounts import checkout_discounts_review, checkout_preview_with_discounts
 from shop.models import Address, OrderStatus, PaymentMethod
+from shop.payment_context import widget_context, widget_payment_payload
 from shop.payments import demo_payments_configured, payment_provider
 from shop.payments.demo import DEMO_DECLINE
 from shop.selectors.orders import addresses_for_user, order_for_idempotency_key
@@ -30,8 +32,6 @@ from shop.services.checkout import (
     seen_lines_decode,
     seen_lines_encode,
 )
-from shop.views.coupons import checkout_discounts_review, checkout_preview_with_discounts
-from shop.views.payments import widget_context, widget_payment_request
 
 NEW_ADDRESS = "new"
 DEMO_OUTCOME_NOT_ALLOWED = gettext_lazy("결제 결과는 데모 결제에서만 고를 수 있어요.")
@@ -147,7 +147,7 @@ def _render(
     # The payment gateway's widget (static/js/toss-checkout.js) is drawn on this page only.
     context["toss"] = widget_context(request) if payment_provider().uses_widget else None
     if discounts is not None:
-        context.update(discounts.context)  # coupon choices and points block (shop.views.coupons)
+        context.update(discounts.context)  # coupon choices and points block (shop.checkout_discounts)
     return TemplateResponse(request, "shop/checkout.html", context, status=status)
 
 
@@ -174,7 +174,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         already = order_for_idempotency_key(user=request.user, key=request.POST.get("idempotency_key", ""))
         if already is not None:
             if _wants_json(request):
-                return widget_payment_request(request, already)
+                return JsonResponse(widget_payment_payload(request, already))
             return redirect("shop:order_complete", number=already.number)
     addresses = addresses_for_user(user=request.user)
     if not info.selected_lines:
@@ -254,7 +254,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         return _refuse(request, form=form, info=info, discounts=discounts, message=exc.message)
     order = result.order
     if uses_widget:
-        return widget_payment_request(request, order)
+        return JsonResponse(widget_payment_payload(request, order))
     if order.status == OrderStatus.CANCELLED and result.created:
         messages.error(request, order.payment.message or _("결제가 승인되지 않았어요."))
         return redirect("shop:checkout")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -12,13 +10,13 @@ from django.core.validators import RegexValidator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.errors import DomainError
 from shop.models import Address, Product, Subscription
+from shop.payment_context import billing_context
 from shop.payments import payment_provider
 from shop.selectors.subscriptions import subscription_for_user, subscriptions_for_user
 from shop.services.checkout import ShippingAddress
@@ -32,7 +30,6 @@ from shop.services.subscriptions import (
     subscription_resume,
     subscription_skip_next,
 )
-from shop.views.payments import billing_context
 
 ACTION_DONE = {
     "skip": gettext_lazy("다음 배송을 건너뛰었어요."),
@@ -236,24 +233,3 @@ def subscription_address(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
-
-
-def subscribe_panel_context(*, request: HttpRequest, product: Product) -> dict | None:
-    """What the product page's 정기배송 panel needs, or None when the product cannot be subscribed to."""
-    if not product.is_subscribable or not product.category.is_essential:
-        return None
-    user = request.user
-    addresses = list(Address.objects.filter(user=user)) if user.is_authenticated else []
-    current = (
-        Subscription.objects.filter(user=user, product=product).exclude(status=Subscription.Status.CANCELLED).first()
-        if user.is_authenticated
-        else None
-    )
-    return {
-        "product": product,
-        "addresses": addresses,
-        "current": current,
-        "intervals": Subscription.Interval.choices,
-        "default_interval": Subscription.Interval.FOUR_WEEKS,
-        "min_date": timezone.localdate() + timedelta(days=1),
-    }
