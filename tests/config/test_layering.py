@@ -1,5 +1,6 @@
 """The layering DESIGN.md draws, checked on the source: a view imports services and selectors, never another view
-module. Helpers that two pages share live beside the views (shop.payment_context, shop.checkout_discounts)."""
+module (helpers that two pages share live beside the views: shop.payment_context, shop.checkout_discounts), and a
+model never imports a service or a selector, not even inside a method."""
 
 import ast
 from pathlib import Path
@@ -38,3 +39,15 @@ def test_no_view_module_imports_another_view_module():
             here = _module_name(path)
             offenders |= {(here, other) for other in _imported_modules(path) & views if other != here}
     assert offenders - KNOWN_VIEW_IMPORTS == set()
+
+
+def test_no_model_imports_a_service_or_a_selector():
+    offenders = set()
+    for app in APPS:
+        for path in _modules(app, "models"):
+            offenders |= {
+                (_module_name(path), other)
+                for other in _imported_modules(path)
+                if {"services", "selectors"} & set(other.split("."))
+            }
+    assert offenders == set()
