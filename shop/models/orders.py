@@ -108,7 +108,16 @@ class Order(models.Model):
                 name="order_total_adds_up",
             ),
         ]
-        indexes = [models.Index(fields=["user", "-placed_at"], name="order_user_recent")]
+        indexes = [
+            models.Index(fields=["user", "-placed_at"], name="order_user_recent"),
+            # The 집들이 buyer counts (shop.selectors.orders.attributed_buyer_counts) look orders up by source; only
+            # the few attributed orders are indexed.
+            models.Index(
+                fields=["attribution_source", "user"],
+                name="order_attributed",
+                condition=~models.Q(attribution_source=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number
