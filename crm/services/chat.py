@@ -308,9 +308,20 @@ def conversation_start(
     return conversation
 
 
+def inbox_read_payload(conversation: Conversation) -> dict[str, Any]:
+    """The team's inbox rows learn that staff read up to here (the unread dot goes, the row stays where it is)."""
+    return {
+        "type": "inbox.read",
+        "conversation": conversation.pk,
+        "last_seq": conversation.last_seq,
+        "staff_read_seq": conversation.staff_read_seq,
+    }
+
+
 def conversation_mark_read(*, access: ChatAccess, seq: int) -> int:
     """Move this side's read marker forward to `seq` (never back, never past the last message); tell the other side
-    after commit. Returns the marker."""
+    after commit, and when staff read, the team's inbox lists too (every open tab of every member). Returns the
+    marker."""
     field = "staff_read_seq" if access.is_staff else "customer_read_seq"
     conversation_id = access.conversation.pk
     with transaction.atomic():
@@ -323,6 +334,8 @@ def conversation_mark_read(*, access: ChatAccess, seq: int) -> int:
         payload = {"type": "chat.read", "side": access.side, "seq": seq}
         other = CUSTOMER if access.is_staff else STAFF
         send_on_commit((group_conversation(conversation_id), push_event(payload, to=other)))
+        if access.is_staff:
+            send_on_commit((group_team(conversation.team_id), push_event(inbox_read_payload(conversation))))
     return seq
 
 
