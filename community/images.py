@@ -49,6 +49,7 @@ __all__ = [
     "image_renditions_make",
     "image_store",
     "image_store_bytes",
+    "image_upload_discard",
 ]
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,13 @@ def image_store(*, upload: Any, owner: Any = None) -> CommunityImage:
 
     transaction.on_commit(partial(image_renditions_make_task.delay, image_id=image.pk))
     return image
+
+
+def image_upload_discard(*, image: CommunityImage) -> None:
+    """Delete the stored upload of an image whose row was rolled back with what it came with (a refused chat
+    message), so the picture does not stay on disk with its EXIF. Only for an image whose renditions task never
+    ran: the caller stored it inside the transaction that rolled back, so the task was never queued."""
+    image_discard(source=image.file.name)
 
 
 def image_store_bytes(*, data: bytes, owner: Any = None) -> CommunityImage:

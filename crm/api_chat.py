@@ -19,9 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community.images import image_store
 from crm.selectors.chat import ChatAccess, conversation_access, message_payload, messages_after
-from crm.services.chat import message_post
+from crm.services.chat import message_post_with_upload
 from shop.api.serializers_orders import ErrorSerializer
 
 CONVERSATION_NOT_FOUND = gettext_noop("문의를 찾을 수 없어요.")
@@ -97,13 +96,11 @@ class ChatMessagesView(APIView):
         access = self._access(request, pk)
         data = ChatMessagePostSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        upload = data.validated_data["image"]
-        image = image_store(upload=upload, owner=request.user) if upload is not None else None
-        posted = message_post(
+        posted = message_post_with_upload(
             access=access,
             body=data.validated_data["body"],
             key=data.validated_data["key"],
-            image=image,
+            upload=data.validated_data["image"],
             is_internal=data.validated_data["internal"],
         )
         return Response(message_payload(posted.message), status=201 if posted.created else 200)

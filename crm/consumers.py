@@ -10,7 +10,8 @@ The consumer remembers the last seq it delivered: a push it already sent is drop
 message exactly once, in order. Both sides join the conversation's one group; an event addressed `to` one side
 (typing, read receipts) is dropped by the other, and the customer's side takes `customer_payload` when there is one.
 
-`InboxConsumer` (ws/crm/inbox/<slug>/) forwards a team's inbox row updates to its members.
+`InboxConsumer` (ws/crm/inbox/<slug>/) forwards a team's inbox row updates (inbox.update) and read markers
+(inbox.read) to its members.
 """
 
 from __future__ import annotations

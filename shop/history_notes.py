@@ -6,6 +6,9 @@ is no code (an admin's own words on a point adjustment) stays in `note` and is s
 
 `order_note_encode()` also recognises the Korean texts earlier code stored (and callers that still pass them), so
 every known note ends up as a code; the data migration 0009 converted the existing rows with the same table.
+
+A vocabulary, not a service: it reads and writes nothing and imports no model, so the models import it to render
+their own notes (a parameter that names a model's choice, such as the carrier, arrives already as its label).
 """
 
 from __future__ import annotations
@@ -45,22 +48,13 @@ _ORDER_CODE_BY_TEXT = {text: code for code, text in ORDER_NOTES.items()}
 _POINT_CODE_BY_TEXT = {text: code for code, text in POINT_NOTES.items()}
 
 
-def _carrier_label(code: str) -> str:
-    from shop.models.orders import Carrier
-
-    return str(Carrier(code).label) if code in Carrier.values else code
-
-
 def note_render(*, table: dict[str, str], code: str, params: dict[str, Any], fallback: str) -> str:
     """The note in the active language; `fallback` (the stored free text) when the code is empty or unknown."""
     template = table.get(code)
     if template is None:
         return fallback
-    values = dict(params)
-    if "carrier" in values:
-        values["carrier"] = _carrier_label(values["carrier"])
     try:
-        return _(template).format(**values)
+        return _(template).format(**params)
     except (KeyError, IndexError, ValueError):
         return fallback or template
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
+from community.images import image_store, image_upload_discard
 from community.models import CommunityImage
 from community.ratelimit import ratelimit_hit
 from config.errors import DomainError
@@ -273,6 +274,37 @@ def message_post(
     return MessagePosted(message=message, created=True)
 
 
+def message_post_with_upload(
+    *, access: ChatAccess, body: str, key: str = "", upload: Any = None, is_internal: bool = False
+) -> MessagePosted:
+    """message_post() with a picture uploaded in the same request, stored only together with its message.
+
+    A resend of a stored key returns that message and stores nothing. The picture (checked by the upload pipeline,
+    whose DomainError is raised as it is) and the message are written in one transaction: when the message is
+    refused (DomainError) or turns out to be a resend after all, the transaction rolls back, the renditions task is
+    never queued and the stashed file is deleted, so no picture stays stored without a message.
+    """
+    if upload is None:
+        return message_post(access=access, body=body, key=key, is_internal=is_internal)
+    already = _existing(access.conversation.pk, access.user, (key or "")[:64])
+    if already is not None:
+        return MessagePosted(message=already, created=False)
+    image = None
+    try:
+        with transaction.atomic():
+            image = image_store(upload=upload, owner=access.user)
+            posted = message_post(access=access, body=body, key=key, image=image, is_internal=is_internal)
+            if not posted.created:
+                transaction.set_rollback(True)
+    except DomainError:
+        if image is not None:
+            image_upload_discard(image=image)
+        raise
+    if not posted.created:
+        image_upload_discard(image=image)
+    return posted
+
+
 def conversation_start(
     *, customer: User, context_kind: str, context_ref: str, body: str, key: str = ""
 ) -> Conversation:
@@ -308,9 +340,20 @@ def conversation_start(
     return conversation
 
 
+def inbox_read_payload(conversation: Conversation) -> dict[str, Any]:
+    """The team's inbox rows learn that staff read up to here (the unread dot goes, the row stays where it is)."""
+    return {
+        "type": "inbox.read",
+        "conversation": conversation.pk,
+        "last_seq": conversation.last_seq,
+        "staff_read_seq": conversation.staff_read_seq,
+    }
+
+
 def conversation_mark_read(*, access: ChatAccess, seq: int) -> int:
     """Move this side's read marker forward to `seq` (never back, never past the last message); tell the other side
-    after commit. Returns the marker."""
+    after commit, and when staff read, the team's inbox lists too (every open tab of every member). Returns the
+    marker."""
     field = "staff_read_seq" if access.is_staff else "customer_read_seq"
     conversation_id = access.conversation.pk
     with transaction.atomic():
@@ -323,6 +366,8 @@ def conversation_mark_read(*, access: ChatAccess, seq: int) -> int:
         payload = {"type": "chat.read", "side": access.side, "seq": seq}
         other = CUSTOMER if access.is_staff else STAFF
         send_on_commit((group_conversation(conversation_id), push_event(payload, to=other)))
+        if access.is_staff:
+            send_on_commit((group_team(conversation.team_id), push_event(inbox_read_payload(conversation))))
     return seq
 
 

@@ -2,7 +2,8 @@
 conversations, one conversation (live over ws/chat/<pk>/), and the satisfaction rating after resolution.
 
 `?embed=1` renders the same pages without the mall's shell, for the sheet that opens over a product, order or shop
-page. A conversation that is not the shopper's own is 404.
+page; there the list stands alone (with its 새 문의 button and the empty state) until a conversation is picked. A
+conversation that is not the shopper's own is 404.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def _page(request: HttpRequest, context: dict, *, status: int = 200) -> Template
     return TemplateResponse(request, "crm/inquiries.html", context, status=status)
 
 
+@xframe_options_sameorigin
 @login_required
 def inquiry_list(request: HttpRequest) -> HttpResponse:
     return _page(request, {})

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from config.errors import DomainError
 from crm.backoffice import backoffice_view
-from crm.forms_surveys import SurveyForm, survey_initial
+from crm.forms_surveys import SurveyForm, question_formset
 from crm.selectors.access import LAUNCH_CAMPAIGNS, Seat
 from crm.selectors.surveys import (
     essential_category_get,
@@ -47,7 +47,8 @@ def survey_create(request: HttpRequest, *, seat: Seat) -> HttpResponse:
     segments = team_segment_choices(team=seat.team)
     if request.method == "POST":
         form = SurveyForm(request.POST, segments=segments)
-        if form.is_valid():
+        questions = question_formset(data=request.POST)
+        if form.is_valid() and questions.is_valid():
             category = essential_category_get(pk=form.cleaned_data.get("essential"))
             try:
                 survey = survey_create_service(
@@ -55,7 +56,7 @@ def survey_create(request: HttpRequest, *, seat: Seat) -> HttpResponse:
                     segment_id=form.cleaned_data["segment"],
                     title=form.cleaned_data["title"],
                     intro=form.cleaned_data["intro"],
-                    questions=form.question_specs(),
+                    questions=questions.question_specs(),
                     essential_category_id=category.pk if category else None,
                 )
             except DomainError as exc:
@@ -68,19 +69,17 @@ def survey_create(request: HttpRequest, *, seat: Seat) -> HttpResponse:
     else:
         category = essential_category_get(pk=request.GET.get("essential"))
         if category is not None:
-            title, intro, questions = survey_essentials_template(category_name=category.name)
-            form = SurveyForm(
-                initial=survey_initial(title=title, intro=intro, questions=questions, essential=category.pk),
-                segments=segments,
-            )
+            title, intro, template = survey_essentials_template(category_name=category.name)
+            form = SurveyForm(initial={"title": title, "intro": intro, "essential": category.pk}, segments=segments)
+            questions = question_formset(questions=template)
         else:
-            form = SurveyForm(initial={f"q{n}_required": True for n in range(1, 5)}, segments=segments)
+            form = SurveyForm(segments=segments)
+            questions = question_formset()
         if request.GET.get("segment", "").isdigit():
             form.initial["segment"] = int(request.GET["segment"])
         status = 200
-    return TemplateResponse(
-        request, "crm/survey_form.html", {"form": form, "category": category, "segments": segments}, status=status
-    )
+    context = {"form": form, "questions": questions, "category": category, "segments": segments}
+    return TemplateResponse(request, "crm/survey_form.html", context, status=status)
 
 
 def _survey_or_404(seat: Seat, pk: int):

@@ -159,9 +159,12 @@ class Product(models.Model):
 
         Reads the annotation (not the images relation) so that a grid of cards makes no query per card.
         """
-        path = getattr(self, "primary_image", None)
-        if path:
-            return default_storage.url(path)
+        return self.image_url_for(getattr(self, "primary_image", None))
+
+    def image_url_for(self, image_path: str | None) -> str:
+        """The stored image at `image_path`, else the category's drawing (needs the category loaded)."""
+        if image_path:
+            return default_storage.url(image_path)
         return self.category.placeholder_url
 
     @property

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shop.history_notes import ORDER_NOTES, note_render, order_note_encode
+
 
 class OrderStatus(models.TextChoices):
     PENDING_PAYMENT = "pending_payment", _("결제 대기")
@@ -106,7 +108,16 @@ class Order(models.Model):
                 name="order_total_adds_up",
             ),
         ]
-        indexes = [models.Index(fields=["user", "-placed_at"], name="order_user_recent")]
+        indexes = [
+            models.Index(fields=["user", "-placed_at"], name="order_user_recent"),
+            # The 집들이 buyer counts (shop.selectors.orders.attributed_buyer_counts) look orders up by source; only
+            # the few attributed orders are indexed.
+            models.Index(
+                fields=["attribution_source", "user"],
+                name="order_attributed",
+                condition=~models.Q(attribution_source=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -159,9 +170,7 @@ class OrderLine(models.Model):
     @property
     def image_url(self) -> str:
         """Set up by shop.selectors.orders (first image annotated, product and category joined)."""
-        from shop.selectors.cart import product_image_url
-
-        return product_image_url(product=self.product, image_path=getattr(self, "image_path", None))
+        return self.product.image_url_for(getattr(self, "image_path", None))
 
 
 class OrderStatusEvent(models.Model):
@@ -195,7 +204,8 @@ class OrderStatusEvent(models.Model):
     @property
     def note_text(self) -> str:
         """The note in the active language (known codes), else the stored free text."""
-        from shop.history_notes import ORDER_NOTES, note_render, order_note_encode
-
         code = self.note_code or order_note_encode(self.note)[0]
-        return note_render(table=ORDER_NOTES, code=code, params=self.note_params, fallback=self.note)
+        params = dict(self.note_params)
+        if params.get("carrier") in Carrier.values:
+            params["carrier"] = str(Carrier(params["carrier"]).label)
+        return note_render(table=ORDER_NOTES, code=code, params=params, fallback=self.note)

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shop.history_notes import POINT_NOTES, note_render, point_note_encode
+
 
 class PointAccount(models.Model):
     """One row per customer that point writes lock (select_for_update) before reading the balance.
@@ -88,7 +90,5 @@ class PointEntry(models.Model):
     @property
     def note_text(self) -> str:
         """The note in the active language (known codes), else the stored free text."""
-        from shop.history_notes import POINT_NOTES, note_render, point_note_encode
-
         code = self.note_code or point_note_encode(self.note)[0]
         return note_render(table=POINT_NOTES, code=code, params=self.note_params, fallback=self.note)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.core.files.storage import default_storage
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from config.money import discount_rate
@@ -18,13 +17,6 @@ from shop.models import Cart, CartLine, Product, ProductImage, Store
 # The shipping rule shown on the cart page: each shop ships its own box.
 SHIPPING_FEE_PER_STORE = 3000
 FREE_SHIPPING_THRESHOLD = 30000
-
-
-def product_image_url(*, product: Product, image_path: str | None) -> str:
-    """The product's first image, else its category's drawing (needs product.category loaded)."""
-    if image_path:
-        return default_storage.url(image_path)
-    return product.category.placeholder_url
 
 
 @dataclass(frozen=True)
@@ -44,7 +36,7 @@ class PricedLine:
 
     @property
     def image_url(self) -> str:
-        return product_image_url(product=self.product, image_path=self.image_path)
+        return self.product.image_url_for(self.image_path)
 
     @property
     def store(self) -> Store:

@@ -62,6 +62,12 @@ def order_for_idempotency_key(*, user: User, key: str) -> Order | None:
     return Order.objects.filter(user=user, idempotency_key=parsed).first()
 
 
+def order_line_names(*, order: Order, limit: int) -> tuple[list[str], int]:
+    """The first `limit` product names of the order's lines, in line order, and how many lines it has."""
+    lines = OrderLine.objects.filter(order=order)
+    return list(lines.order_by("pk").values_list("product_name", flat=True)[:limit]), lines.count()
+
+
 def addresses_for_user(*, user: User) -> list[Address]:
     return list(Address.objects.filter(user=user).order_by("-is_default", "-created_at", "-pk")[:5])
 

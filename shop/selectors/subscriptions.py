@@ -3,7 +3,7 @@
 from django.db.models import Case, IntegerField, OuterRef, Prefetch, Subquery, Value, When
 
 from accounts.models import User
-from shop.models import ProductImage, Subscription, SubscriptionRun
+from shop.models import BillingKey, ProductImage, Subscription, SubscriptionRun
 
 
 def product_image_subquery(product_field: str) -> Subquery:
@@ -44,3 +44,8 @@ def subscriptions_for_user(*, user: User) -> list[Subscription]:
 def subscription_for_user(*, user: User, pk: int) -> Subscription | None:
     """One of the customer's subscriptions (None for anyone else's: no IDOR)."""
     return Subscription.objects.filter(user=user, pk=pk).select_related("product", "address").first()
+
+
+def billing_card_for_user(*, user: User) -> BillingKey | None:
+    """The card the customer registered for 정기결제 (its label only), or None."""
+    return BillingKey.objects.filter(user=user).only("card_label").first()

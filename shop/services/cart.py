@@ -183,9 +183,12 @@ def cart_merge(*, source: Cart, user: User) -> Cart:
     return target
 
 
-def cart_lines_remove_products(*, cart_id: int, product_ids: list[int]) -> None:
-    """After an order: the ordered products leave the cart. The caller holds the transaction."""
+def cart_checkout_settle(*, cart_id: int, product_ids: list[int]) -> None:
+    """After an order went through (paid, or waiting for a deposit): the ordered products leave the cart, and the
+    cart forgets where the shopper came from, since the order now carries it (a later order is not that pin's).
+    A declined payment never gets here, so a retry keeps both."""
     CartLine.objects.filter(cart_id=cart_id, product_id__in=product_ids).delete()
+    Cart.objects.filter(pk=cart_id).exclude(attribution_source="").update(attribution_source="")
 
 
 def cart_attribution_set(*, cart: Cart, source: str) -> None:

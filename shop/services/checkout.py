@@ -43,7 +43,7 @@ from shop.models import (
 )
 from shop.payments import payment_provider
 from shop.selectors.cart import CheckoutInfo, Discount, PricedLine, cart_lines_fetch, checkout_info_build
-from shop.services.cart import cart_lines_remove_products
+from shop.services.cart import cart_checkout_settle
 from shop.services.catalog import product_page_changed
 from shop.services.coupons import coupon_discounts_compute, coupon_redeem_for_order
 from shop.services.orders import order_number_new
@@ -438,5 +438,5 @@ def checkout_complete(
     order = payment_charge(order=placed.order, demo_outcome=demo_outcome)
     if order.status != OrderStatus.CANCELLED:
         product_ids = list(OrderLine.objects.filter(order=order).values_list("product_id", flat=True))
-        cart_lines_remove_products(cart_id=cart.pk, product_ids=product_ids)
+        cart_checkout_settle(cart_id=cart.pk, product_ids=product_ids)
     return CheckoutResult(order=order, created=True)

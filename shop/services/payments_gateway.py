@@ -28,7 +28,7 @@ from accounts.models import User
 from config.errors import DomainError
 from shop.models import ORDER_TRANSITIONS, Cart, Order, OrderLine, OrderStatus, Payment, PaymentStatus
 from shop.payments import ChargeRequest, ChargeResult, ProviderUnavailable, payment_provider
-from shop.services.cart import cart_lines_remove_products
+from shop.services.cart import cart_checkout_settle
 from shop.services.orders import order_cancel, order_lock, order_transition_locked
 from shop.services.payments import payment_refund, payment_result_record, refund_account_for
 
@@ -139,7 +139,7 @@ def _ordered_products_leave_cart(*, order: Order) -> None:
     cart = Cart.objects.filter(user_id=order.user_id).first()
     if cart is not None:
         product_ids = list(OrderLine.objects.filter(order=order).values_list("product_id", flat=True))
-        cart_lines_remove_products(cart_id=cart.pk, product_ids=product_ids)
+        cart_checkout_settle(cart_id=cart.pk, product_ids=product_ids)
 
 
 def payment_fail_return(*, user: User, order_number: str) -> Order | None:

@@ -8,7 +8,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.validators import RegexValidator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -17,7 +16,10 @@ from django.utils.translation import gettext_lazy
 
 from config.errors import DomainError
 from shop.cart_session import request_cart
-from shop.models import Address, OrderStatus, PaymentMethod
+from shop.checkout_discounts import checkout_discounts_review, checkout_preview_with_discounts
+from shop.forms import NEW_ADDRESS, AddressChoiceForm
+from shop.models import OrderStatus, PaymentMethod
+from shop.payment_context import widget_context, widget_payment_payload
 from shop.payments import demo_payments_configured, payment_provider
 from shop.payments.demo import DEMO_DECLINE
 from shop.selectors.orders import addresses_for_user, order_for_idempotency_key
@@ -30,55 +32,14 @@ from shop.services.checkout import (
     seen_lines_decode,
     seen_lines_encode,
 )
-from shop.views.coupons import checkout_discounts_review, checkout_preview_with_discounts
-from shop.views.payments import widget_context, widget_payment_request
 
-NEW_ADDRESS = "new"
 DEMO_OUTCOME_NOT_ALLOWED = gettext_lazy("결제 결과는 데모 결제에서만 고를 수 있어요.")
 WIDGET_NEEDS_SCRIPT = gettext_lazy(
     "결제창을 열려면 자바스크립트가 필요해요. 브라우저에서 자바스크립트를 켜고 새로고침해 주세요."
 )
-phone_validator = RegexValidator(
-    r"^01[016789]-?\d{3,4}-?\d{4}$", gettext_lazy("휴대폰 번호를 010-1234-5678처럼 적어 주세요.")
-)
-postal_validator = RegexValidator(r"^\d{5}$", gettext_lazy("우편번호 5자리를 적어 주세요."))
 
 
-class CheckoutForm(forms.Form):
-    address_choice = forms.CharField(required=False, widget=forms.HiddenInput)
-    recipient_name = forms.CharField(label=gettext_lazy("받는 분"), max_length=30, required=False)
-    phone = forms.CharField(
-        label=gettext_lazy("휴대폰"),
-        max_length=20,
-        required=False,
-        validators=[phone_validator],
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": "010-1234-5678"}),
-    )
-    postal_code = forms.CharField(
-        label=gettext_lazy("우편번호"),
-        max_length=5,
-        required=False,
-        validators=[postal_validator],
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code", "placeholder": "04524"}),
-    )
-    address1 = forms.CharField(
-        label=gettext_lazy("기본 주소"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line1", "placeholder": gettext_lazy("도로명 주소")}),
-    )
-    address2 = forms.CharField(
-        label=gettext_lazy("상세 주소"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line2", "placeholder": gettext_lazy("동·호수")}),
-    )
-    memo = forms.CharField(
-        label=gettext_lazy("배송 메모"),
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("예: 문 앞에 놓아 주세요")}),
-    )
+class CheckoutForm(AddressChoiceForm):
     save_address = forms.BooleanField(label=gettext_lazy("이 배송지를 저장할게요"), required=False, initial=True)
     payment_method = forms.ChoiceField(
         label=gettext_lazy("결제 수단"),
@@ -96,47 +57,23 @@ class CheckoutForm(forms.Form):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    ADDRESS_FIELDS = ("recipient_name", "phone", "postal_code", "address1")
-
-    def __init__(self, *args, addresses: list[Address], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.addresses = {str(address.pk): address for address in addresses}
-
-    def clean(self):
-        data = super().clean()
-        choice = data.get("address_choice") or NEW_ADDRESS
-        if choice != NEW_ADDRESS and choice not in self.addresses:
-            self.add_error(None, _("배송지를 다시 골라 주세요."))
-        if choice == NEW_ADDRESS:
-            for name in self.ADDRESS_FIELDS:
-                if not data.get(name) and name not in self.errors:
-                    self.add_error(name, _("꼭 적어 주세요."))
-        return data
-
     def shipping_address(self) -> ShippingAddress:
-        data = self.cleaned_data
-        saved = self.addresses.get(data.get("address_choice") or "")
-        if saved is not None:
-            return ShippingAddress(
-                recipient_name=saved.recipient_name,
-                phone=saved.phone,
-                postal_code=saved.postal_code,
-                address1=saved.address1,
-                address2=saved.address2,
-                memo=data.get("memo") or saved.memo,
-            )
+        """The order's address: the saved one chosen (this order's memo, else the saved memo) or the one typed in."""
+        saved = self.saved_address
+        if saved is None:
+            return self.typed_address()
         return ShippingAddress(
-            recipient_name=data["recipient_name"],
-            phone=data["phone"],
-            postal_code=data["postal_code"],
-            address1=data["address1"],
-            address2=data.get("address2", ""),
-            memo=data.get("memo", ""),
+            recipient_name=saved.recipient_name,
+            phone=saved.phone,
+            postal_code=saved.postal_code,
+            address1=saved.address1,
+            address2=saved.address2,
+            memo=self.cleaned_data.get("memo") or saved.memo,
         )
 
     @property
     def uses_saved_address(self) -> bool:
-        return (self.cleaned_data.get("address_choice") or NEW_ADDRESS) in self.addresses
+        return self.saved_address is not None
 
 
 def _render(
@@ -147,7 +84,7 @@ def _render(
     # The payment gateway's widget (static/js/toss-checkout.js) is drawn on this page only.
     context["toss"] = widget_context(request) if payment_provider().uses_widget else None
     if discounts is not None:
-        context.update(discounts.context)  # coupon choices and points block (shop.views.coupons)
+        context.update(discounts.context)  # coupon choices and points block (shop.checkout_discounts)
     return TemplateResponse(request, "shop/checkout.html", context, status=status)
 
 
@@ -174,7 +111,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         already = order_for_idempotency_key(user=request.user, key=request.POST.get("idempotency_key", ""))
         if already is not None:
             if _wants_json(request):
-                return widget_payment_request(request, already)
+                return JsonResponse(widget_payment_payload(request, already))
             return redirect("shop:order_complete", number=already.number)
     addresses = addresses_for_user(user=request.user)
     if not info.selected_lines:
@@ -254,7 +191,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         return _refuse(request, form=form, info=info, discounts=discounts, message=exc.message)
     order = result.order
     if uses_widget:
-        return widget_payment_request(request, order)
+        return JsonResponse(widget_payment_payload(request, order))
     if order.status == OrderStatus.CANCELLED and result.created:
         messages.error(request, order.payment.message or _("결제가 승인되지 않았어요."))
         return redirect("shop:checkout")

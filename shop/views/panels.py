@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from shop.models import Product
+from shop.models import Address, Product, Subscription
 from shop.selectors.wishlist import wishlisted_ids
-from shop.views.subscriptions import subscribe_panel_context
 
 
 def wishlist_panel(request: HttpRequest, product: Product) -> SafeString | str:
@@ -27,3 +29,24 @@ def subscribe_panel(request: HttpRequest, product: Product) -> SafeString | str:
     if context is None:
         return ""
     return render_to_string("shop/partials/_subscribe_panel.html", context, request=request)
+
+
+def subscribe_panel_context(*, request: HttpRequest, product: Product) -> dict | None:
+    """What the product page's 정기배송 panel needs, or None when the product cannot be subscribed to."""
+    if not product.is_subscribable or not product.category.is_essential:
+        return None
+    user = request.user
+    addresses = list(Address.objects.filter(user=user)) if user.is_authenticated else []
+    current = (
+        Subscription.objects.filter(user=user, product=product).exclude(status=Subscription.Status.CANCELLED).first()
+        if user.is_authenticated
+        else None
+    )
+    return {
+        "product": product,
+        "addresses": addresses,
+        "current": current,
+        "intervals": Subscription.Interval.choices,
+        "default_interval": Subscription.Interval.FOUR_WEEKS,
+        "min_date": timezone.localdate() + timedelta(days=1),
+    }

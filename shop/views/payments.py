@@ -6,20 +6,18 @@ from __future__ import annotations
 import json
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from config.errors import DomainError
-from shop.models import BillingKey, Order, OrderLine, OrderStatus
+from shop.models import OrderStatus
 from shop.payments import ProviderUnavailable
-from shop.services.billing import billing_key_register, customer_key_for
+from shop.services.billing import billing_key_register
 from shop.services.payments_gateway import (
     PaymentDelayed,
     payment_confirm_return,
@@ -31,46 +29,6 @@ from shop.services.payments_gateway import (
 logger = logging.getLogger(__name__)
 
 FAIL_CANCELLED_BY_SHOPPER = "PAY_PROCESS_CANCELED"
-
-
-def widget_context(request: HttpRequest) -> dict:
-    """What the checkout page needs to draw the Toss widget: the SDK's URL, the client key, an opaque customer key."""
-    return {
-        "script_url": settings.TOSS_WIDGET_SCRIPT_URL,
-        "client_key": settings.TOSS_CLIENT_KEY,
-        "customer_key": customer_key_for(request.user),
-    }
-
-
-def billing_context(request: HttpRequest) -> dict:
-    """What the 정기배송 page needs to register a card with Toss (requestBillingAuth) and the card registered."""
-    return {
-        **widget_context(request),
-        "success_url": request.build_absolute_uri(reverse("shop:toss_billing_success")),
-        "fail_url": request.build_absolute_uri(reverse("shop:toss_billing_fail")),
-        "card": BillingKey.objects.filter(user=request.user).only("card_label").first(),
-    }
-
-
-def widget_payment_request(request: HttpRequest, order: Order) -> JsonResponse:
-    """The placed order as the widget's requestPayment() wants it; the amount is the order's, never the page's."""
-    if order.status != OrderStatus.PENDING_PAYMENT:
-        return JsonResponse({"redirect": reverse("shop:order_complete", args=[order.number])})
-    names = list(OrderLine.objects.filter(order=order).order_by("pk").values_list("product_name", flat=True)[:2])
-    count = OrderLine.objects.filter(order=order).count()
-    order_name = names[0] if count == 1 else _("%(name)s 외 %(count)d건") % {"name": names[0], "count": count - 1}
-    return JsonResponse(
-        {
-            "payment": {
-                "orderId": order.number,
-                "orderName": order_name[:100],
-                "amount": order.total,
-                "customerName": order.recipient_name,
-                "successUrl": request.build_absolute_uri(reverse("shop:toss_success")),
-                "failUrl": request.build_absolute_uri(reverse("shop:toss_fail")),
-            }
-        }
-    )
 
 
 @login_required

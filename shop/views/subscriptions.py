@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.validators import RegexValidator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.errors import DomainError
+from shop.forms import NEW_ADDRESS, AddressChoiceForm
 from shop.models import Address, Product, Subscription
+from shop.payment_context import billing_context
 from shop.payments import payment_provider
 from shop.selectors.subscriptions import subscription_for_user, subscriptions_for_user
 from shop.services.checkout import ShippingAddress
@@ -32,7 +30,6 @@ from shop.services.subscriptions import (
     subscription_resume,
     subscription_skip_next,
 )
-from shop.views.payments import billing_context
 
 ACTION_DONE = {
     "skip": gettext_lazy("다음 배송을 건너뛰었어요."),
@@ -59,76 +56,11 @@ class SubscribeForm(forms.Form):
     )
 
 
-NEW_ADDRESS = "new"
-
-
-class SubscriptionAddressForm(forms.Form):
-    """A saved address of the customer's, or a new one typed in (우편번호 찾기 fills postal code and address1)."""
-
-    address_choice = forms.CharField(required=False)
-    recipient_name = forms.CharField(label=gettext_lazy("받는 분"), max_length=30, required=False)
-    phone = forms.CharField(
-        label=gettext_lazy("휴대폰"),
-        max_length=20,
-        required=False,
-        validators=[
-            RegexValidator(
-                r"^01[016789]-?\d{3,4}-?\d{4}$", gettext_lazy("휴대폰 번호를 010-1234-5678처럼 적어 주세요.")
-            )
-        ],
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": "010-1234-5678"}),
-    )
-    postal_code = forms.CharField(
-        label=gettext_lazy("우편번호"),
-        max_length=5,
-        required=False,
-        validators=[RegexValidator(r"^\d{5}$", gettext_lazy("우편번호 5자리를 적어 주세요."))],
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code", "placeholder": "04524"}),
-    )
-    address1 = forms.CharField(
-        label=gettext_lazy("기본 주소"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line1", "placeholder": gettext_lazy("도로명 주소")}),
-    )
-    address2 = forms.CharField(
-        label=gettext_lazy("상세 주소"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line2", "placeholder": gettext_lazy("동·호수")}),
-    )
-    memo = forms.CharField(
-        label=gettext_lazy("배송 메모"),
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("예: 문 앞에 놓아 주세요")}),
-    )
-
-    REQUIRED_FOR_NEW = ("recipient_name", "phone", "postal_code", "address1")
-
-    def __init__(self, *args, addresses: list[Address], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.addresses = {str(address.pk): address for address in addresses}
-
-    def clean(self):
-        data = super().clean()
-        choice = data.get("address_choice") or NEW_ADDRESS
-        if choice != NEW_ADDRESS and choice not in self.addresses:
-            self.add_error(None, _("배송지를 다시 골라 주세요."))
-        if choice == NEW_ADDRESS:
-            for name in self.REQUIRED_FOR_NEW:
-                if not data.get(name) and name not in self.errors:
-                    self.add_error(name, _("꼭 적어 주세요."))
-        return data
-
+class SubscriptionAddressForm(AddressChoiceForm):
     def chosen(self) -> tuple[Address | None, ShippingAddress | None]:
         """(saved address, None) or (None, the new address typed in)."""
-        data = self.cleaned_data
-        saved = self.addresses.get(data.get("address_choice") or "")
-        if saved is not None:
-            return saved, None
-        fields = ("recipient_name", "phone", "postal_code", "address1", "address2", "memo")
-        return None, ShippingAddress(**{name: data.get(name, "") for name in fields})
+        saved = self.saved_address
+        return saved, None if saved is not None else self.typed_address()
 
 
 def _render_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
@@ -236,24 +168,3 @@ def subscription_address(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
-
-
-def subscribe_panel_context(*, request: HttpRequest, product: Product) -> dict | None:
-    """What the product page's 정기배송 panel needs, or None when the product cannot be subscribed to."""
-    if not product.is_subscribable or not product.category.is_essential:
-        return None
-    user = request.user
-    addresses = list(Address.objects.filter(user=user)) if user.is_authenticated else []
-    current = (
-        Subscription.objects.filter(user=user, product=product).exclude(status=Subscription.Status.CANCELLED).first()
-        if user.is_authenticated
-        else None
-    )
-    return {
-        "product": product,
-        "addresses": addresses,
-        "current": current,
-        "intervals": Subscription.Interval.choices,
-        "default_interval": Subscription.Interval.FOUR_WEEKS,
-        "min_date": timezone.localdate() + timedelta(days=1),
-    }

@@ -313,7 +313,7 @@
     this.log.scrollTop = this.log.scrollHeight;
   };
 
-  /* ---- the staff inbox list: rows appear and move up without reload ---------------------------------------- */
+  /* ---- the staff inbox list: rows appear and move up, and unread dots go, without reload ------------------- */
   function Inbox(root) {
     this.root = root;
     this.rows = root.querySelector("[data-inbox-rows]");
@@ -328,6 +328,7 @@
       var data = JSON.parse(event.data);
       if (data.type === "inbox.ready") self.backoff.reset();
       if (data.type === "inbox.update") self.update(data);
+      if (data.type === "inbox.read") self.markRead(data);
     };
     ws.onclose = function (event) {
       if (event.code === 4401 || event.code === 4404) return;
@@ -372,6 +373,12 @@
     link.querySelector("[data-excerpt]").textContent = data.excerpt;
     link.classList.toggle("is-unread", data.staff_read_seq < data.last_seq);
     this.rows.insertBefore(li, this.rows.firstChild);
+  };
+
+  Inbox.prototype.markRead = function (data) {
+    // Someone of the team read the conversation (this tab, another tab, a colleague): the dot goes, the row stays.
+    var link = this.rows.querySelector('[data-conversation="' + data.conversation + '"]');
+    if (link) link.classList.toggle("is-unread", data.staff_read_seq < data.last_seq);
   };
 
   /* ---- 문의하기: a sheet over the page (an iframe of the embedded 문의 page) -------------------------------- */

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from crm.models import HouseholdEssential, RoundEntry, SegmentSnapshot, SurveyResponse, TeamMember
+from crm.models import HouseholdEssential, RoundEntry, SegmentSnapshot, Survey, SurveyResponse, TeamMember
 from crm.selectors.access import seat_for
 from crm.services.surveys import survey_create, survey_essentials_template, survey_send
 from feed.models import Exposure, FeedItem
@@ -212,3 +212,34 @@ def test_morning_round_from_the_keyboard(device, request, live_server, artifacts
     expect(page.get_by_test_id("round-done").first).to_contain_text("메시지 보냄")
     page.screenshot(path=str(artifacts_dir / f"{device}-03-done.png"), full_page=True)
     assert FeedItem.objects.get(user=customers[1]).title == "김하늘님이 안부를 전해요"
+
+
+def test_the_survey_editor_adds_and_removes_question_rows(browser_page, live_server, artifacts_dir):
+    team = TeamFactory(name="생활 MD팀", slug="living")
+    SegmentFactory(team=team, name="생수 안 사는 단골")
+    TeamMemberFactory(team=team, role=TeamMember.Role.MD_LEAD, user__username="md_lead")
+    page = browser_page
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    _log_in(page, live_server, "md_lead", "/crm/t/living/surveys/new/")
+    page.fill("input[name=title]", "생수, 어디서 사세요?")
+    for _ in range(2):
+        page.get_by_test_id("survey-add-question").click()
+    rows = page.locator("[data-survey-question]:visible")
+    expect(rows).to_have_count(3)
+    rows.nth(0).locator("input[name$=-prompt]").fill("어디서 사세요?")
+    rows.nth(0).locator("textarea").fill("쿠팡\n이마트")
+    rows.nth(1).locator("input[name$=-prompt]").fill("빼 버릴 질문")
+    rows.nth(2).locator("input[name$=-prompt]").fill("바라는 점이 있나요?")
+    rows.nth(2).locator("select").select_option("text")
+    rows.nth(1).get_by_role("button").click()
+    expect(rows).to_have_count(2)
+    page.screenshot(path=str(artifacts_dir / "desktop-survey-editor.png"), full_page=True)
+    page.get_by_test_id("survey-create").click()
+
+    expect(page.get_by_text("설문을 만들었어요.")).to_be_visible()
+    survey = Survey.objects.get()
+    prompts = list(survey.questions.order_by("position").values_list("prompt", flat=True))
+    assert prompts == ["어디서 사세요?", "바라는 점이 있나요?"]
+    assert errors == []

@@ -200,3 +200,17 @@ def test_image_store_truncated_jpeg_is_refused_as_unreadable():
 def test_image_store_huge_original_is_scaled_down_when_stored(django_capture_on_commit_callbacks):
     stored = _store(django_capture_on_commit_callbacks, _jpeg_with_gps(width=5000, height=2500))
     assert (stored.width, stored.height) == (2560, 1280)
+
+
+def test_an_upload_the_renditions_task_cannot_decode_is_deleted_from_storage(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        stored = image_store(upload=_upload(_jpeg_with_gps()))
+    path = stored.file.name
+    with default_storage.open(path, "wb") as handle:
+        handle.write(b"\xff\xd8\xff\xe0 no longer a picture")
+
+    callbacks[0]()
+
+    assert not default_storage.exists(path)
+    stored.refresh_from_db()
+    assert not stored.is_ready

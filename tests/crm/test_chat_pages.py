@@ -3,12 +3,15 @@ are asked to log in, the inbox list costs the same number of queries for 3 and 3
 the same rule."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from community.models import CommunityImage
 from crm.models import Conversation
 from crm.services.chat import conversation_start, conversation_status_set, message_post
 from tests.accounts.factories import UserFactory
@@ -187,6 +190,40 @@ def test_a_photo_is_posted_through_the_api_stripped_and_numbered(client):
     assert refused.json()["detail"]
 
 
+def _stored_files() -> list[Path]:
+    return [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
+
+
+def test_a_photo_with_a_refused_message_is_not_kept(client):
+    world = chat_world()
+    conversation = ask_about_order(world)
+    client.force_login(world.shopper)
+    url = reverse("api-chat-messages", kwargs={"pk": conversation.pk})
+    photo = SimpleUploadedFile("box.jpg", jpeg_bytes(width=80, height=60), content_type="image/jpeg")
+    refused = client.post(url, {"image": photo, "key": "note-1", "internal": "1"})
+    assert refused.status_code == 403
+    assert _stored_files() == []
+    assert not CommunityImage.objects.exists()
+
+
+def test_a_photo_resent_under_a_stored_key_is_not_stored_twice(client):
+    world = chat_world()
+    conversation = ask_about_order(world)
+    client.force_login(world.shopper)
+    url = reverse("api-chat-messages", kwargs={"pk": conversation.pk})
+
+    def post():
+        photo = SimpleUploadedFile("box.jpg", jpeg_bytes(width=80, height=60), content_type="image/jpeg")
+        return client.post(url, {"image": photo, "key": "photo-1"})
+
+    assert post().status_code == 201
+    stored = _stored_files()
+    resent = post()
+    assert (resent.status_code, resent.json()["seq"]) == (200, 2)
+    assert _stored_files() == stored
+    assert CommunityImage.objects.count() == 1
+
+
 def test_my_inquiries_list_costs_the_same_queries_for_3_and_30_conversations(client, assert_constant_queries):
     """Guards 내 문의: each row's team comes with it, never one query per row."""
     world = chat_world()
@@ -236,3 +273,20 @@ def test_after_resolution_the_shopper_rates_the_chat_from_its_page(client):
     client.post(reverse("chat:rate", kwargs={"pk": conversation.pk}), {"rating": "5", "comment": "빨리 답해 주셨어요"})
     conversation.refresh_from_db()
     assert (conversation.rating, conversation.rating_comment) == (5, "빨리 답해 주셨어요")
+
+
+def test_the_embedded_list_of_a_shopper_without_conversations_offers_to_start_one(client):
+    client.force_login(UserFactory())
+    response = client.get(reverse("chat:list") + "?embed=1")
+    page = response.content.decode()
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "아직 남긴 문의가 없어요." in page
+    assert f'href="{reverse("chat:new")}?embed=1" data-testid="inquiry-new"' in page
+
+
+def test_the_embedded_list_links_each_conversation_inside_the_sheet(client):
+    world = chat_world()
+    conversation = ask_about_order(world)
+    client.force_login(world.shopper)
+    page = client.get(reverse("chat:list") + "?embed=1").content.decode()
+    assert f'href="{reverse("chat:conversation", kwargs={"pk": conversation.pk})}?embed=1"' in page

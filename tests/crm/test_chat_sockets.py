@@ -283,3 +283,47 @@ def test_the_team_inbox_socket_hears_new_conversations_and_refuses_other_teams()
         await inbox.disconnect()
 
     async_to_sync(run)()
+
+
+def test_staff_reading_a_conversation_clears_its_unread_dot_in_every_inbox_of_the_team():
+    world = chat_world()
+    conversation = ask_about_order(world)
+    staff_cookie, colleague_cookie = session_cookie(world.cs), session_cookie(CsMemberFactory(team=world.team).user)
+    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost"), (b"cookie", colleague_cookie.encode())]
+
+    async def run():
+        inbox = WebsocketCommunicator(application, f"/ws/crm/inbox/{world.team.slug}/", headers=headers)
+        assert (await inbox.connect())[0]
+        assert await inbox.receive_json_from(timeout=3) == {"type": "inbox.ready"}
+        staff = socket(conversation.pk, staff_cookie)
+        await hello(staff)
+        await staff.send_json_to({"type": "read", "seq": 1})
+        [read] = await until(inbox, lambda event: event["type"] == "inbox.read")
+        assert read == {"type": "inbox.read", "conversation": conversation.pk, "last_seq": 1, "staff_read_seq": 1}
+        await staff.disconnect()
+        await inbox.disconnect()
+
+    async_to_sync(run)()
+
+
+def test_the_shopper_reading_a_reply_tells_the_inbox_nothing():
+    world = chat_world()
+    conversation = ask_about_order(world)
+    message_post(access=access_of(world.cs, conversation), body="확인해 볼게요", key="r1")
+    shopper_cookie, member_cookie = session_cookie(world.shopper), session_cookie(world.cs)
+    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost"), (b"cookie", member_cookie.encode())]
+
+    async def run():
+        inbox = WebsocketCommunicator(application, f"/ws/crm/inbox/{world.team.slug}/", headers=headers)
+        assert (await inbox.connect())[0]
+        assert await inbox.receive_json_from(timeout=3) == {"type": "inbox.ready"}
+        shopper = socket(conversation.pk, shopper_cookie)
+        await hello(shopper)
+        await shopper.send_json_to({"type": "read", "seq": 2})
+        await shopper.send_json_to({"type": "ping"})
+        assert await shopper.receive_json_from(timeout=3) == {"type": "pong"}
+        assert await inbox.receive_nothing(timeout=0.5)
+        await shopper.disconnect()
+        await inbox.disconnect()
+
+    async_to_sync(run)()

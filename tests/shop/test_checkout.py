@@ -7,7 +7,7 @@ from shop import signals
 from shop.models import Order, OrderStatus, OrderStatusEvent, Payment, PaymentMethod, PaymentStatus, Product
 from shop.payments.demo import DEMO_DECLINE
 from shop.selectors.cart import FREE_SHIPPING_THRESHOLD, SHIPPING_FEE_PER_STORE, cart_info
-from shop.services.cart import cart_add, cart_get_or_create
+from shop.services.cart import cart_add, cart_attribution_set, cart_get_or_create
 from shop.services.checkout import (
     CART_EMPTY,
     CheckoutChanged,
@@ -116,6 +116,40 @@ def test_declined_payment_gives_stock_back_and_keeps_cart():
     assert product.stock == 4
     assert order.stock_released
     assert cart.lines.filter(product=product, quantity=3).exists()
+
+
+def test_an_order_that_goes_through_carries_the_tour_attribution_and_takes_it_off_the_cart():
+    user = UserFactory()
+    cart = _cart_with(user, (ProductFactory(stock=5), 1))
+    cart_attribution_set(cart=cart, source="tour:7")
+
+    order = _complete(user, cart).order
+
+    assert order.attribution_source == "tour:7"
+    cart.refresh_from_db()
+    assert cart.attribution_source == ""
+
+
+def test_an_order_placed_after_a_pinned_purchase_is_not_attributed_to_the_pin():
+    user = UserFactory()
+    product = ProductFactory(stock=5)
+    cart_attribution_set(cart=_cart_with(user, (product, 1)), source="tour:7")
+    _complete(user, cart_get_or_create(user=user))
+
+    later = _complete(user, _cart_with(user, (product, 1))).order
+
+    assert later.attribution_source == ""
+
+
+def test_a_declined_payment_keeps_the_attribution_for_the_retry():
+    user = UserFactory()
+    cart = _cart_with(user, (ProductFactory(stock=5), 1))
+    cart_attribution_set(cart=cart, source="tour:7")
+    _complete(user, cart, demo_outcome=DEMO_DECLINE)
+
+    retry = _complete(user, cart).order
+
+    assert (retry.status, retry.attribution_source) == (OrderStatus.PAID, "tour:7")
 
 
 def test_bank_transfer_waits_for_deposit_with_virtual_account():

@@ -5,11 +5,11 @@ import re
 import pytest
 from django.urls import reverse
 
+from shop.checkout_discounts import DISCOUNTS_RECALCULATED
 from shop.models import IssuedCoupon, Order
 from shop.selectors.points import point_balance
 from shop.services.coupons import coupon_issue
 from shop.services.points import point_adjust
-from shop.views.coupons import DISCOUNTS_RECALCULATED
 from tests.accounts.factories import UserFactory
 from tests.shop.checkout_factories import AddressFactory, CartLineFactory
 from tests.shop.factories import CouponRuleFactory, ProductFactory

@@ -10,7 +10,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from shop.models import CartLine, Order, OrderStatus, OrderStatusEvent, Payment, PaymentStatus, Product
+from shop.models import Cart, CartLine, Order, OrderStatus, OrderStatusEvent, Payment, PaymentStatus, Product
+from shop.services.cart import cart_attribution_set, cart_get_or_create
 from shop.services.orders import order_cancel, orders_expire_unpaid
 from shop.services.payments import payment_refund_account_provide
 from shop.services.payments_gateway import CONFIRM_DELAYED, payment_refund_partial
@@ -225,6 +226,16 @@ def test_partial_cancel_sends_cancel_amount_and_never_refunds_more_than_was_paid
     assert toss.cancels(PAYMENT_KEY)[0].json() == {"cancelReason": "한 개 파손", "cancelAmount": 5_000}
     with pytest.raises(Exception, match="환불할 수 있는 금액보다 커요"):
         payment_refund_partial(order=order, amount=order.total, reason="전체")
+
+
+def test_a_confirmed_widget_payment_takes_the_tour_attribution_off_the_cart(toss, client, shopper):
+    cart_attribution_set(cart=cart_get_or_create(user=shopper), source="tour:7")
+    order, _ = _placed(shopper)
+
+    _success(client, order)
+
+    assert Order.objects.get(pk=order.pk).attribution_source == "tour:7"
+    assert Cart.objects.get(user=shopper).attribution_source == ""
 
 
 def test_fail_return_cancels_the_waiting_order_and_keeps_the_cart(toss, client, shopper):
