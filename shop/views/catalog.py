@@ -29,9 +29,9 @@ from config.templatetags.won import won
 from shop.hooks import home_sections, live_visitor_panels, product_panels, visitor_panel_stamp_keys, visitor_panels
 from shop.images import VARIANTS, category_placeholder_ensure
 from shop.models import Category, Product, Store
+from shop.review_context import review_section_context
 from shop.selectors import catalog as selectors
 from shop.services.catalog import GRID_CACHE_SECONDS, catalog_version_get, product_page_stamps_get
-from shop.views.reviews import review_section_context
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 24
@@ -172,7 +172,7 @@ def product(request: HttpRequest, pk: int) -> HttpResponse:
         return _visitor_product_page(request, pk)
     obj = _product_for_page(pk)
     context = {"product": obj, "panels": product_panels(request, obj), "share": _share_card(obj)}
-    context.update(review_section_context(request=request, product=obj))  # their votes and reply boxes: their own
+    context.update(review_section_context(user=request.user, product=obj))  # their votes and reply boxes: their own
     return render(request, "shop/product.html", context)
 
 
@@ -213,7 +213,7 @@ def _visitor_copy_render(request: HttpRequest, pk: int) -> dict[str, Any]:
     finally:
         del request.csrf_token_placeholder  # type: ignore[attr-defined]
     context = {"product": obj, "panels": panels, "csrf_token": CSRF_MARK}
-    context.update(review_section_context(request=request, product=obj))  # nothing of the visitor in it
+    context.update(review_section_context(user=request.user, product=obj))  # nothing of the visitor in it
     return {
         "body": render_to_string("shop/product.html#product-body", context),
         "share": _share_card(obj),

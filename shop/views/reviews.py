@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,9 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.errors import DomainError
 from shop.models import OrderLine, Product, Review
+from shop.review_context import reviews_mark_voted
 from shop.selectors.reviews import (
-    REVIEWS_ON_PRODUCT_PAGE,
-    helpful_voted_ids,
     rating_summary,
     reviewable_lines,
     reviews_by_user,
@@ -105,32 +102,13 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _mark_voted(request: HttpRequest, reviews: list[Review]) -> list[Review]:
-    voted = helpful_voted_ids(user=request.user, review_ids=[review.pk for review in reviews])
-    for review in reviews:
-        review.voted = review.pk in voted
-    return reviews
-
-
-def review_section_context(*, request: HttpRequest, product: Product) -> dict[str, Any]:
-    """The product page's review section: star summary and the newest reviews (fixed number of queries; none for
-    a product whose row counts no reviews, which services.reviews keeps up to date)."""
-    newest = reviews_for_product(product=product)[:REVIEWS_ON_PRODUCT_PAGE] if product.review_count else []
-    reviews = _mark_voted(request, list(newest))
-    return {
-        "review_summary": rating_summary(product=product),
-        "reviews": reviews,
-        "can_reply": bool(reviews) and review_reply_allowed(review=reviews[0], user=request.user),
-    }
-
-
 @require_GET
 def product_reviews(request: HttpRequest, pk: int) -> HttpResponse:
     product = get_object_or_404(Product.objects.select_related("store"), pk=pk)
     page = Paginator(
         reviews_for_product(product=product, with_photos_only=request.GET.get("photos") == "1"), REVIEWS_PER_PAGE
     ).get_page(request.GET.get("page"))
-    reviews = _mark_voted(request, list(page.object_list))
+    reviews = reviews_mark_voted(user=request.user, reviews=list(page.object_list))
     return TemplateResponse(
         request,
         "shop/product_reviews.html",
