@@ -53,7 +53,7 @@ def test_database_and_redis_urls_switch_to_the_full_stack(tmp_path):
     )
     s = settings_in(env)
     assert s["db"] == "django.db.backends.postgresql"
-    assert s["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert s["cache"] == "config.cache.PooledClientRedisCache"
     assert s["layer"] == "channels_redis.core.RedisChannelLayer"
     assert s["broker"] == "redis://cache.example:6379/0"
     assert s["eager"] is False
