@@ -14,6 +14,7 @@ ESSENTIAL_OVERDUE = "crm.essential_overdue"
 CONSENT_NOTICE = "crm.consent_notice"
 SURVEY_INVITATION = "crm.survey_invitation"
 ROUND_MESSAGE = "crm.round_message"
+CHAT_REPLY = "crm.chat_reply"
 
 CONSENT_AGREED = gettext_noop("동의함")
 CONSENT_NOT_AGREED = gettext_noop("동의 안 함")
@@ -43,4 +44,6 @@ CRM_FEED_MESSAGES: dict[str, FeedMessage] = {
         title=gettext_noop("%(name)s님이 안부를 전해요"),
         body=gettext_noop("%(message)s\n— %(team)s %(name)s 드림"),
     ),
+    # 1:1 문의: the team's answer itself stays as written.
+    CHAT_REPLY: FeedMessage(title=gettext_noop("답변이 도착했어요"), body=gettext_noop("%(team)s: %(message)s")),
 }

@@ -57,6 +57,7 @@ TRANSLATIONS: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "내부 메모는 팀원만 남길 수 있어요.": "Only team members can leave internal notes.",
     "지금은 상담 시간이 아니에요. 남겨 주신 문의는 %(when)s부터 차례로 답변드릴게요.": "We're outside business hours right now. We'll answer your message in turn from %(when)s.",
     "답변이 도착했어요": "You have a reply",
+    "%(team)s: %(message)s": "%(team)s: %(message)s",
     "만족도는 1점부터 5점까지 골라 주세요.": "Please choose a rating from 1 to 5.",
     "상담이 끝난 뒤에 만족도를 남길 수 있어요.": "You can rate the chat once it's resolved.",
     "바꿀 수 없는 상태예요.": "That status can't be set.",

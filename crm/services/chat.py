@@ -26,6 +26,7 @@ from community.images import image_store, image_upload_discard
 from community.models import CommunityImage
 from community.ratelimit import ratelimit_hit
 from config.errors import DomainError
+from crm.feed_messages import CHAT_REPLY
 from crm.models import Conversation, Message, SavedReply, Team, TeamMember
 from crm.selectors.chat import CUSTOMER, STAFF, ChatAccess, conversation_url, message_payload
 from crm.services.chat_push import group_conversation, group_team, push_event, send_on_commit
@@ -51,7 +52,6 @@ MESSAGE_EMPTY = gettext_noop("보낼 내용을 적어 주세요.")
 MESSAGE_TOO_LONG = gettext_noop("메시지는 2,000자까지 보낼 수 있어요.")
 NOTE_ONLY_STAFF = gettext_noop("내부 메모는 팀원만 남길 수 있어요.")
 AUTO_REPLY = gettext_noop("지금은 상담 시간이 아니에요. 남겨 주신 문의는 %(when)s부터 차례로 답변드릴게요.")
-REPLY_ARRIVED = gettext_noop("답변이 도착했어요")
 RATING_INVALID = gettext_noop("만족도는 1점부터 5점까지 골라 주세요.")
 RATING_NOT_RESOLVED = gettext_noop("상담이 끝난 뒤에 만족도를 남길 수 있어요.")
 STATUS_INVALID = gettext_noop("바꿀 수 없는 상태예요.")
@@ -261,8 +261,8 @@ def message_post(
             elif not message.is_internal and not chat_is_online(user_id=conversation.customer_id):
                 feed_item_create(
                     kind=FeedItem.Kind.MD_MESSAGE,
-                    title=_(REPLY_ARRIVED),
-                    body=f"{conversation.team.name}: {message.body}"[:400],
+                    message_code=CHAT_REPLY,
+                    message_params={"team": conversation.team.name, "message": message.body[:380]},
                     link=conversation_url(conversation, side=CUSTOMER),
                     user=conversation.customer,
                 )

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from config.errors import DomainError
 from crm.models import ChatDuty, Conversation, Message, TeamMember
@@ -193,6 +194,9 @@ def test_a_staff_reply_to_an_offline_shopper_becomes_a_feed_item():
     assert item.title == "답변이 도착했어요"
     assert "내일 도착해요" in item.body
     assert item.link == f"/inquiries/{conversation.pk}/"
+    with translation.override("en"):  # a code, so an English reader gets English around the team's own words
+        assert item.title_text == "You have a reply"
+        assert item.body_text == f"{world.team.name}: 내일 도착해요"
 
 
 def test_a_staff_reply_to_a_connected_shopper_makes_no_feed_item():
