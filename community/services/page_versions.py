@@ -112,8 +112,9 @@ def connect_page_version_signals() -> None:
     product's panels stamp; updates that send no signal (answers, moderation) call product_panels_changed."""
     for model in (Tour, TourComment):
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"community_page_version_{model.__name__}")
-    for model in (ProductQuestion, TrialReport):
+    for panel_model in (ProductQuestion, TrialReport):
         for signal in (post_save, post_delete):
-            signal.connect(_product_panel_row_changed, sender=model, dispatch_uid=f"product_panels_{signal}_{model}")
+            uid = f"product_panels_{signal}_{panel_model.__name__}"
+            signal.connect(_product_panel_row_changed, sender=panel_model, dispatch_uid=uid)
     for signal in (post_save, post_delete):
         signal.connect(_report_photo_changed, sender=TrialReportPhoto, dispatch_uid=f"product_panels_{signal}_photo")
