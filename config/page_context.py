@@ -39,3 +39,9 @@ def collect(request: HttpRequest) -> dict[str, Any]:
     if request.method in ("GET", "HEAD"):
         request._page_context_memo = context
     return context
+
+
+def collect_none(request: HttpRequest) -> None:
+    """This request's pages show none of the shop shell's parts (the back office): collect() returns nothing and
+    runs no provider (they would cost queries for badges nobody sees)."""
+    request._page_context_memo = {}  # type: ignore[attr-defined]
