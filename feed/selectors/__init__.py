@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -70,7 +70,7 @@ def greetings_active(*, today: date) -> list[Greeting]:
         greetings = list(
             Greeting.objects.filter(is_active=True)
             .select_related("benefit")
-            .prefetch_related("time_slots")
+            .prefetch_related(Prefetch("time_slots", to_attr="slot_list"))  # a list: no manager made per page
             .order_by("-priority", "pk")
         )
         if version:
@@ -156,7 +156,7 @@ def greeting_for(
             continue
         if greeting.day_kind == Greeting.DayKind.WEEKEND and not is_weekend:
             continue
-        slots = list(greeting.time_slots.all())
+        slots = greeting.slot_list  # type: ignore[attr-defined]
         if slots and not any(slot.contains(local.hour) for slot in slots):
             continue
         if greeting.audience == "back_after" and not loaded_visitor and visitor_id is not None:
