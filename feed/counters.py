@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.core.cache import cache, caches
 
 try:  # django's Redis backend exposes a client we can pipeline on
-    from django.core.cache.backends.redis import RedisCache
+    from django.core.cache.backends.redis import RedisCache, RedisSerializer
 except ImportError:  # pragma: no cover
     RedisCache = None  # type: ignore[assignment,misc]
 
@@ -106,17 +106,22 @@ def viewers_add(product_ids: Iterable[int], visitor_id: str, now_ts: float) -> N
         cache.set(key, seen, ttl)
 
 
-def viewers_count(product_id: int, now_ts: float) -> int:
-    """Distinct visitors who viewed the product in the last hour."""
+def viewers_and_last_order(product_id: int, now_ts: float) -> tuple[int, float | None]:
+    """Distinct visitors who viewed the product in the last hour, and when it was last ordered (epoch seconds, or
+    None): one Redis round trip."""
     bucket = int(now_ts // VIEWER_BUCKET_SECONDS)
     keys = [f"pv:{product_id}:{b}" for b in range(bucket - VIEWER_WINDOW_BUCKETS + 1, bucket + 1)]
     client = redis_client()
     if client is not None:
-        return int(client.pfcount(*[cache.make_and_validate_key(k) for k in keys]))
+        pipe = client.pipeline(transaction=False)
+        pipe.pfcount(*[cache.make_and_validate_key(k) for k in keys])
+        pipe.get(cache.make_and_validate_key(f"po:{product_id}"))
+        viewers, last = pipe.execute()
+        return int(viewers), (RedisSerializer().loads(last) if last is not None else None)
     union: set[str] = set()
     for value in cache.get_many(keys).values():
         union |= value
-    return len(union)
+    return len(union), last_ordered_get(product_id)
 
 
 def last_ordered_set(product_ids: Iterable[int], when_ts: float) -> None:

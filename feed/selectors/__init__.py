@@ -271,8 +271,7 @@ class SocialProof:
 def social_proof_for(*, product_id: int, now: datetime) -> SocialProof:
     """Distinct viewers in the last hour (hidden below FEED_SOCIAL_PROOF_MIN_VIEWERS) and the last order time."""
     minimum = int(getattr(settings, "FEED_SOCIAL_PROOF_MIN_VIEWERS", 3))
-    viewers = counters.viewers_count(product_id, now.timestamp())
-    last = counters.last_ordered_get(product_id)
+    viewers, last = counters.viewers_and_last_order(product_id, now.timestamp())
     minutes = None
     if last is not None and 0 <= now.timestamp() - last < 24 * 3600:
         minutes = max(1, int((now.timestamp() - last) // 60))
