@@ -107,11 +107,11 @@ def segmentation_run_execute(*, run_id: int) -> None:
         total, ranges = customer_id_ranges(chunk_size=chunk_size())
         today = _run_day(run)[0]
         with transaction.atomic():
-            sql.tune_transaction()
+            sql.tune_transaction(work_mem=sql.PLAN_WORK_MEM)
             stage = stage_build(run_id=run_id, today=today)
             breakpoints = rfm_breakpoints_compute(stage=stage)
         with transaction.atomic():
-            sql.tune_transaction()
+            sql.tune_transaction(work_mem=sql.PLAN_WORK_MEM)
             essentials = load_table_create(HouseholdEssential, run_id)
             essentials_compute(run=run, today=today, fill_profiles=False, stage=stage, into=essentials)
             essentials_summary_build(run=run, stage=stage, essentials=essentials)

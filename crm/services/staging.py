@@ -68,32 +68,43 @@ class Stage:
 
 
 def _selects(sql: HouseholdSql, today: date, scope: str) -> tuple[str, str]:
-    """The SELECTs of the two tables (`scope`: an extra condition on the order's user `o.user_id`). Per-customer
-    days convert the aggregated timestamp, once per customer rather than once per order."""
+    """The SELECTs of the two tables (`scope`: an extra condition on the order's user `o.user_id`). Orders are
+    aggregated per customer before the customer's household is joined (one row per customer, not per order), and
+    the per-customer days convert the aggregated timestamps. Lines join their order's customer, household and
+    Seoul day computed once per order (on PostgreSQL, OFFSET 0 keeps the subquery from being merged into the
+    join over the lines: the conversion and the customer join would then run once per line)."""
     orders, lines, users, products = table_name(Order), table_name(OrderLine), table_name(User), table_name(Product)
     statuses = sql.in_list("o.status", [str(status) for status in BOUGHT_STATUSES])
     day = sql.seoul_day("o.placed_at")
     until = sql.param(day_number(today))
     tomorrow = sql.param(timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min)))
-    last_day, first_day = sql.seoul_day("MAX(o.placed_at)"), sql.seoul_day("MIN(o.placed_at)")
-    first_day_until = sql.seoul_day(f"MIN(CASE WHEN o.placed_at < {tomorrow} THEN o.placed_at END)")
+    last_day, first_day = sql.seoul_day("a.last_at"), sql.seoul_day("a.first_at")
+    first_day_until = sql.seoul_day("a.first_until")
     orders_select = f"""
-        SELECT o.user_id, u.household_id, COUNT(*) AS orders, SUM(o.total) AS spend,
-               MIN(o.placed_at) AS first_at, MAX(o.placed_at) AS last_at,
+        SELECT a.user_id, u.household_id, a.orders, a.spend, a.first_at, a.last_at,
                {first_day_until} AS first_day,
                CASE WHEN {last_day} > {until} THEN 0 ELSE {until} - {last_day} END AS recency_days,
                {until} - {first_day} AS first_order_days
-        FROM {orders} o
-        JOIN {users} u ON u.id = o.user_id
-        WHERE {statuses}{scope}
-        GROUP BY o.user_id, u.household_id"""
+        FROM (
+            SELECT o.user_id, COUNT(*) AS orders, SUM(o.total) AS spend,
+                   MIN(o.placed_at) AS first_at, MAX(o.placed_at) AS last_at,
+                   MIN(CASE WHEN o.placed_at < {tomorrow} THEN o.placed_at END) AS first_until
+            FROM {orders} o
+            WHERE {statuses}{scope}
+            GROUP BY o.user_id
+        ) a
+        JOIN {users} u ON u.id = a.user_id"""
+    fence = " OFFSET 0" if sql.postgres else ""
     lines_select = f"""
-        SELECT o.user_id, u.household_id, p.category_id, {day} AS day, l.line_total AS spend
+        SELECT o.user_id, o.household_id, p.category_id, o.day, l.line_total AS spend
         FROM {lines} l
-        JOIN {orders} o ON o.id = l.order_id
-        JOIN {users} u ON u.id = o.user_id
-        JOIN {products} p ON p.id = l.product_id
-        WHERE {statuses}{scope}"""
+        JOIN (
+            SELECT o.id, o.user_id, u.household_id, {day} AS day
+            FROM {orders} o
+            JOIN {users} u ON u.id = o.user_id
+            WHERE {statuses}{scope}{fence}
+        ) o ON o.id = l.order_id
+        JOIN {products} p ON p.id = l.product_id"""
     return orders_select, lines_select
 
 
