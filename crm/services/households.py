@@ -44,10 +44,10 @@ def _essentials_insert(
 
     `bought` has one row per household, Seoul day and essential category bought that day (only essential lines).
     Everything per household and category then follows one sort order: `gaps` (each day's gap to the previous
-    one, LAG), `ranked` (the gaps in order, NULLS LAST so the first day's missing gap never takes a rank; `n`
-    counts the real gaps) and `medians` (the mean of the middle one or two gaps) are windows over the same
-    partition, and `facts` is one group aggregate over their rows: the plain facts (days, first, last, recent)
-    and the rhythm (steady gaps, median) together. No second aggregate of `bought` and no join of two aggregates
+    one, LAG, and `n`, the number of gaps: one less than the days), `ranked` (the gaps in order, NULLS LAST so
+    the first day's missing gap never takes a rank) and `medians` (the mean of the middle one or two gaps) are
+    windows over the same partition, and `facts` is one group aggregate over their rows: the plain facts (days,
+    first, last, recent) and the rhythm (steady gaps, median) together. No second aggregate of `bought` and no join of two aggregates
     of 2.5 million rows each (the large bench): they spilled to disk. `since`, the household's first day here, is
     one aggregate over its staged orders (not their lines); it and the category join the facts.
     """
@@ -61,6 +61,8 @@ def _essentials_insert(
     scope = scope_sql(sql, "s", user_ids, id_column="user_id")
     essential = sql.param(Category.Kind.ESSENTIAL.value)
     partition = "PARTITION BY hkey, category_id"
+    # One window for LAG (which ignores the frame) and the partition's size (the whole frame): one pass.
+    by_day = f"{partition} ORDER BY bought_day ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
     # INSERT first, then the CTEs: Python's sqlite3 reports a rowcount only for statements that start with INSERT.
     statement = f"""
 INSERT INTO {essentials} (
@@ -80,13 +82,13 @@ since AS (
 ),
 gaps AS (
     SELECT hkey, category_id, bought_day,
-           bought_day - LAG(bought_day) OVER ({partition} ORDER BY bought_day) AS gap
+           bought_day - LAG(bought_day) OVER ({by_day}) AS gap,
+           COUNT(*) OVER ({by_day}) - 1 AS n
     FROM bought
 ),
 ranked AS (
-    SELECT hkey, category_id, bought_day, gap,
-           ROW_NUMBER() OVER ({partition} ORDER BY gap NULLS LAST) AS rn,
-           COUNT(gap) OVER ({partition}) AS n
+    SELECT hkey, category_id, bought_day, gap, n,
+           ROW_NUMBER() OVER ({partition} ORDER BY gap NULLS LAST) AS rn
     FROM gaps
 ),
 medians AS (

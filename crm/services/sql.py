@@ -127,6 +127,13 @@ def analyze(model: Any) -> None:
             cursor.execute(f"ANALYZE {table(model)}")
 
 
+def fence() -> str:
+    """Appended to a subquery in FROM: on PostgreSQL (OFFSET 0) the planner keeps it a subquery instead of merging
+    it into the outer query, so an expression it computes is computed once per row (and below the joins above it),
+    not again wherever the outer query uses its column. Nothing on SQLite (no OFFSET without LIMIT there)."""
+    return " OFFSET 0" if is_postgres() else ""
+
+
 def table(model: Any) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 

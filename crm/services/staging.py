@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from crm.services.households_sql import HouseholdSql, day_number, table_name
+from crm.services.sql import fence
 from shop.models import Order, OrderLine, Product
 from shop.selectors.household import BOUGHT_STATUSES
 
@@ -71,8 +72,8 @@ def _selects(sql: HouseholdSql, today: date, scope: str) -> tuple[str, str]:
     """The SELECTs of the two tables (`scope`: an extra condition on the order's user `o.user_id`). Orders are
     aggregated per customer before the customer's household is joined (one row per customer, not per order), and
     the per-customer days convert the aggregated timestamps. Lines join their order's customer, household and
-    Seoul day computed once per order (on PostgreSQL, OFFSET 0 keeps the subquery from being merged into the
-    join over the lines: the conversion and the customer join would then run once per line)."""
+    Seoul day computed once per order (`fence`: merged into the join over the lines, the conversion and the
+    customer join ran once per line)."""
     orders, lines, users, products = table_name(Order), table_name(OrderLine), table_name(User), table_name(Product)
     statuses = sql.in_list("o.status", [str(status) for status in BOUGHT_STATUSES])
     day = sql.seoul_day("o.placed_at")
@@ -94,7 +95,6 @@ def _selects(sql: HouseholdSql, today: date, scope: str) -> tuple[str, str]:
             GROUP BY o.user_id
         ) a
         JOIN {users} u ON u.id = a.user_id"""
-    fence = " OFFSET 0" if sql.postgres else ""
     lines_select = f"""
         SELECT o.user_id, o.household_id, p.category_id, o.day, l.line_total AS spend
         FROM {lines} l
@@ -102,7 +102,7 @@ def _selects(sql: HouseholdSql, today: date, scope: str) -> tuple[str, str]:
             SELECT o.id, o.user_id, u.household_id, {day} AS day
             FROM {orders} o
             JOIN {users} u ON u.id = o.user_id
-            WHERE {statuses}{scope}{fence}
+            WHERE {statuses}{scope}{fence()}
         ) o ON o.id = l.order_id
         JOIN {products} p ON p.id = l.product_id"""
     return orders_select, lines_select
