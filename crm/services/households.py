@@ -47,7 +47,8 @@ def _essentials_insert(
     one, LAG, and `n`, the number of gaps: one less than the days), `ranked` (the gaps in order, NULLS LAST so
     the first day's missing gap never takes a rank) and `medians` (the mean of the middle one or two gaps) are
     windows over the same partition, and `facts` is one group aggregate over their rows: the plain facts (days,
-    first, last, recent) and the rhythm (steady gaps, median) together. No second aggregate of `bought` and no join of two aggregates
+    first, last, recent) and the rhythm (steady gaps, median) together. Categories a household bought on one day
+    only (three in four on the bench) have no gap: their facts come straight from `gaps`, past the ranking. No second aggregate of `bought` and no join of two aggregates
     of 2.5 million rows each (the large bench): they spilled to disk. `since`, the household's first day here, is
     one aggregate over its staged orders (not their lines); it and the category join the facts.
     """
@@ -90,6 +91,7 @@ ranked AS (
     SELECT hkey, category_id, bought_day, gap, n,
            ROW_NUMBER() OVER ({partition} ORDER BY gap NULLS LAST) AS rn
     FROM gaps
+    WHERE n > 0
 ),
 medians AS (
     SELECT hkey, category_id, bought_day, gap, n,
@@ -108,6 +110,11 @@ facts AS (
            MAX(n) AS gap_count
     FROM medians
     GROUP BY hkey, category_id
+    UNION ALL
+    SELECT hkey, category_id, 1, bought_day, bought_day,
+           CASE WHEN bought_day > {today_n} - {lookback} THEN 1 ELSE 0 END, 0, NULL, 0
+    FROM gaps
+    WHERE n = 0
 ),
 calc AS (
     SELECT f.hkey, f.category_id, f.purchase_days, f.first_day, f.last_day, f.recent_days, f.median_gap,
