@@ -144,27 +144,27 @@ def profiles_insert(
     FROM (
         SELECT c.*, {rfm_scores(breakpoints, prefix="c.")}
         FROM (
-        SELECT u.id AS user_id, u.household_id, h.size AS household_size,
-            CASE WHEN u.household_id IS NULL THEN -u.id ELSE u.household_id END AS hkey,
-            COALESCE(h.has_children, FALSE) AS has_children,
-            CASE WHEN u.birth_date IS NULL THEN NULL
-                 ELSE ((:today_int - {sql.yyyymmdd("u.birth_date")}) / 100000) * 10 END AS age_band,
-            u.gender,
-            u.marketing_consented_at IS NOT NULL AS marketing_consent,
-            (u.marketing_consented_at IS NOT NULL AND u.night_marketing_consented_at IS NOT NULL)
-                AS night_marketing_consent,
-            u.date_joined AS joined_at, o.first_at, o.last_at,
-            o.recency_days, o.first_order_days AS first_days,
-            COALESCE(o.orders, 0) AS frequency, COALESCE(o.spend, 0) AS monetary
-        FROM {user} u
-        LEFT JOIN {household} h ON h.id = u.household_id
-        LEFT JOIN (
-            SELECT user_id, orders, spend, first_at, last_at, recency_days, first_order_days
-            FROM {stage.orders}
-            WHERE {customer_scope("user_id", id_range=id_range, user_ids=user_ids)}
-        ) o ON o.user_id = u.id
-        WHERE {customer_scope("u.id", id_range=id_range, user_ids=user_ids)}
-            AND u.is_active AND NOT u.is_staff AND NOT u.is_superuser
+            SELECT u.id AS user_id, u.household_id, h.size AS household_size,
+                CASE WHEN u.household_id IS NULL THEN -u.id ELSE u.household_id END AS hkey,
+                COALESCE(h.has_children, FALSE) AS has_children,
+                CASE WHEN u.birth_date IS NULL THEN NULL
+                     ELSE ((:today_int - {sql.yyyymmdd("u.birth_date")}) / 100000) * 10 END AS age_band,
+                u.gender,
+                u.marketing_consented_at IS NOT NULL AS marketing_consent,
+                (u.marketing_consented_at IS NOT NULL AND u.night_marketing_consented_at IS NOT NULL)
+                    AS night_marketing_consent,
+                u.date_joined AS joined_at, o.first_at, o.last_at,
+                o.recency_days, o.first_order_days AS first_days,
+                COALESCE(o.orders, 0) AS frequency, COALESCE(o.spend, 0) AS monetary
+            FROM {user} u
+            LEFT JOIN {household} h ON h.id = u.household_id
+            LEFT JOIN (
+                SELECT user_id, orders, spend, first_at, last_at, recency_days, first_order_days
+                FROM {stage.orders}
+                WHERE {customer_scope("user_id", id_range=id_range, user_ids=user_ids)}
+            ) o ON o.user_id = u.id
+            WHERE {customer_scope("u.id", id_range=id_range, user_ids=user_ids)}
+                AND u.is_active AND NOT u.is_staff AND NOT u.is_superuser
         ) c{sql.fence()}
     ) b
     LEFT JOIN (
