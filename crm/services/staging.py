@@ -16,10 +16,10 @@ re-scan all order lines for its top categories), a run writes two narrow tables 
 
 They are UNLOGGED on PostgreSQL (derived data: no WAL; a crash loses them with the run, which the next run
 redoes), plain tables on SQLite, named after the run (`crm_stage_orders_<id>`), indexed by user id (each range
-task reads its own customers), analysed right away. A full run builds them in its plan step (committed, so the
-range tasks on any worker read them) and drops them when finalizing; an incremental run or a direct call stages
-only the households of its customers (`staged`). Tables of a run that died are dropped by the next run's clean-up
-(`stages_drop`).
+task reads its own customers; the lines' index covers what it reads), analysed right away. A full run builds them
+in its plan step (committed, so the range tasks on any worker read them, then vacuumed: `stage_vacuum`) and drops
+them when finalizing; an incremental run or a direct call stages only the households of its customers (`staged`).
+Tables of a run that died are dropped by the next run's clean-up (`stages_drop`).
 """
 
 from __future__ import annotations
@@ -129,13 +129,27 @@ def stage_build(*, run_id: int, today: date, user_ids: list[int] | None = None) 
             else:
                 cursor.execute(f"INSERT INTO {stage.orders} {orders_select}", sql.params)
                 cursor.execute(f"INSERT INTO {stage.lines} {lines_select}", sql.params)
-        for kind, table in (("orders", stage.orders), ("lines", stage.lines)):
+        # The lines' index covers what a range task reads of its customers' lines (top categories by spend):
+        # once `stage_vacuum` has marked the table all-visible, PostgreSQL reads them from the index alone.
+        covering = " INCLUDE (category_id, spend)" if connection.vendor == "postgresql" else ""
+        for kind, table, include in (("orders", stage.orders, ""), ("lines", stage.lines, covering)):
             index_name = connection.ops.quote_name(f"{PREFIX}{kind}_{run_id}_user")
-            cursor.execute(f"CREATE INDEX {index_name} ON {table} (user_id)")
+            cursor.execute(f"CREATE INDEX {index_name} ON {table} (user_id){include}")
             if connection.vendor == "postgresql":
                 # The statements that read them come next: give the planner their real size now.
                 cursor.execute(f"ANALYZE {table}")
     return stage
+
+
+def stage_vacuum(stage: Stage) -> None:
+    """Mark the staged lines all-visible (PostgreSQL, outside any transaction block: skipped inside one, e.g. a
+    test's). Each range task then reads its customers' lines by an index-only scan of the covering index, in
+    customer order, instead of fetching them from heap pages spread over the whole table (every range read
+    nearly every page: 0.7 s of a range's top categories at a million customers, 0.3 s index-only)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM {stage.lines}")
 
 
 def stage_buyers(stage: Stage) -> int:
