@@ -84,6 +84,7 @@ def _instrument(timings: dict[str, list[float]]) -> None:
     for name in (
         "customer_id_ranges",
         "stage_build",
+        "stage_vacuum",
         "essentials_summary_build",
         "segmentation_chunk_compute",
         "rfm_breakpoints_compute",
@@ -220,6 +221,7 @@ def main() -> None:
         for name in (
             "customer_id_ranges",
             "stage_build",
+            "stage_vacuum",
             "rfm_breakpoints_compute",
             "essentials_compute",
             "essentials_summary_build",

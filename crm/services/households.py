@@ -37,17 +37,20 @@ Status = HouseholdEssential.Status
 
 
 def _essentials_insert(
-    *, run: SegmentationRun, today: date, user_ids: list[int] | None, stage: Stage, into: str
+    *, run: SegmentationRun, today: date, user_ids: list[int] | None, stage: Stage, into: str, analyze: bool
 ) -> int:
     """One INSERT ... SELECT over the run's staged purchases (crm.services.staging, analysed when written, so the
     planner knows their size: with stale estimates PostgreSQL once re-ran windows in a nested loop for minutes).
 
-    `bought` has one row per household, Seoul day and essential category bought that day (only essential lines);
-    one sort of it gives each day's gap to the previous one (`gaps`). Only the gaps, about a third of the rows
-    (a category bought on one day has none), go through the ranking windows for the median and the count of
-    steady gaps (`rhythm`); the plain facts per household and category are one hash aggregate of `bought`
-    (`facts`), which alone joins the category (a narrower DISTINCT in `bought`). `since`, the household's first day here, is one aggregate over its staged orders (not their
-    lines). The three are joined as hash joins of aggregates: each window runs once.
+    `bought` has one row per household, Seoul day and essential category bought that day (only essential lines).
+    Everything per household and category then follows one sort order: `gaps` (each day's gap to the previous
+    one, LAG, and `n`, the number of gaps: one less than the days), `ranked` (the gaps in order, NULLS LAST so
+    the first day's missing gap never takes a rank) and `medians` (the mean of the middle one or two gaps) are
+    windows over the same partition, and `facts` is one group aggregate over their rows: the plain facts (days,
+    first, last, recent) and the rhythm (steady gaps, median) together. Categories a household bought on one day
+    only (three in four on the bench) have no gap: their facts come straight from `gaps`, past the ranking. No second aggregate of `bought` and no join of two aggregates
+    of 2.5 million rows each (the large bench): they spilled to disk. `since`, the household's first day here, is
+    one aggregate over its staged orders (not their lines); it and the category join the facts.
     """
     sql = HouseholdSql()
     categories, essentials = table_name(Category), into
@@ -59,6 +62,8 @@ def _essentials_insert(
     scope = scope_sql(sql, "s", user_ids, id_column="user_id")
     essential = sql.param(Category.Kind.ESSENTIAL.value)
     partition = "PARTITION BY hkey, category_id"
+    # One window for LAG (which ignores the frame) and the partition's size (the whole frame): one pass.
+    by_day = f"{partition} ORDER BY bought_day ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
     # INSERT first, then the CTEs: Python's sqlite3 reports a rowcount only for statements that start with INSERT.
     statement = f"""
 INSERT INTO {essentials} (
@@ -77,58 +82,57 @@ since AS (
     GROUP BY {stage_hkey}
 ),
 gaps AS (
-    SELECT hkey, category_id, bought_day - LAG(bought_day) OVER ({partition} ORDER BY bought_day) AS gap
+    SELECT hkey, category_id, bought_day,
+           bought_day - LAG(bought_day) OVER ({by_day}) AS gap,
+           COUNT(*) OVER ({by_day}) - 1 AS n
     FROM bought
 ),
 ranked AS (
-    SELECT hkey, category_id, gap,
-           ROW_NUMBER() OVER ({partition} ORDER BY gap) AS rn,
-           COUNT(*) OVER ({partition}) AS n
+    SELECT hkey, category_id, bought_day, gap, n,
+           ROW_NUMBER() OVER ({partition} ORDER BY gap NULLS LAST) AS rn
     FROM gaps
-    WHERE gap IS NOT NULL
+    WHERE n > 0
 ),
 medians AS (
-    SELECT hkey, category_id, gap, n,
-           AVG(CASE WHEN rn = (n + 1) / 2 OR rn = (n + 2) / 2 THEN gap * 1.0 END) OVER ({partition}) AS median_gap
+    SELECT hkey, category_id, bought_day, gap, n,
+           AVG(CASE WHEN gap IS NOT NULL AND (rn = (n + 1) / 2 OR rn = (n + 2) / 2) THEN gap * 1.0 END)
+               OVER ({partition}) AS median_gap
     FROM ranked
 ),
-rhythm AS (
+facts AS (
     SELECT hkey, category_id,
+           COUNT(*) AS purchase_days,
+           MIN(bought_day) AS first_day,
+           MAX(bought_day) AS last_day,
+           SUM(CASE WHEN bought_day > {today_n} - {lookback} THEN 1 ELSE 0 END) AS recent_days,
            SUM(CASE WHEN gap >= {low} * median_gap AND gap <= {high} * median_gap THEN 1 ELSE 0 END) AS steady_gaps,
            MAX(median_gap) AS median_gap,
            MAX(n) AS gap_count
     FROM medians
     GROUP BY hkey, category_id
-),
-facts AS (
-    SELECT b.hkey, b.category_id,
-           COUNT(*) AS purchase_days,
-           MIN(b.bought_day) AS first_day,
-           MAX(b.bought_day) AS last_day,
-           MAX(c.replenishment_days) AS category_cycle,
-           MAX(CASE WHEN c.is_active THEN 1 ELSE 0 END) AS category_active,
-           SUM(CASE WHEN b.bought_day > {today_n} - {lookback} THEN 1 ELSE 0 END) AS recent_days
-    FROM bought b
-    JOIN {categories} c ON c.id = b.category_id
-    GROUP BY b.hkey, b.category_id
+    UNION ALL
+    SELECT hkey, category_id, 1, bought_day, bought_day,
+           CASE WHEN bought_day > {today_n} - {lookback} THEN 1 ELSE 0 END, 0, NULL, 0
+    FROM gaps
+    WHERE n = 0
 ),
 calc AS (
-    SELECT f.hkey, f.category_id, f.purchase_days, f.first_day, f.last_day, f.recent_days, r.median_gap,
+    SELECT f.hkey, f.category_id, f.purchase_days, f.first_day, f.last_day, f.recent_days, f.median_gap,
            CASE WHEN f.purchase_days >= {REGULAR_MIN_PURCHASE_DAYS}
-                     AND r.steady_gaps * {steady_den} >= r.gap_count * {steady_num}
+                     AND f.steady_gaps * {steady_den} >= f.gap_count * {steady_num}
                 THEN TRUE ELSE FALSE END AS is_regular,
-           COALESCE(CAST(ROUND(r.median_gap) AS INTEGER), f.category_cycle) AS cycle,
-           CASE WHEN f.category_active = 1 THEN f.category_cycle END AS share_cycle,
+           COALESCE(CAST(ROUND(f.median_gap) AS INTEGER), c.replenishment_days) AS cycle,
+           CASE WHEN c.is_active THEN c.replenishment_days END AS share_cycle,
            CASE WHEN {today_n} - s.since_day + 1 < {lookback} THEN {today_n} - s.since_day + 1 ELSE {lookback} END
                AS window_days
     FROM facts f
     JOIN since s ON s.hkey = f.hkey
-    LEFT JOIN rhythm r ON r.hkey = f.hkey AND r.category_id = f.category_id
+    JOIN {categories} c ON c.id = f.category_id
 ),
 expected AS (
     SELECT calc.*,
            CASE WHEN share_cycle IS NULL THEN NULL
-                WHEN window_days * 1.0 / share_cycle > 1 THEN window_days * 1.0 / share_cycle
+                WHEN share_cycle > 0 AND window_days > share_cycle THEN window_days * 1.0 / share_cycle
                 ELSE 1.0 END AS expected_days
     FROM calc
 )
@@ -145,15 +149,23 @@ SELECT {sql.param(run.pk)},
        NULL,
        recent_days,
        CASE WHEN expected_days IS NULL THEN NULL
-            WHEN recent_days / expected_days > 1 THEN 1.0
+            WHEN recent_days > expected_days THEN 1.0
             ELSE recent_days / expected_days END
     FROM expected
 """
     with connection.cursor() as cursor:
+        if sql.postgres:
+            # `bought` as one sort (then unique) that the windows reuse, not a hash aggregate and then the sort:
+            # the planner, guessing a quarter of the distinct days, picks the hash (a tenth slower on the bench).
+            # This statement only (we are inside the caller's transaction).
+            cursor.execute("SET LOCAL enable_hashagg = off")
         cursor.execute(statement, sql.params)
         written = max(cursor.rowcount, 0)
-        if sql.postgres and user_ids is None:
-            # The profile UPDATE that follows reads these fresh rows: give the planner their real size.
+        if sql.postgres:
+            cursor.execute("RESET enable_hashagg")
+        if sql.postgres and user_ids is None and analyze:
+            # The profile UPDATE that follows reads these fresh rows: give the planner their real size. (A full
+            # run's load table is analysed when it is published, crm.services.run_tables: not twice.)
             cursor.execute(f"ANALYZE {essentials}")
     return written
 
@@ -414,7 +426,7 @@ def _essentials_recompute(
         )
     )
     rows.delete()
-    written = _essentials_insert(run=run, today=today, user_ids=user_ids, stage=stage, into=into)
+    written = _essentials_insert(run=run, today=today, user_ids=user_ids, stage=stage, into=into, analyze=fill_profiles)
     if kept_reminders:
         _reminders_restore(run=run, kept=kept_reminders)  # type: ignore[arg-type]
     _reminders_carry_forward(run=run, user_ids=user_ids, into=into)

@@ -19,7 +19,7 @@ from typing import Any
 
 from crm.models import CustomerProfile, Lifecycle, LifecycleThresholds
 from crm.services import sql
-from crm.services.scoring import rfm_columns
+from crm.services.scoring import rfm_scores, rfm_segment
 from crm.services.sql import Fragment
 from crm.services.staging import Stage, staged
 
@@ -138,30 +138,34 @@ def profiles_insert(
         essentials_overdue, essentials_share, top_category_ids, last_seen_at, computed_at)
     SELECT :run_id, b.user_id, b.household_id, b.household_size, b.has_children, b.age_band, b.gender,
         b.marketing_consent, b.night_marketing_consent, b.joined_at, b.first_at, b.last_at, b.recency_days,
-        b.frequency, b.monetary, {rfm_columns(breakpoints, prefix="b.")}, {lifecycle_case()}, {essentials_columns},
+        b.frequency, b.monetary, b.r_score, b.f_score, b.m_score, {rfm_segment(prefix="b.")}, {lifecycle_case()},
+        {essentials_columns},
         {sql.as_json("COALESCE(t.ids, '[]')")}, v.last_seen_at, :now
     FROM (
-        SELECT u.id AS user_id, u.household_id, h.size AS household_size,
-            CASE WHEN u.household_id IS NULL THEN -u.id ELSE u.household_id END AS hkey,
-            COALESCE(h.has_children, FALSE) AS has_children,
-            CASE WHEN u.birth_date IS NULL THEN NULL
-                 ELSE ((:today_int - {sql.yyyymmdd("u.birth_date")}) / 100000) * 10 END AS age_band,
-            u.gender,
-            u.marketing_consented_at IS NOT NULL AS marketing_consent,
-            (u.marketing_consented_at IS NOT NULL AND u.night_marketing_consented_at IS NOT NULL)
-                AS night_marketing_consent,
-            u.date_joined AS joined_at, o.first_at, o.last_at,
-            o.recency_days, o.first_order_days AS first_days,
-            COALESCE(o.orders, 0) AS frequency, COALESCE(o.spend, 0) AS monetary
-        FROM {user} u
-        LEFT JOIN {household} h ON h.id = u.household_id
-        LEFT JOIN (
-            SELECT user_id, orders, spend, first_at, last_at, recency_days, first_order_days
-            FROM {stage.orders}
-            WHERE {customer_scope("user_id", id_range=id_range, user_ids=user_ids)}
-        ) o ON o.user_id = u.id
-        WHERE {customer_scope("u.id", id_range=id_range, user_ids=user_ids)}
-            AND u.is_active AND NOT u.is_staff AND NOT u.is_superuser
+        SELECT c.*, {rfm_scores(breakpoints, prefix="c.")}
+        FROM (
+            SELECT u.id AS user_id, u.household_id, h.size AS household_size,
+                CASE WHEN u.household_id IS NULL THEN -u.id ELSE u.household_id END AS hkey,
+                COALESCE(h.has_children, FALSE) AS has_children,
+                CASE WHEN u.birth_date IS NULL THEN NULL
+                     ELSE ((:today_int - {sql.yyyymmdd("u.birth_date")}) / 100000) * 10 END AS age_band,
+                u.gender,
+                u.marketing_consented_at IS NOT NULL AS marketing_consent,
+                (u.marketing_consented_at IS NOT NULL AND u.night_marketing_consented_at IS NOT NULL)
+                    AS night_marketing_consent,
+                u.date_joined AS joined_at, o.first_at, o.last_at,
+                o.recency_days, o.first_order_days AS first_days,
+                COALESCE(o.orders, 0) AS frequency, COALESCE(o.spend, 0) AS monetary
+            FROM {user} u
+            LEFT JOIN {household} h ON h.id = u.household_id
+            LEFT JOIN (
+                SELECT user_id, orders, spend, first_at, last_at, recency_days, first_order_days
+                FROM {stage.orders}
+                WHERE {customer_scope("user_id", id_range=id_range, user_ids=user_ids)}
+            ) o ON o.user_id = u.id
+            WHERE {customer_scope("u.id", id_range=id_range, user_ids=user_ids)}
+                AND u.is_active AND NOT u.is_staff AND NOT u.is_superuser
+        ) c{sql.fence()}
     ) b
     LEFT JOIN (
         SELECT r.user_id, {top_ids} AS ids

@@ -102,15 +102,22 @@ def _score(column: str, points: list[int], *, lower_is_better: bool) -> str:
     return f"(1 + {beats})" if beats else "1"
 
 
-def rfm_columns(breakpoints: dict, *, prefix: str) -> str:
-    """SQL for the four columns r_score, f_score, m_score, rfm_segment of a row whose recency_days, frequency and
-    monetary are `prefix`-qualified; NULL scores and an empty name for customers without orders. The breakpoints
-    are integers we computed, inlined as literals."""
+def rfm_scores(breakpoints: dict, *, prefix: str) -> str:
+    """SQL for the three columns r_score, f_score, m_score of a row whose recency_days, frequency and monetary are
+    `prefix`-qualified; NULL for customers without orders. The breakpoints are integers we computed, inlined as
+    literals."""
     r = _score(f"{prefix}recency_days", breakpoints.get("r", []), lower_is_better=True)
     f = _score(f"{prefix}frequency", breakpoints.get("f", []), lower_is_better=False)
     m = _score(f"{prefix}monetary", breakpoints.get("m", []), lower_is_better=False)
     buyer = f"{prefix}frequency > 0"
     return (
-        f"CASE WHEN {buyer} THEN {r} END, CASE WHEN {buyer} THEN {f} END, CASE WHEN {buyer} THEN {m} END, "
-        f"CASE WHEN {buyer} THEN {SEGMENT_CASE.format(r=r, f=f)} ELSE '' END"
+        f"CASE WHEN {buyer} THEN {r} END AS r_score, CASE WHEN {buyer} THEN {f} END AS f_score, "
+        f"CASE WHEN {buyer} THEN {m} END AS m_score"
     )
+
+
+def rfm_segment(*, prefix: str) -> str:
+    """SQL for the rfm_segment column from the `prefix`-qualified r_score and f_score of `rfm_scores` (computed
+    in a subquery first: inlined, every WHEN of the name re-added the score's CASEs); '' without orders."""
+    name = SEGMENT_CASE.format(r=f"{prefix}r_score", f=f"{prefix}f_score")
+    return f"CASE WHEN {prefix}frequency > 0 THEN {name} ELSE '' END"

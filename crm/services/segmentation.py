@@ -55,7 +55,15 @@ from crm.services.profiles import customer_id_ranges, profiles_delete, profiles_
 from crm.services.run_tables import load_table, load_table_create, load_table_publish, runs_rows_drop
 from crm.services.runs import run_claim, run_fail, run_progress, run_succeed, runs_obsolete_ids
 from crm.services.scoring import rfm_breakpoints_compute
-from crm.services.staging import Stage, stage_build, stage_buyers, stage_check, stage_drop, stages_drop
+from crm.services.staging import (
+    Stage,
+    stage_build,
+    stage_buyers,
+    stage_check,
+    stage_drop,
+    stage_vacuum,
+    stages_drop,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -107,11 +115,12 @@ def segmentation_run_execute(*, run_id: int) -> None:
         total, ranges = customer_id_ranges(chunk_size=chunk_size())
         today = _run_day(run)[0]
         with transaction.atomic():
-            sql.tune_transaction()
+            sql.tune_transaction(work_mem=sql.PLAN_WORK_MEM)
             stage = stage_build(run_id=run_id, today=today)
             breakpoints = rfm_breakpoints_compute(stage=stage)
+        stage_vacuum(stage)  # committed, outside the transaction: the range tasks read the lines index-only
         with transaction.atomic():
-            sql.tune_transaction()
+            sql.tune_transaction(work_mem=sql.PLAN_WORK_MEM)
             essentials = load_table_create(HouseholdEssential, run_id)
             essentials_compute(run=run, today=today, fill_profiles=False, stage=stage, into=essentials)
             essentials_summary_build(run=run, stage=stage, essentials=essentials)

@@ -20,6 +20,10 @@ from django.utils import timezone
 Fragment = tuple[str, Sequence[Any]]
 T = TypeVar("T")
 WORK_MEM = "64MB"  # per sort or hash of one statement of a run: two or three at a time per worker
+# The plan step of a full run (staging, breakpoints, household essentials) runs once per run, never two at a time
+# (the run lock): its hashes of every bought order and sorts of every essential purchase day fit in memory at a
+# million customers instead of spilling to temporary files.
+PLAN_WORK_MEM = "256MB"
 _TOKEN = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)(\*?)|\{([a-z_][a-z0-9_]*)\}")
 
 
@@ -79,13 +83,13 @@ def fetchall(template: str, values: dict[str, Any] | None = None, fragments: dic
         return cursor.fetchall()
 
 
-def tune_transaction() -> None:
+def tune_transaction(*, work_mem: str = WORK_MEM) -> None:
     """Inside an atomic block on PostgreSQL: room for the run's sorts and hashes in memory (instead of temporary
     files), and commits that do not wait for the WAL flush. Segmentation rows are derived data: a crash may lose
     the last instant of a run, which then counts as failed (stale) and the next run recomputes everything."""
     if is_postgres():
         with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+            cursor.execute(f"SET LOCAL work_mem = '{work_mem}'")
             # JIT compiling a run's long CASE expressions cost more (0.3 s a statement) than it saved.
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
@@ -121,6 +125,13 @@ def analyze(model: Any) -> None:
     if is_postgres():
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {table(model)}")
+
+
+def fence() -> str:
+    """Appended to a subquery in FROM: on PostgreSQL (OFFSET 0) the planner keeps it a subquery instead of merging
+    it into the outer query, so an expression it computes is computed once per row (and below the joins above it),
+    not again wherever the outer query uses its column. Nothing on SQLite (no OFFSET without LIMIT there)."""
+    return " OFFSET 0" if is_postgres() else ""
 
 
 def table(model: Any) -> str:

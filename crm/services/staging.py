@@ -16,10 +16,10 @@ re-scan all order lines for its top categories), a run writes two narrow tables 
 
 They are UNLOGGED on PostgreSQL (derived data: no WAL; a crash loses them with the run, which the next run
 redoes), plain tables on SQLite, named after the run (`crm_stage_orders_<id>`), indexed by user id (each range
-task reads its own customers), analysed right away. A full run builds them in its plan step (committed, so the
-range tasks on any worker read them) and drops them when finalizing; an incremental run or a direct call stages
-only the households of its customers (`staged`). Tables of a run that died are dropped by the next run's clean-up
-(`stages_drop`).
+task reads its own customers; the lines' index covers what it reads), analysed right away. A full run builds them
+in its plan step (committed, so the range tasks on any worker read them, then vacuumed: `stage_vacuum`) and drops
+them when finalizing; an incremental run or a direct call stages only the households of its customers (`staged`).
+Tables of a run that died are dropped by the next run's clean-up (`stages_drop`).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from crm.services.households_sql import HouseholdSql, day_number, table_name
+from crm.services.sql import fence
 from shop.models import Order, OrderLine, Product
 from shop.selectors.household import BOUGHT_STATUSES
 
@@ -68,32 +69,42 @@ class Stage:
 
 
 def _selects(sql: HouseholdSql, today: date, scope: str) -> tuple[str, str]:
-    """The SELECTs of the two tables (`scope`: an extra condition on the order's user `o.user_id`). Per-customer
-    days convert the aggregated timestamp, once per customer rather than once per order."""
+    """The SELECTs of the two tables (`scope`: an extra condition on the order's user `o.user_id`). Orders are
+    aggregated per customer before the customer's household is joined (one row per customer, not per order), and
+    the per-customer days convert the aggregated timestamps. Lines join their order's customer, household and
+    Seoul day computed once per order (`fence`: merged into the join over the lines, the conversion and the
+    customer join ran once per line)."""
     orders, lines, users, products = table_name(Order), table_name(OrderLine), table_name(User), table_name(Product)
     statuses = sql.in_list("o.status", [str(status) for status in BOUGHT_STATUSES])
     day = sql.seoul_day("o.placed_at")
     until = sql.param(day_number(today))
     tomorrow = sql.param(timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min)))
-    last_day, first_day = sql.seoul_day("MAX(o.placed_at)"), sql.seoul_day("MIN(o.placed_at)")
-    first_day_until = sql.seoul_day(f"MIN(CASE WHEN o.placed_at < {tomorrow} THEN o.placed_at END)")
+    last_day, first_day = sql.seoul_day("a.last_at"), sql.seoul_day("a.first_at")
+    first_day_until = sql.seoul_day("a.first_until")
     orders_select = f"""
-        SELECT o.user_id, u.household_id, COUNT(*) AS orders, SUM(o.total) AS spend,
-               MIN(o.placed_at) AS first_at, MAX(o.placed_at) AS last_at,
+        SELECT a.user_id, u.household_id, a.orders, a.spend, a.first_at, a.last_at,
                {first_day_until} AS first_day,
                CASE WHEN {last_day} > {until} THEN 0 ELSE {until} - {last_day} END AS recency_days,
                {until} - {first_day} AS first_order_days
-        FROM {orders} o
-        JOIN {users} u ON u.id = o.user_id
-        WHERE {statuses}{scope}
-        GROUP BY o.user_id, u.household_id"""
+        FROM (
+            SELECT o.user_id, COUNT(*) AS orders, SUM(o.total) AS spend,
+                   MIN(o.placed_at) AS first_at, MAX(o.placed_at) AS last_at,
+                   MIN(CASE WHEN o.placed_at < {tomorrow} THEN o.placed_at END) AS first_until
+            FROM {orders} o
+            WHERE {statuses}{scope}
+            GROUP BY o.user_id
+        ) a
+        JOIN {users} u ON u.id = a.user_id"""
     lines_select = f"""
-        SELECT o.user_id, u.household_id, p.category_id, {day} AS day, l.line_total AS spend
+        SELECT o.user_id, o.household_id, p.category_id, o.day, l.line_total AS spend
         FROM {lines} l
-        JOIN {orders} o ON o.id = l.order_id
-        JOIN {users} u ON u.id = o.user_id
-        JOIN {products} p ON p.id = l.product_id
-        WHERE {statuses}{scope}"""
+        JOIN (
+            SELECT o.id, o.user_id, u.household_id, {day} AS day
+            FROM {orders} o
+            JOIN {users} u ON u.id = o.user_id
+            WHERE {statuses}{scope}{fence()}
+        ) o ON o.id = l.order_id
+        JOIN {products} p ON p.id = l.product_id"""
     return orders_select, lines_select
 
 
@@ -118,13 +129,27 @@ def stage_build(*, run_id: int, today: date, user_ids: list[int] | None = None) 
             else:
                 cursor.execute(f"INSERT INTO {stage.orders} {orders_select}", sql.params)
                 cursor.execute(f"INSERT INTO {stage.lines} {lines_select}", sql.params)
-        for kind, table in (("orders", stage.orders), ("lines", stage.lines)):
+        # The lines' index covers what a range task reads of its customers' lines (top categories by spend):
+        # once `stage_vacuum` has marked the table all-visible, PostgreSQL reads them from the index alone.
+        covering = " INCLUDE (category_id, spend)" if connection.vendor == "postgresql" else ""
+        for kind, table, include in (("orders", stage.orders, ""), ("lines", stage.lines, covering)):
             index_name = connection.ops.quote_name(f"{PREFIX}{kind}_{run_id}_user")
-            cursor.execute(f"CREATE INDEX {index_name} ON {table} (user_id)")
+            cursor.execute(f"CREATE INDEX {index_name} ON {table} (user_id){include}")
             if connection.vendor == "postgresql":
                 # The statements that read them come next: give the planner their real size now.
                 cursor.execute(f"ANALYZE {table}")
     return stage
+
+
+def stage_vacuum(stage: Stage) -> None:
+    """Mark the staged lines all-visible (PostgreSQL, outside any transaction block: skipped inside one, e.g. a
+    test's). Each range task then reads its customers' lines by an index-only scan of the covering index, in
+    customer order, instead of fetching them from heap pages spread over the whole table (every range read
+    nearly every page: 0.7 s of a range's top categories at a million customers, 0.3 s index-only)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM {stage.lines}")
 
 
 def stage_buyers(stage: Stage) -> int:

@@ -145,6 +145,28 @@ def test_median_interval_of_an_even_count_is_the_mean_of_the_middle_two(detergen
     assert row.is_regular is False  # only 20 and 40 of the four gaps lie within 15..45
 
 
+def test_median_of_an_odd_count_is_the_middle_gap_and_one_odd_gap_in_three_stays_regular(detergent):
+    household = HouseholdFactory()
+    mom, dad = UserFactory(household=household), UserFactory(household=household)
+    product = ProductFactory(category=detergent)
+    _bought(mom, product, days_ago=200)
+    _bought(mom, product, days_ago=172)
+    _bought(dad, product, days_ago=172)  # the same day by another member: still one purchase day
+    _bought(dad, product, days_ago=82)
+    _bought(mom, product, days_ago=51)  # gaps in time order 28, 90, 31 -> sorted 28, 31, 90
+    run = _run()
+
+    _compute(run)
+
+    row = _row(run, detergent, household_id=household.pk)
+    assert row.purchase_days == 4
+    assert row.median_interval_days == 31
+    assert row.cycle_days == 31
+    assert row.is_regular is True  # 28 and 31 lie within 15.5..46.5: two of the three gaps
+    assert row.due_on == TODAY - timedelta(days=20)
+    assert row.status == Status.OVERDUE
+
+
 def test_irregular_gaps_are_not_regular_but_still_give_a_median(detergent):
     user = UserFactory()
     product = ProductFactory(category=detergent)
