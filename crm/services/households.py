@@ -12,14 +12,20 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q
 
 from accounts.models import User
 from crm.models import CustomerProfile, HouseholdEssential, SegmentationRun
-from crm.services.households_sql import HouseholdSql, day_number, hkey, scope_sql, table_name
+from crm.services.households_sql import (
+    HouseholdSql,
+    day_number,
+    essential_share_categories,
+    hkey,
+    scope_sql,
+    table_name,
+)
 from crm.services.staging import Stage, staged
 from shop.models import Category, Order
 from shop.selectors.household import BOUGHT_STATUSES
@@ -354,13 +360,6 @@ def household_essentials_compute(
         )
 
 
-def essential_share_categories() -> int:
-    """How many essential categories the share of wallet divides by (active, with a replenishment cycle)."""
-    return Category.objects.filter(
-        kind=Category.Kind.ESSENTIAL, is_active=True, replenishment_days__isnull=False
-    ).count()
-
-
 def essentials_summary_build(*, run: SegmentationRun, stage: Stage, essentials: str | None = None) -> None:
     """Stage the run's essentials figures per household (`stage.households`: hkey, bought, due, overdue, covered;
     indexed, analysed) for a full run's range tasks: each range joins the figures of its customers' households
@@ -381,35 +380,6 @@ def essentials_summary_build(*, run: SegmentationRun, stage: Stage, essentials: 
         cursor.execute(f"CREATE INDEX {index_name} ON {stage.households} (hkey)")
         if sql.postgres:
             cursor.execute(f"ANALYZE {stage.households}")
-
-
-def profile_essentials_sql(*, stage: Stage) -> tuple[str, str, dict[str, Any]]:
-    """For a profile INSERT ... SELECT whose customer rows `b` have `hkey` (see `_hkey`), `household_id` and
-    `frequency` (bought orders): (a LEFT JOIN clause, the four column expressions essentials_bought,
-    essentials_due, essentials_overdue and essentials_share, the values they bind besides `:statuses*`). The
-    figures are the ones `_profiles_fill` writes, read from the run's staged summary (`essentials_summary_build`)."""
-    users, orders = table_name(User), table_name(Order)
-    user_alias = "b"
-    count = essential_share_categories()
-    join = f"""
-    LEFT JOIN {stage.households} ess ON ess.hkey = b.hkey"""
-    # A household without rows still has a share (0) when any member bought anything here; NULL when none did.
-    # A scalar subquery with LIMIT 1, evaluated by index only for the few rows that reach it (as EXISTS, the
-    # planner hashed every bought order of every customer once per range).
-    household_bought = (
-        f"(SELECT 1 FROM {orders} oe JOIN {users} me ON me.id = oe.user_id"
-        f" WHERE me.household_id = {user_alias}.household_id AND oe.status IN (:statuses*) LIMIT 1) IS NOT NULL"
-    )
-    share = (
-        f"CASE WHEN ess.hkey IS NOT NULL THEN COALESCE(ess.covered, 0) / :essential_categories"
-        f" WHEN b.frequency > 0 THEN 0.0"
-        f" WHEN {user_alias}.household_id IS NOT NULL AND {household_bought} THEN 0.0 END"
-        if count
-        else "CAST(NULL AS REAL)"
-    )
-    columns = f"COALESCE(ess.bought, 0), COALESCE(ess.due, 0), COALESCE(ess.overdue, 0), {share}"
-    values = {"essential_categories": float(count)}
-    return join, columns, values
 
 
 def _essentials_recompute(

@@ -1,17 +1,22 @@
 # ruff: noqa: S608 (SQL identifiers come from the models' Meta; every value is a parameter)
 """The small SQL toolkit of crm.services.households: quoted table names, the household key, the Seoul day
-number arithmetic of PostgreSQL and SQLite, and named parameters collected while a statement is assembled."""
+number arithmetic of PostgreSQL and SQLite, named parameters collected while a statement is assembled, and the
+essentials columns a profile INSERT reads from the staged summary."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
+from shop.models import Category, Order
+
+if TYPE_CHECKING:  # staging builds on this module
+    from crm.services.staging import Stage
 
 
 def table_name(model: Any) -> str:
@@ -83,3 +88,39 @@ def scope_sql(sql: HouseholdSql, user_alias: str, user_ids: list[int] | None, *,
         f"{sql.in_list('hs.id', user_ids)} AND hs.household_id IS NOT NULL)"
         f" OR ({user_alias}.household_id IS NULL AND {sql.in_list(f'{user_alias}.{id_column}', user_ids)}))"
     )
+
+
+def essential_share_categories() -> int:
+    """How many essential categories the share of wallet divides by (active, with a replenishment cycle)."""
+    return Category.objects.filter(
+        kind=Category.Kind.ESSENTIAL, is_active=True, replenishment_days__isnull=False
+    ).count()
+
+
+def profile_essentials_sql(*, stage: Stage) -> tuple[str, str, dict[str, Any]]:
+    """For a profile INSERT ... SELECT whose customer rows `b` have `hkey` (see `_hkey`), `household_id` and
+    `frequency` (bought orders): (a LEFT JOIN clause, the four column expressions essentials_bought,
+    essentials_due, essentials_overdue and essentials_share, the values they bind besides `:statuses*`). The
+    figures are the ones `_profiles_fill` writes, read from the run's staged summary (`essentials_summary_build`)."""
+    users, orders = table_name(User), table_name(Order)
+    user_alias = "b"
+    count = essential_share_categories()
+    join = f"""
+    LEFT JOIN {stage.households} ess ON ess.hkey = b.hkey"""
+    # A household without rows still has a share (0) when any member bought anything here; NULL when none did.
+    # A scalar subquery with LIMIT 1, evaluated by index only for the few rows that reach it (as EXISTS, the
+    # planner hashed every bought order of every customer once per range).
+    household_bought = (
+        f"(SELECT 1 FROM {orders} oe JOIN {users} me ON me.id = oe.user_id"
+        f" WHERE me.household_id = {user_alias}.household_id AND oe.status IN (:statuses*) LIMIT 1) IS NOT NULL"
+    )
+    share = (
+        f"CASE WHEN ess.hkey IS NOT NULL THEN COALESCE(ess.covered, 0) / :essential_categories"
+        f" WHEN b.frequency > 0 THEN 0.0"
+        f" WHEN {user_alias}.household_id IS NOT NULL AND {household_bought} THEN 0.0 END"
+        if count
+        else "CAST(NULL AS REAL)"
+    )
+    columns = f"COALESCE(ess.bought, 0), COALESCE(ess.due, 0), COALESCE(ess.overdue, 0), {share}"
+    values = {"essential_categories": float(count)}
+    return join, columns, values

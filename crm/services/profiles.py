@@ -118,7 +118,7 @@ def profiles_insert(
                 into=into,
             )
     from accounts.models import Household, User
-    from crm.services.households import profile_essentials_sql
+    from crm.services.households_sql import profile_essentials_sql
     from shop.selectors.household import BOUGHT_STATUSES
 
     profile, user, household = into or sql.table(CustomerProfile), sql.table(User), sql.table(Household)
