@@ -16,9 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.errors import DomainError
 from shop.models import OrderLine, Product, Review
-from shop.review_context import reviews_mark_voted
+from shop.review_context import review_section_context
 from shop.selectors.reviews import (
-    rating_summary,
     reviewable_lines,
     reviews_by_user,
     reviews_for_product,
@@ -29,7 +28,6 @@ from shop.services.reviews import (
     review_create,
     review_helpful_vote,
     review_reply,
-    review_reply_allowed,
 )
 
 REVIEWS_PER_PAGE = 10
@@ -108,18 +106,8 @@ def product_reviews(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(
         reviews_for_product(product=product, with_photos_only=request.GET.get("photos") == "1"), REVIEWS_PER_PAGE
     ).get_page(request.GET.get("page"))
-    reviews = reviews_mark_voted(user=request.user, reviews=list(page.object_list))
-    return TemplateResponse(
-        request,
-        "shop/product_reviews.html",
-        {
-            "product": product,
-            "page": page,
-            "reviews": reviews,
-            "review_summary": rating_summary(product=product),
-            "can_reply": bool(reviews) and review_reply_allowed(review=reviews[0], user=request.user),
-        },
-    )
+    section = review_section_context(user=request.user, product=product, reviews=list(page.object_list))
+    return TemplateResponse(request, "shop/product_reviews.html", {"product": product, "page": page, **section})
 
 
 @require_POST
