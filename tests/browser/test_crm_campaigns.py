@@ -61,6 +61,7 @@ def test_md_lead_launches_a_campaign_and_a_customer_claims_the_coupon_and_buys(
 
     _login(lead_page, base, "living_lead", "test-pass-1234", "/crm/t/living/campaigns/new/")
     expect(lead_page).to_have_url(re.compile(r"/crm/t/living/campaigns/new/$"))
+    lead_page.wait_for_load_state("load")  # htmx listens for the select's change only once the page has loaded
     lead_page.select_option("[data-testid=campaign-segment]", str(segment.pk))
     expect(lead_page.locator("[data-testid=audience-count]")).to_have_attribute("data-count", "2")
     lead_page.fill("input[name=title]", "세제 떨어질 때 됐죠?")
